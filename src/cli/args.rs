@@ -1,0 +1,159 @@
+//! Raw command-line flags (clap). Nothing outside `cli` reads these types: `plan.rs` resolves
+//! them, together with the config file, into a `ScanPlan` once.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "keylint",
+    version,
+    about = "Finds committed crypto-exchange API keys and checks what declared keys are allowed to do"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files, staged changes, a diff or git history for key material and policy violations.
+    Scan(ScanArgs),
+    /// List, explain and test detector and policy rules.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Explain one rule: what it detects, why it matters, how to fix it, examples.
+    Explain {
+        /// Rule id, e.g. `okx-secret-key` or `key-allows-withdraw`.
+        rule: String,
+        #[command(flatten)]
+        rules: RuleSourceArgs,
+    },
+    /// Record current findings so later scans report only new ones.
+    Baseline {
+        #[command(subcommand)]
+        command: BaselineCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every detector and policy rule.
+    List {
+        #[command(flatten)]
+        rules: RuleSourceArgs,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the examples of the rules in DIR (default: the built-in rules).
+    Test {
+        /// Directory of user rule files.
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan and write every current finding's fingerprint to a baseline file.
+    Create {
+        #[command(flatten)]
+        scan: Box<ScanArgs>,
+    },
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct RuleSourceArgs {
+    /// Config file (default: `.keylint.toml` found by walking up from the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Extra rule directory (repeatable); adds to or overrides the built-in rules.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rule_dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Jsonl,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ScanArgs {
+    /// Files or directories to scan (default `.`); `-` reads one file from stdin.
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleSourceArgs,
+    /// Output format (default: human).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity that makes the exit code 1 (default: warning).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Exit 0 even with findings (errors running still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print secrets whole. Never the default.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Do not respect .gitignore / .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Scan hidden files and directories too.
+    #[arg(long)]
+    pub hidden: bool,
+    /// Number of worker threads (default: number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Skip files larger than this many bytes (default 10 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+    /// Evaluation date for rotation and expiry policies (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Display name for the file read from stdin (`-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Scan the staged (index) content instead of the working tree.
+    #[arg(long, conflicts_with_all = ["diff", "history"])]
+    pub staged: bool,
+    /// Report only findings on lines added or changed in BASE[..HEAD].
+    #[arg(long, value_name = "BASE[..HEAD]", conflicts_with = "history")]
+    pub diff: Option<String>,
+    /// Scan every blob reachable in git history.
+    #[arg(long)]
+    pub history: bool,
+    /// With --history: only commits after REF or DATE.
+    #[arg(long, value_name = "REF|DATE", requires = "history")]
+    pub since: Option<String>,
+    /// With --history: the branches to walk (default HEAD).
+    #[arg(long, value_name = "BRANCH", requires = "history")]
+    pub branch: Vec<String>,
+    /// With --history: walk all refs.
+    #[arg(long, requires = "history")]
+    pub all: bool,
+    /// Report only findings whose fingerprint is not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Disable policy checks (secrets only).
+    #[arg(long)]
+    pub no_policies: bool,
+    /// Do not print the summary line (human format).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}

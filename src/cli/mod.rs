@@ -1,0 +1,3 @@
+//! The command line: flags (`args`), their resolution into a plan (`plan`), and the commands.
+
+pub mod args;

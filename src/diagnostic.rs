@@ -1,0 +1,186 @@
+//! The format-neutral finding every stage produces and every reporter renders.
+//!
+//! A `Finding` never holds a whole secret: the snippet and the source excerpt are redacted when
+//! the finding is built (see `redact`), so no reporter can leak one by accident.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// How serious a finding is; ordered so that `Error > Warning > Note`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "note" | "info" => Ok(Severity::Note),
+            "warning" | "warn" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            other => Err(format!("unknown severity `{other}` (expected error, warning or note)")),
+        }
+    }
+}
+
+/// What kind of problem a finding is (spec/output.md `category`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Secret,
+    Policy,
+    Config,
+    Io,
+    Parse,
+}
+
+/// A 1-based line and column (Unicode scalar values) plus a 0-based byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+}
+
+/// A half-open source range: `end` is exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+pub struct Span {
+    pub start: Position,
+    pub end: Position,
+}
+
+/// Where a finding from git history was introduced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitInfo {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+/// A secondary span shown beside the primary one (e.g. the sibling parts of one credential).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub label: String,
+    pub start: Position,
+    pub end: Position,
+}
+
+/// The source lines around a finding, already redacted, with label ranges relative to `text`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Excerpt {
+    /// Redacted text of the lines `first_line..` covering the primary and related spans.
+    pub text: String,
+    pub first_line: usize,
+    /// Byte range of the primary span inside `text`.
+    pub primary: (usize, usize),
+    /// Byte ranges and labels of related spans inside `text`.
+    pub related: Vec<(usize, usize, String)>,
+}
+
+/// One diagnostic: a committed secret, a broken policy, a config problem or an unreadable file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub exchange: Option<String>,
+    pub path: String,
+    pub start: Position,
+    pub end: Position,
+    pub message: String,
+    pub help: String,
+    pub fingerprint: String,
+    /// Redacted text of the finding (e.g. `OKX_SECRET_KEY=E9E6…A1F0`).
+    pub snippet: String,
+    pub commit: Option<CommitInfo>,
+    /// Credential part (`api-key`, `secret`, `passphrase`, `private-key`) for secret findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
+    /// Shared by the parts of one credential found together (same object or file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// Rendering aid for the human reporter; never serialized.
+    #[serde(skip)]
+    pub excerpt: Option<Excerpt>,
+}
+
+impl Finding {
+    /// The sort key that makes output deterministic: path, then offset, then rule.
+    pub fn sort_key(&self) -> (&str, usize, &str, usize) {
+        (&self.path, self.start.offset, &self.rule, self.end.offset)
+    }
+
+    pub fn span(&self) -> Span {
+        Span { start: self.start, end: self.end }
+    }
+}
+
+/// Stable fingerprint from the parts that identify a finding independently of its line number.
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Redacts key material: at most the first and last 4 characters survive, fewer for short
+/// values; passphrases become `****`.
+pub fn redact(value: &str, is_passphrase: bool) -> String {
+    if is_passphrase {
+        return "****".to_string();
+    }
+    let chars: Vec<char> = value.chars().collect();
+    let keep = match chars.len() {
+        0..=8 => 0,
+        9..=15 => 2,
+        16..=23 => 3,
+        _ => 4,
+    };
+    if keep == 0 {
+        return "****".to_string();
+    }
+    let head: String = chars[..keep].iter().collect();
+    let tail: String = chars[chars.len() - keep..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_keeps_at_most_four_each_side() {
+        assert_eq!(redact("E9E6B1C2D3E4F5A6B7C8D9E0F1A2A1F0", false), "E9E6…A1F0");
+        assert_eq!(redact("abcdefghijkl", false), "ab…kl");
+        assert_eq!(redact("short", false), "****");
+        assert_eq!(redact("my passphrase", true), "****");
+    }
+
+    #[test]
+    fn fingerprint_depends_on_every_part_and_their_boundaries() {
+        assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
+        assert_eq!(fingerprint(&["x", "y"]), fingerprint(&["x", "y"]));
+        assert_eq!(fingerprint(&["x"]).len(), 32);
+    }
+}

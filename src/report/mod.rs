@@ -1,0 +1,58 @@
+//! Reporters: one file per output format, each rendering the same `Report`.
+//! Workers never print; the reporter runs once, after findings are sorted.
+
+use crate::diagnostic::{Finding, Severity};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+/// Totals printed at the end of a run (spec/output.md `summary`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub findings: u64,
+    pub by_severity: BTreeMap<String, u64>,
+    pub elapsed_ms: u64,
+    /// Files not scanned, by reason (`binary`, `too-large`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub skipped: BTreeMap<String, u64>,
+    /// Findings silenced by inline `keylint:allow` comments.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: u64,
+    /// Findings hidden because their fingerprint is in the baseline.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub baselined: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// What a reporter needs to know about a rule (SARIF `rules`, `explain`, `rules list`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleInfo {
+    pub id: String,
+    /// `secret`, `policy`, `config`, `io`, `parse`.
+    pub category: String,
+    pub severity: Severity,
+    pub exchange: Option<String>,
+    pub description: String,
+    pub help: String,
+}
+
+/// Everything a reporter renders.
+pub struct Report<'a> {
+    pub findings: &'a [Finding],
+    pub summary: &'a Summary,
+    pub rules: &'a [RuleInfo],
+    /// Print secrets whole (`--show-secrets`): the reporters do not re-redact.
+    pub show_secrets: bool,
+    /// Use colour (human format on a terminal).
+    pub color: bool,
+}
+
+/// One output format.
+pub trait Reporter {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+}

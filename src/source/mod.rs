@@ -1,0 +1,41 @@
+//! Sources: where the bytes to scan come from (working tree, git index, diff, history, stdin).
+//! Each source yields `Artifact`s; only this stage and the reporters do I/O.
+
+pub mod walk;
+
+use crate::diagnostic::CommitInfo;
+use std::path::PathBuf;
+
+/// Where an artifact's bytes were read from.
+#[derive(Debug, Clone)]
+pub enum Provenance {
+    /// A file in the working tree.
+    File(PathBuf),
+    /// Standard input.
+    Stdin,
+    /// A staged (index) blob.
+    Index,
+    /// A blob from git history, attributed to the commit that introduced it.
+    Commit(CommitInfo),
+}
+
+/// The content of one file to scan, with its display path relative to the scan root.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// Relative path with `/` separators.
+    pub path: String,
+    pub content: Content,
+    pub provenance: Provenance,
+    /// When set (diff mode), only findings touching these 1-based line ranges are kept.
+    pub changed_lines: Option<Vec<(usize, usize)>>,
+}
+
+/// What the source managed to read.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// Read lazily by the worker that scans it (keeps the walker and memory lean).
+    OnDisk { size: u64 },
+    /// Could not be read: the error becomes an `io-error` finding.
+    Unreadable(String),
+}
