@@ -1,6 +1,9 @@
 //! Reporters: one file per output format, each rendering the same `Report`.
 //! Workers never print; the reporter runs once, after findings are sorted.
 
+pub mod github;
+pub mod sarif;
+
 use crate::diagnostic::{Finding, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
