@@ -7,7 +7,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// How serious a finding is; ordered so that `Error > Warning > Note`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Note,
@@ -32,7 +34,9 @@ impl std::str::FromStr for Severity {
             "note" | "info" => Ok(Severity::Note),
             "warning" | "warn" => Ok(Severity::Warning),
             "error" => Ok(Severity::Error),
-            other => Err(format!("unknown severity `{other}` (expected error, warning or note)")),
+            other => Err(format!(
+                "unknown severity `{other}` (expected error, warning or note)"
+            )),
         }
     }
 }
@@ -129,7 +133,10 @@ impl Finding {
     }
 
     pub fn span(&self) -> Span {
-        Span { start: self.start, end: self.end }
+        Span {
+            start: self.start,
+            end: self.end,
+        }
     }
 }
 
@@ -171,7 +178,10 @@ mod tests {
 
     #[test]
     fn redact_keeps_at_most_four_each_side() {
-        assert_eq!(redact("E9E6B1C2D3E4F5A6B7C8D9E0F1A2A1F0", false), "E9E6…A1F0");
+        assert_eq!(
+            redact("E9E6B1C2D3E4F5A6B7C8D9E0F1A2A1F0", false),
+            "E9E6…A1F0"
+        );
         assert_eq!(redact("abcdefghijkl", false), "ab…kl");
         assert_eq!(redact("short", false), "****");
         assert_eq!(redact("my passphrase", true), "****");

@@ -28,7 +28,9 @@ fn command(s: Severity) -> &'static str {
 
 /// Escapes a workflow-command message (GitHub's `escapeData`).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a workflow-command property value (GitHub's `escapeProperty`): `:` and `,` would
@@ -41,15 +43,25 @@ pub fn escape_property(s: &str) -> String {
 pub fn annotation(f: &Finding) -> String {
     let line = f.start.line.max(1);
     let end_line = f.end.line.max(line);
-    let mut props = format!("file={},line={line},endLine={end_line}", escape_property(&f.path));
+    let mut props = format!(
+        "file={},line={line},endLine={end_line}",
+        escape_property(&f.path)
+    );
     // GitHub only honours columns on single-line annotations and misplaces the highlight
     // otherwise (ruff drops them for the same reason).
     if end_line == line && f.start.column > 0 {
         let end_col = f.end.column.max(f.start.column);
         props.push_str(&format!(",col={},endColumn={end_col}", f.start.column));
     }
-    props.push_str(&format!(",title={}", escape_property(&format!("keylint {}", f.rule))));
-    format!("::{} {props}::{}", command(f.severity), escape_data(&message(f)))
+    props.push_str(&format!(
+        ",title={}",
+        escape_property(&format!("keylint {}", f.rule))
+    ));
+    format!(
+        "::{} {props}::{}",
+        command(f.severity),
+        escape_data(&message(f))
+    )
 }
 
 /// Message body: the finding's message, the redacted snippet, the help and the commit.
@@ -59,7 +71,10 @@ fn message(f: &Finding) -> String {
         text.push_str(&format!(" ({})", f.snippet));
     }
     if let Some(c) = &f.commit {
-        text.push_str(&format!(" [introduced in commit {}]", c.id.get(..12).unwrap_or(&c.id)));
+        text.push_str(&format!(
+            " [introduced in commit {}]",
+            c.id.get(..12).unwrap_or(&c.id)
+        ));
     }
     if !f.help.is_empty() {
         text.push_str("\nhelp: ");
@@ -131,7 +146,11 @@ pub fn write_step_summary(report: &Report, out: &mut dyn Write) -> io::Result<()
         ));
         return out.write_all(text.as_bytes());
     }
-    let by_sev: Vec<String> = s.by_severity.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    let by_sev: Vec<String> = s
+        .by_severity
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
     text.push_str(&format!(
         "**{} finding(s)** ({}) in {} file(s) scanned.\n\n",
         s.findings,

@@ -1,6 +1,8 @@
 //! Sources: where the bytes to scan come from (working tree, git index, diff, history, stdin).
 //! Each source yields `Artifact`s; only this stage and the reporters do I/O.
 
+pub mod git;
+pub mod stdin;
 pub mod walk;
 
 use crate::diagnostic::CommitInfo;
@@ -35,7 +37,9 @@ pub struct Artifact {
 pub enum Content {
     Bytes(Vec<u8>),
     /// Read lazily by the worker that scans it (keeps the walker and memory lean).
-    OnDisk { size: u64 },
+    OnDisk {
+        size: u64,
+    },
     /// Could not be read: the error becomes an `io-error` finding.
     Unreadable(String),
 }
