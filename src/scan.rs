@@ -333,9 +333,9 @@ mod tests {
 
     #[test]
     fn redact_region_maps_offsets_through_replacements() {
-        let text = "A=0123456789ABCDEF0123 B=pass1234";
-        let spans = [(2, 22, false), (25, 33, true)];
-        let (out, mapped) = redact_region(text, 0, text.len(), &spans, false, &[2, 22, 25, 33]);
+        let text = "A=0123456789ABCDEF01230123 B=pass1234";
+        let spans = [(2, 26, false), (29, 37, true)];
+        let (out, mapped) = redact_region(text, 0, text.len(), &spans, false, &[2, 26, 29, 37]);
         assert_eq!(out, "A=0123…0123 B=****");
         assert_eq!(&out[mapped[0]..mapped[1]], "0123…0123");
         assert_eq!(&out[mapped[2]..mapped[3]], "****");

@@ -122,6 +122,10 @@ fn value_after(bytes: &[u8], from: usize) -> Option<(usize, usize, bool)> {
     while e < bytes.len() && !matches!(bytes[e], b' ' | b'\t' | b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`') {
         e += 1;
     }
+    // `x = make_client(` or `x = a[` is code, not a scalar value.
+    if matches!(bytes.get(e), Some(b'(' | b'[' | b'{')) || bytes[s..e].iter().any(|&b| matches!(b, b'(' | b'{')) {
+        return None;
+    }
     Some((s, e, false))
 }
 
@@ -178,7 +182,7 @@ mod tests {
         assert_eq!(pairs("curl -H \"OK-ACCESS-KEY: k-9\" https://x"), vec![("ok_access_key".into(), "k-9".into())]);
         assert_eq!(pairs("os.environ[\"OKX_SECRET\"] = \"v\""), vec![("okx_secret".into(), "v".into())]);
         assert_eq!(pairs("Client(api_key=\"a\", api_secret=\"b\")").len(), 2);
-        assert_eq!(pairs("if a == b: return"), vec![]);
+        assert_eq!(pairs("if a == b and c != d:"), vec![]);
         assert_eq!(pairs("url: https://api.okx.com/x"), vec![("url".into(), "https://api.okx.com/x".into())]);
         assert_eq!(pairs("APIKey := \"z\""), vec![("api_key".into(), "z".into())]);
     }
