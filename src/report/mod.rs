@@ -59,3 +59,7 @@ pub struct Report<'a> {
 pub trait Reporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
 }
+
+pub mod human;
+pub mod json;
+pub mod jsonl;
