@@ -24,13 +24,28 @@ impl std::fmt::Display for RuleError {
 impl std::error::Error for RuleError {}
 
 impl RuleError {
-    pub fn new(origin: &str, text: &str, offset: Option<usize>, message: impl Into<String>) -> Self {
+    pub fn new(
+        origin: &str,
+        text: &str,
+        offset: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         let span = offset.map(|o| {
             let o = o.min(text.len());
             let end = text[o..].find('\n').map(|n| o + n).unwrap_or(text.len());
-            SourceSpan::from((o, end.saturating_sub(o).max(1).min(text.len().saturating_sub(o))))
+            SourceSpan::from((
+                o,
+                end.saturating_sub(o)
+                    .max(1)
+                    .min(text.len().saturating_sub(o)),
+            ))
         });
-        RuleError { message: message.into(), src: NamedSource::new(origin, text.to_string()), span, help: None }
+        RuleError {
+            message: message.into(),
+            src: NamedSource::new(origin, text.to_string()),
+            span,
+            help: None,
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

@@ -15,10 +15,19 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub enum SourceMode {
     Tree,
-    Stdin { name: String },
+    Stdin {
+        name: String,
+    },
     Staged,
-    Diff { base: String, head: Option<String> },
-    History { since: Option<String>, branches: Vec<String>, all: bool },
+    /// `BASE`, `BASE..HEAD` or `BASE...HEAD` (parsed by `source::git::DiffRange`).
+    Diff {
+        range: String,
+    },
+    History {
+        since: Option<String>,
+        branches: Vec<String>,
+        all: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -44,6 +53,7 @@ pub struct ScanPlan {
     pub policies: bool,
     pub policy_config: Option<toml::Table>,
     pub baseline: Option<PathBuf>,
+    pub sarif_output: Option<PathBuf>,
     pub quiet: bool,
 }
 
@@ -61,25 +71,40 @@ impl From<RuleError> for PlanError {
 }
 
 pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
-    let cwd = std::env::current_dir().map_err(|e| PlanError::Usage(format!("no current directory: {e}")))?;
+    let cwd = std::env::current_dir()
+        .map_err(|e| PlanError::Usage(format!("no current directory: {e}")))?;
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-    let roots: Vec<PathBuf> = if args.paths.is_empty() || stdin { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let roots: Vec<PathBuf> = if args.paths.is_empty() || stdin {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     for root in &roots {
         if !root.exists() {
-            return Err(PlanError::Usage(format!("path `{}` does not exist", root.display())));
+            return Err(PlanError::Usage(format!(
+                "path `{}` does not exist",
+                root.display()
+            )));
         }
     }
     // One directory: paths are relative to it. Files or several paths: relative to the cwd.
-    let base = if roots.len() == 1 && roots[0].is_dir() { roots[0].clone() } else { cwd.clone() };
+    let base = if roots.len() == 1 && roots[0].is_dir() {
+        roots[0].clone()
+    } else {
+        cwd.clone()
+    };
     let loaded = LoadedConfig::load(args.rules.config.as_deref(), &base)?;
     let file = &loaded.config;
 
     let mut exclude = GlobSetBuilder::new();
     for pattern in &file.scan.exclude {
-        let glob = Glob::new(pattern).map_err(|e| PlanError::Usage(format!("bad exclude glob `{pattern}`: {e}")))?;
+        let glob = Glob::new(pattern)
+            .map_err(|e| PlanError::Usage(format!("bad exclude glob `{pattern}`: {e}")))?;
         exclude.add(glob);
     }
-    let exclude = exclude.build().map_err(|e| PlanError::Usage(e.to_string()))?;
+    let exclude = exclude
+        .build()
+        .map_err(|e| PlanError::Usage(e.to_string()))?;
 
     let fail_on = match (args.fail_on, &file.output.fail_on) {
         (Some(FailOn::Error), _) => Severity::Error,
@@ -89,23 +114,32 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         (None, None) => Severity::Warning,
     };
     let source = if stdin {
-        SourceMode::Stdin { name: args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into()) }
+        SourceMode::Stdin {
+            name: args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| "<stdin>".into()),
+        }
     } else if args.staged {
         SourceMode::Staged
     } else if let Some(range) = &args.diff {
-        let (b, h) = match range.split_once("..") {
-            Some((b, h)) => (b.to_string(), Some(h.trim_start_matches('.').to_string()).filter(|h| !h.is_empty())),
-            None => (range.clone(), None),
-        };
-        SourceMode::Diff { base: b, head: h }
+        SourceMode::Diff {
+            range: range.clone(),
+        }
     } else if args.history {
-        SourceMode::History { since: args.since.clone(), branches: args.branch.clone(), all: args.all }
+        SourceMode::History {
+            since: args.since.clone(),
+            branches: args.branch.clone(),
+            all: args.all,
+        }
     } else {
         SourceMode::Tree
     };
     if let Some(today) = &args.today {
         if !valid_date(today) {
-            return Err(PlanError::Usage(format!("--today `{today}` is not a date (YYYY-MM-DD)")));
+            return Err(PlanError::Usage(format!(
+                "--today `{today}` is not a date (YYYY-MM-DD)"
+            )));
         }
     }
     let mut rule_dirs = loaded.rule_dirs();
@@ -124,7 +158,10 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         no_ignore: args.no_ignore || file.scan.no_ignore.unwrap_or(false),
         exclude,
         threads,
-        max_file_size: args.max_file_size.or(file.scan.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        max_file_size: args
+            .max_file_size
+            .or(file.scan.max_file_size)
+            .unwrap_or(DEFAULT_MAX_FILE_SIZE),
         today: args.today.clone(),
         rule_dirs,
         disabled: file.rules.disable.iter().cloned().collect(),
@@ -132,6 +169,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         policies: !args.no_policies,
         policy_config: file.policy.clone(),
         baseline: args.baseline.clone(),
+        sarif_output: args.sarif_output.clone(),
         quiet: args.quiet,
     })
 }

@@ -5,12 +5,19 @@ use super::args::{BaselineCommand, Cli, Command, Format, RuleSourceArgs, RulesCo
 use super::plan::{resolve, PlanError, ScanPlan, SourceMode};
 use crate::detect::{DetectorSet, RuleSource};
 use crate::diagnostic::{redact_line, Finding};
-use crate::report::{human::HumanReporter, json::JsonReporter, jsonl::JsonlReporter, Report, Reporter, RuleInfo, Summary};
+use crate::filter::baseline::{self, Baseline};
+use crate::report::github::{self, Github};
+use crate::report::sarif::Sarif;
+use crate::report::{
+    human::HumanReporter, json::JsonReporter, jsonl::JsonlReporter, Report, Reporter, RuleInfo,
+    Summary,
+};
 use crate::rules_error::RuleError;
-use crate::scan::{scan, ScanContext};
-use crate::source::{walk, Artifact, Content, Provenance};
-use std::collections::BTreeSet;
-use std::io::{IsTerminal, Read, Write};
+use crate::scan::{scan, sort_findings, ScanContext};
+use crate::source::git::{self, HistoryOptions, SourceError};
+use crate::source::{stdin, walk, Artifact, Provenance};
+use std::collections::{BTreeSet, HashMap};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -23,13 +30,16 @@ pub const EXIT_ERROR: i32 = 2;
 pub fn run(cli: Cli) -> i32 {
     let outcome = match cli.command {
         Command::Scan(args) => run_scan(&args),
-        Command::Rules { command: RulesCommand::List { rules, json } } => list_rules(&rules, json),
-        Command::Rules { command: RulesCommand::Test { dir } } => test_rules(dir.as_deref()),
+        Command::Rules {
+            command: RulesCommand::List { rules, json },
+        } => list_rules(&rules, json),
+        Command::Rules {
+            command: RulesCommand::Test { dir },
+        } => test_rules(dir.as_deref()),
         Command::Explain { rule, rules } => explain(&rule, &rules),
-        Command::Baseline { command: BaselineCommand::Create { scan } } => Err(Failure::Usage(format!(
-            "baseline create is not available in this build (paths: {})",
-            scan.paths.len()
-        ))),
+        Command::Baseline {
+            command: BaselineCommand::Create { scan },
+        } => create_baseline(&scan),
     };
     match outcome {
         Ok(code) => code,
@@ -83,7 +93,10 @@ fn rule_files(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, Failure> {
     let mut out = Vec::new();
     for dir in dirs {
         if !dir.is_dir() {
-            return Err(Failure::Usage(format!("rule directory `{}` does not exist", dir.display())));
+            return Err(Failure::Usage(format!(
+                "rule directory `{}` does not exist",
+                dir.display()
+            )));
         }
         let mut stack = vec![dir.clone()];
         while let Some(d) = stack.pop() {
@@ -112,7 +125,10 @@ fn load_detectors(dirs: &[PathBuf], disabled: &BTreeSet<String>) -> Result<Detec
     let sources: Vec<RuleSource> = rule_files(dirs)?
         .into_iter()
         .filter(|(_, text)| is_detector_file(text))
-        .map(|(p, text)| RuleSource { origin: p.display().to_string(), text })
+        .map(|(p, text)| RuleSource {
+            origin: p.display().to_string(),
+            text,
+        })
         .collect();
     Ok(DetectorSet::load(&sources, disabled)?)
 }
@@ -120,41 +136,193 @@ fn load_detectors(dirs: &[PathBuf], disabled: &BTreeSet<String>) -> Result<Detec
 fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
     let started = Instant::now();
     let plan = resolve(args)?;
-    if plan.threads > 0 {
-        // Ignore the error: a global pool may already exist (tests calling twice).
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(plan.threads).build_global();
-    }
     let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
-    let artifacts = collect_artifacts(&plan)?;
-    let ctx = ScanContext {
-        detectors: &detectors,
-        declarations: None,
-        max_file_size: plan.max_file_size,
-        show_secrets: plan.show_secrets,
-    };
-    let (mut findings, mut summary) = scan(&artifacts, &ctx);
-    apply_severity_overrides(&plan, &mut findings);
+    let (mut findings, mut summary) = scan_plan(&plan, &detectors)?;
+    if let Some(path) = &plan.baseline {
+        let loaded = Baseline::load(path).map_err(|e| Failure::Usage(e.to_string()))?;
+        let before = findings.len();
+        let (kept, stale) = baseline::apply(findings, &loaded);
+        summary.baselined = (before - kept.len()) as u64;
+        findings = kept;
+        // A diff or the index holds only part of the tree: entries for files outside it are
+        // not stale, just not looked at.
+        if matches!(plan.source, SourceMode::Tree | SourceMode::History { .. }) {
+            report_stale(&stale, &plan);
+            summary.stale_baseline = stale;
+        }
+    }
     finish_summary(&mut summary, &findings, started);
     let rules = rule_infos(&detectors);
     write_report(&plan, &findings, &summary, &rules)?;
     Ok(exit_code(&plan, &findings))
 }
 
+/// `keylint baseline create`: scan as `scan` would and record every finding's fingerprint.
+fn create_baseline(args: &ScanArgs) -> Result<i32, Failure> {
+    let plan = resolve(args)?;
+    let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
+    let (findings, _) = scan_plan(&plan, &detectors)?;
+    let created = Baseline::create(&findings);
+    let path = plan
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(baseline::DEFAULT_PATH));
+    created
+        .save(&path)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    if !plan.quiet {
+        eprintln!(
+            "keylint: wrote {} baseline entries to {}",
+            created.entries.len(),
+            path.display()
+        );
+    }
+    Ok(EXIT_CLEAN)
+}
+
+fn report_stale(stale: &[baseline::BaselineEntry], plan: &ScanPlan) {
+    if stale.is_empty() || plan.quiet {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "keylint: {} baseline entr{} no longer match any finding; remove them or recreate the baseline with `keylint baseline create`:",
+        stale.len(),
+        if stale.len() == 1 { "y" } else { "ies" }
+    );
+    for e in stale {
+        let _ = writeln!(
+            err,
+            "  {}:{}: {} ({})",
+            e.path, e.line, e.rule, e.fingerprint
+        );
+    }
+}
+
+/// Runs the pipeline over the plan's source: sorted findings (severity overrides applied) and
+/// the summary.
+fn scan_plan(plan: &ScanPlan, detectors: &DetectorSet) -> Result<(Vec<Finding>, Summary), Failure> {
+    if plan.threads > 0 {
+        // Ignore the error: a global pool may already exist (tests calling twice).
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(plan.threads)
+            .build_global();
+    }
+    let ctx = ScanContext {
+        detectors,
+        declarations: None,
+        max_file_size: plan.max_file_size,
+        show_secrets: plan.show_secrets,
+    };
+    let (mut findings, summary) = match &plan.source {
+        SourceMode::History {
+            since,
+            branches,
+            all,
+        } => {
+            let options = HistoryOptions {
+                since: since.clone(),
+                branches: branches.clone(),
+                all: *all,
+                chunk_bytes: 0,
+            };
+            scan_history(git_root(plan), &options, &ctx)?
+        }
+        _ => {
+            let artifacts = collect_artifacts(plan)?;
+            scan(&artifacts, &ctx)
+        }
+    };
+    apply_severity_overrides(plan, &mut findings);
+    Ok((findings, summary))
+}
+
+/// The repository a git source reads: the first path given (default `.`).
+fn git_root(plan: &ScanPlan) -> &Path {
+    plan.roots.first().map_or(Path::new("."), PathBuf::as_path)
+}
+
+fn source_failure(e: SourceError) -> Failure {
+    Failure::Usage(e.to_string())
+}
+
+/// Scans history chunk by chunk, so only one chunk of blobs is in memory at a time, then keeps
+/// each secret once: at the oldest commit that introduced it (a later blob of the same file
+/// still holding the same key is the same leak, not a new one).
+fn scan_history(
+    repo: &Path,
+    options: &HistoryOptions,
+    ctx: &ScanContext,
+) -> Result<(Vec<Finding>, Summary), Failure> {
+    let mut findings = Vec::new();
+    let mut summary = Summary::default();
+    let mut commit_order: HashMap<String, usize> = HashMap::new();
+    let stats = git::history_each(repo, options, |chunk| {
+        for a in &chunk {
+            if let Provenance::Commit(c) = &a.provenance {
+                let next = commit_order.len();
+                commit_order.entry(c.id.clone()).or_insert(next);
+            }
+        }
+        let (f, s) = scan(&chunk, ctx);
+        findings.extend(f);
+        summary.files_scanned += s.files_scanned;
+        summary.bytes_scanned += s.bytes_scanned;
+        summary.suppressed += s.suppressed;
+        for (reason, n) in s.skipped {
+            *summary.skipped.entry(reason).or_default() += n;
+        }
+    })
+    .map_err(source_failure)?;
+    summary.commits_scanned = stats.commits;
+    let order = |f: &Finding| {
+        f.commit
+            .as_ref()
+            .and_then(|c| commit_order.get(&c.id).copied())
+            .unwrap_or(usize::MAX)
+    };
+    let mut first: HashMap<String, usize> = HashMap::new();
+    for f in &findings {
+        let o = order(f);
+        first
+            .entry(f.fingerprint.clone())
+            .and_modify(|best| *best = (*best).min(o))
+            .or_insert(o);
+    }
+    findings.retain(|f| first.get(&f.fingerprint) == Some(&order(f)));
+    sort_findings(&mut findings);
+    Ok((findings, summary))
+}
+
 fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
     match &plan.source {
         SourceMode::Tree => {
-            let threads = if plan.threads > 0 { plan.threads } else { std::thread::available_parallelism().map_or(2, |n| n.get()) };
-            let opts = walk::WalkOptions { hidden: plan.hidden, no_ignore: plan.no_ignore, exclude: &plan.exclude, threads };
+            let threads = if plan.threads > 0 {
+                plan.threads
+            } else {
+                std::thread::available_parallelism().map_or(2, |n| n.get())
+            };
+            let opts = walk::WalkOptions {
+                hidden: plan.hidden,
+                no_ignore: plan.no_ignore,
+                exclude: &plan.exclude,
+                threads,
+            };
             Ok(walk::walk(&plan.roots, &plan.base, &opts))
         }
-        SourceMode::Stdin { name } => {
-            let mut bytes = Vec::new();
-            std::io::stdin().take(plan.max_file_size + 1).read_to_end(&mut bytes).map_err(Failure::Io)?;
-            Ok(vec![Artifact { path: name.clone(), content: Content::Bytes(bytes), provenance: Provenance::Stdin, changed_lines: None }])
+        SourceMode::Stdin { name } => Ok(vec![
+            stdin::stdin(name, plan.max_file_size).map_err(source_failure)?
+        ]),
+        SourceMode::Staged => git::staged(git_root(plan)).map_err(source_failure),
+        SourceMode::Diff { range } => {
+            git::diff_range(git_root(plan), range).map_err(source_failure)
         }
-        SourceMode::Staged | SourceMode::Diff { .. } | SourceMode::History { .. } => {
-            Err(Failure::Usage("git sources (--staged, --diff, --history) are not available in this build".into()))
-        }
+        SourceMode::History {
+            since,
+            branches,
+            all,
+        } => git::history(git_root(plan), since.as_deref(), branches, *all).map_err(source_failure),
     }
 }
 
@@ -173,7 +341,10 @@ fn finish_summary(summary: &mut Summary, findings: &[Finding], started: Instant)
     summary.findings = findings.len() as u64;
     summary.by_severity.clear();
     for f in findings {
-        *summary.by_severity.entry(f.severity.as_str().to_string()).or_default() += 1;
+        *summary
+            .by_severity
+            .entry(f.severity.as_str().to_string())
+            .or_default() += 1;
     }
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
 }
@@ -186,7 +357,9 @@ fn rule_infos(detectors: &DetectorSet) -> Vec<RuleInfo> {
             id: r.spec.id.clone(),
             category: "secret".into(),
             severity: r.spec.severity,
-            exchange: r.exchange.map(|e| detectors.exchanges.exchanges[e].slug.clone()),
+            exchange: r
+                .exchange
+                .map(|e| detectors.exchanges.exchanges[e].slug.clone()),
             description: r.spec.description.clone(),
             help: r.spec.help.clone(),
         })
@@ -200,8 +373,20 @@ fn rule_infos(detectors: &DetectorSet) -> Vec<RuleInfo> {
 fn builtin_diagnostic_rules() -> Vec<RuleInfo> {
     use crate::diagnostic::Severity;
     [
-        ("io-error", "io", Severity::Error, "A file could not be read", "check its permissions; keylint could not scan it"),
-        ("parse-error", "parse", Severity::Error, "A file could not be parsed", "fix the syntax error"),
+        (
+            "io-error",
+            "io",
+            Severity::Error,
+            "A file could not be read",
+            "check its permissions; keylint could not scan it",
+        ),
+        (
+            "parse-error",
+            "parse",
+            Severity::Error,
+            "A file could not be parsed",
+            "fix the syntax error",
+        ),
         (
             "unused-suppression",
             "config",
@@ -222,17 +407,38 @@ fn builtin_diagnostic_rules() -> Vec<RuleInfo> {
     .collect()
 }
 
-fn write_report(plan: &ScanPlan, findings: &[Finding], summary: &Summary, rules: &[RuleInfo]) -> Result<(), Failure> {
+fn write_report(
+    plan: &ScanPlan,
+    findings: &[Finding],
+    summary: &Summary,
+    rules: &[RuleInfo],
+) -> Result<(), Failure> {
     let to_terminal = plan.output.is_none() && std::io::stdout().is_terminal();
-    let report = Report { findings, summary, rules, show_secrets: plan.show_secrets, color: to_terminal };
+    let report = Report {
+        findings,
+        summary,
+        rules,
+        show_secrets: plan.show_secrets,
+        color: to_terminal,
+    };
     let reporter: Box<dyn Reporter> = match plan.format {
         Format::Human => Box::new(HumanReporter),
         Format::Json => Box::new(JsonReporter),
         Format::Jsonl => Box::new(JsonlReporter),
-        Format::Sarif | Format::Github => {
-            return Err(Failure::Usage("this output format is not available in this build".into()))
-        }
+        Format::Sarif => Box::new(Sarif),
+        Format::Github => Box::new(Github),
     };
+    if plan.format == Format::Github {
+        write_step_summary(&report)?;
+    }
+    if let Some(path) = &plan.sarif_output {
+        let file = std::fs::File::create(path).map_err(Failure::Io)?;
+        let mut w = std::io::BufWriter::new(file);
+        Sarif
+            .write(&report, &mut w)
+            .and_then(|_| w.flush())
+            .map_err(Failure::Io)?;
+    }
     let result = match &plan.output {
         Some(path) => {
             let file = std::fs::File::create(path).map_err(Failure::Io)?;
@@ -250,6 +456,22 @@ fn write_report(plan: &ScanPlan, findings: &[Finding], summary: &Summary, rules:
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map_err(Failure::Io),
     }
+}
+
+/// In GitHub Actions, appends the Markdown job summary to `$GITHUB_STEP_SUMMARY`.
+fn write_step_summary(report: &Report) -> Result<(), Failure> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(Failure::Io)?;
+    let mut w = std::io::BufWriter::new(file);
+    github::write_step_summary(report, &mut w)
+        .and_then(|_| w.flush())
+        .map_err(Failure::Io)
 }
 
 fn exit_code(plan: &ScanPlan, findings: &[Finding]) -> i32 {
@@ -274,7 +496,9 @@ fn list_rules(args: &RuleSourceArgs, json: bool) -> Result<i32, Failure> {
     let infos = rule_infos(&detectors);
     let mut out = std::io::stdout().lock();
     let written = if json {
-        serde_json::to_writer_pretty(&mut out, &infos).map_err(std::io::Error::other).and_then(|_| writeln!(out))
+        serde_json::to_writer_pretty(&mut out, &infos)
+            .map_err(std::io::Error::other)
+            .and_then(|_| writeln!(out))
     } else {
         infos.iter().try_for_each(|r| {
             writeln!(
@@ -298,8 +522,12 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
     let detectors = rule_source_detectors(args)?;
     let Some(rule) = detectors.rules.iter().find(|r| r.spec.id == id) else {
         let known: Vec<&str> = detectors.rules.iter().map(|r| r.spec.id.as_str()).collect();
-        let hint = closest(id, &known).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-        return Err(Failure::Usage(format!("unknown rule `{id}`{hint}; see `keylint rules list`")));
+        let hint = closest(id, &known)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return Err(Failure::Usage(format!(
+            "unknown rule `{id}`{hint}; see `keylint rules list`"
+        )));
     };
     let s = &rule.spec;
     let exchange = rule.exchange.map(|e| &detectors.exchanges.exchanges[e]);
@@ -307,9 +535,18 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
     text.push_str(&format!("{}\n\n", s.id));
     text.push_str(&format!("What it detects: {}", s.description));
     if let Some(ex) = exchange {
-        text.push_str(&format!(" ({} credential part `{}`)", ex.name, s.part.as_str()));
+        text.push_str(&format!(
+            " ({} credential part `{}`)",
+            ex.name,
+            s.part.as_str()
+        ));
     }
-    text.push_str(&format!("\nSeverity: {}\nMatching: {:?}; value pattern `{}`\n", s.severity.as_str(), s.mode, s.value));
+    text.push_str(&format!(
+        "\nSeverity: {}\nMatching: {:?}; value pattern `{}`\n",
+        s.severity.as_str(),
+        s.mode,
+        s.value
+    ));
     text.push_str(
         "\nWhy it matters: an exchange API credential is a bearer credential with money behind it; anyone who \
          reads the repository or its history can trade, and with withdraw permission move funds.\n",
@@ -334,7 +571,10 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
             }
         }
     }
-    text.push_str(&format!("\nSuppress one occurrence with a comment: keylint:allow {} -- reason\n", s.id));
+    text.push_str(&format!(
+        "\nSuppress one occurrence with a comment: keylint:allow {} -- reason\n",
+        s.id
+    ));
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(EXIT_CLEAN)
 }
@@ -343,13 +583,21 @@ fn test_rules(dir: Option<&Path>) -> Result<i32, Failure> {
     let dirs: Vec<PathBuf> = dir.map(|d| vec![d.to_path_buf()]).unwrap_or_default();
     let detectors = load_detectors(&dirs, &BTreeSet::new())?;
     let failures = detectors.run_examples(dir);
-    let tested = detectors.rules.iter().filter(|r| dir.is_none_or(|d| Path::new(&r.origin).starts_with(d))).count();
+    let tested = detectors
+        .rules
+        .iter()
+        .filter(|r| dir.is_none_or(|d| Path::new(&r.origin).starts_with(d)))
+        .count();
     let mut out = std::io::stdout().lock();
     for f in &failures {
         let _ = writeln!(out, "FAIL {f}");
     }
     let _ = writeln!(out, "{} rules tested, {} failures", tested, failures.len());
-    Ok(if failures.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS })
+    Ok(if failures.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
 }
 
 /// The known id nearest to `id` by edit distance, if it is close.
@@ -368,7 +616,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }

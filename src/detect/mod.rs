@@ -82,17 +82,23 @@ impl DetectorSet {
     pub fn load(user_files: &[RuleSource], disabled: &BTreeSet<String>) -> Result<Self, RuleError> {
         let exchanges = ExchangeTable::builtin()?;
         let parts_text = crate::rules_embedded::get("detectors/_parts.yaml").unwrap_or("parts: {}");
-        let parts: PartsFile =
-            serde_yaml::from_str(parts_text).map_err(|e| RuleError::from_yaml("rules/detectors/_parts.yaml", parts_text, &e))?;
+        let parts: PartsFile = serde_yaml::from_str(parts_text)
+            .map_err(|e| RuleError::from_yaml("rules/detectors/_parts.yaml", parts_text, &e))?;
         let ignore_text = crate::rules_embedded::get("detectors/_ignore.yaml").unwrap_or("{}");
         let ignore = IgnoreList::parse("rules/detectors/_ignore.yaml", ignore_text)?;
 
         let mut sources: Vec<(String, &str, bool)> = crate::rules_embedded::RULE_FILES
             .iter()
-            .filter(|(p, _)| p.starts_with("detectors/") && !p.rsplit('/').next().unwrap_or("").starts_with('_'))
+            .filter(|(p, _)| {
+                p.starts_with("detectors/") && !p.rsplit('/').next().unwrap_or("").starts_with('_')
+            })
             .map(|(p, t)| (format!("rules/{p}"), *t, false))
             .collect();
-        sources.extend(user_files.iter().map(|s| (s.origin.clone(), s.text.as_str(), true)));
+        sources.extend(
+            user_files
+                .iter()
+                .map(|s| (s.origin.clone(), s.text.as_str(), true)),
+        );
 
         let mut rules: Vec<Detector> = Vec::new();
         let mut by_id: HashMap<String, usize> = HashMap::new();
@@ -102,17 +108,31 @@ impl DetectorSet {
                 let slug = spec.exchange.clone().or_else(|| file.exchange.clone());
                 let exchange = match &slug {
                     Some(s) => Some(exchanges.index_of(s).ok_or_else(|| {
-                        RuleError::new(origin, text, rules::locate_rule(text, &spec.id), format!("unknown exchange `{s}` in rule `{}`", spec.id))
-                            .with_help("use a slug from rules/exchanges.yaml")
+                        RuleError::new(
+                            origin,
+                            text,
+                            rules::locate_rule(text, &spec.id),
+                            format!("unknown exchange `{s}` in rule `{}`", spec.id),
+                        )
+                        .with_help("use a slug from rules/exchanges.yaml")
                     })?),
                     None => None,
                 };
-                let default_names = parts.parts.get(spec.part.as_str()).map(String::as_str).unwrap_or("$^");
+                let default_names = parts
+                    .parts
+                    .get(spec.part.as_str())
+                    .map(String::as_str)
+                    .unwrap_or("$^");
                 let id = spec.id.clone();
                 let detector = Detector::new(spec, exchange, origin.clone(), default_names);
                 if *is_user {
                     detector.validate().map_err(|msg| {
-                        RuleError::new(origin, text, rules::locate_rule(text, &id), format!("rule `{id}`: {msg}"))
+                        RuleError::new(
+                            origin,
+                            text,
+                            rules::locate_rule(text, &id),
+                            format!("rule `{id}`: {msg}"),
+                        )
                     })?;
                 }
                 match by_id.get(&id) {
@@ -176,7 +196,9 @@ impl DetectorSet {
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .build(&words)
-            .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!()));
+            .unwrap_or_else(|_| {
+                AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!())
+            });
 
         let mut name_tokens: Vec<(String, usize)> = Vec::new();
         for ex_idx in 0..exchanges.exchanges.len() {
@@ -192,7 +214,15 @@ impl DetectorSet {
         }
         name_tokens.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.cmp(b)));
         name_tokens.dedup();
-        DetectorSet { exchanges, rules, ignore, keywords, targets: ordered, by_exchange, name_tokens }
+        DetectorSet {
+            exchanges,
+            rules,
+            ignore,
+            keywords,
+            targets: ordered,
+            by_exchange,
+            name_tokens,
+        }
     }
 
     /// Every keyword, for `rules list` and the benchmark's `rg` comparison.
@@ -204,7 +234,9 @@ impl DetectorSet {
     pub fn prefilter(&self, bytes: &[u8]) -> Hits {
         let mut hits = Hits::default();
         for m in self.keywords.find_iter(bytes) {
-            let Some(target) = self.targets.get(m.pattern().as_usize()) else { continue };
+            let Some(target) = self.targets.get(m.pattern().as_usize()) else {
+                continue;
+            };
             if !hits.any {
                 hits.any = true;
                 hits.active = vec![false; self.rules.len()];
@@ -233,7 +265,11 @@ impl DetectorSet {
         let text = doc.text;
         let scope = scope::Scope::new(doc, &hits.mentions, self.exchange_in_path(path));
 
-        if self.rules.iter().enumerate().any(|(i, r)| hits.active[i] && r.spec.mode == MatchMode::Assignment)
+        if self
+            .rules
+            .iter()
+            .enumerate()
+            .any(|(i, r)| hits.active[i] && r.spec.mode == MatchMode::Assignment)
             || !hits.mentions.is_empty()
         {
             let k8s_secret = memchr::memmem::find(text.as_bytes(), b"kind: Secret").is_some();
@@ -252,8 +288,17 @@ impl DetectorSet {
             }
             if let Some(re) = rule.value_re() {
                 for caps in re.captures_iter(text) {
-                    let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else { continue };
-                    self.push_if_secret(idx, m.start(), m.end(), m.as_str(), rule.exchange, &mut found);
+                    let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
+                        continue;
+                    };
+                    self.push_if_secret(
+                        idx,
+                        m.start(),
+                        m.end(),
+                        m.as_str(),
+                        rule.exchange,
+                        &mut found,
+                    );
                 }
             }
         }
@@ -266,9 +311,18 @@ impl DetectorSet {
             let (ls, le) = doc.line_range(line);
             if let Some(re) = self.rules[idx].value_re() {
                 for caps in re.captures_iter(&text[ls..le]) {
-                    let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else { continue };
+                    let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
+                        continue;
+                    };
                     let ex = self.rules[idx].exchange;
-                    self.push_if_secret(idx, ls + m.start(), ls + m.end(), m.as_str(), ex, &mut found);
+                    self.push_if_secret(
+                        idx,
+                        ls + m.start(),
+                        ls + m.end(),
+                        m.as_str(),
+                        ex,
+                        &mut found,
+                    );
                 }
             }
         }
@@ -288,7 +342,10 @@ impl DetectorSet {
         if raw.len() < 4 {
             return;
         }
-        let Some(exchange) = self.exchange_in_name(&a.name).or_else(|| scope.exchange_at(a.value_start)) else {
+        let Some(exchange) = self
+            .exchange_in_name(&a.name)
+            .or_else(|| scope.exchange_at(a.value_start))
+        else {
             return;
         };
         let mut variants: Vec<String> = vec![raw.to_string()];
@@ -309,7 +366,13 @@ impl DetectorSet {
                 continue;
             }
             let rule = &self.rules[idx];
-            let Some(name_len) = rule.names_re().and_then(|re| re.find(&a.name)).map(|m| m.len()) else { continue };
+            let Some(name_len) = rule
+                .names_re()
+                .and_then(|re| re.find(&a.name))
+                .map(|m| m.len())
+            else {
+                continue;
+            };
             if best.is_some_and(|(len, _, _)| len >= name_len) {
                 continue;
             }
@@ -319,24 +382,51 @@ impl DetectorSet {
             }
         }
         if let Some((_, idx, value)) = best {
-            self.push_if_secret(idx, a.value_start, a.value_end, value, Some(exchange), found);
+            self.push_if_secret(
+                idx,
+                a.value_start,
+                a.value_end,
+                value,
+                Some(exchange),
+                found,
+            );
         }
     }
 
-    fn push_if_secret(&self, rule: usize, start: usize, end: usize, value: &str, exchange: Option<usize>, out: &mut Vec<Candidate>) {
+    fn push_if_secret(
+        &self,
+        rule: usize,
+        start: usize,
+        end: usize,
+        value: &str,
+        exchange: Option<usize>,
+        out: &mut Vec<Candidate>,
+    ) {
         let spec = &self.rules[rule].spec;
         if self.ignore.reason(value).is_some() {
             return;
         }
-        if spec.min_entropy.is_some_and(|min| ignore::entropy(value) < min) {
+        if spec
+            .min_entropy
+            .is_some_and(|min| ignore::entropy(value) < min)
+        {
             return;
         }
-        out.push(Candidate { rule, start, end, value: value.to_string(), exchange });
+        out.push(Candidate {
+            rule,
+            start,
+            end,
+            value: value.to_string(),
+            exchange,
+        });
     }
 
     /// The exchange a key name itself names (`OKX_SECRET_KEY`, `binance_api_key`, `OK-ACCESS-KEY`).
     fn exchange_in_name(&self, name: &str) -> Option<usize> {
-        self.name_tokens.iter().find(|(token, _)| contains_token(name, token)).map(|(_, ex)| *ex)
+        self.name_tokens
+            .iter()
+            .find(|(token, _)| contains_token(name, token))
+            .map(|(_, ex)| *ex)
     }
 
     fn exchange_in_path(&self, path: &str) -> Option<usize> {
@@ -364,8 +454,11 @@ impl DetectorSet {
                 failures.push(format!("{id}: has no examples"));
             }
             for ex in &rule.spec.examples {
-                let found = self.scan_snippet(ex.path.as_deref().unwrap_or("example.txt"), &ex.text);
-                let hit = found.iter().any(|c| c.rule == idx && ex.text.get(c.start..c.end) == Some(ex.value.as_str()));
+                let found =
+                    self.scan_snippet(ex.path.as_deref().unwrap_or("example.txt"), &ex.text);
+                let hit = found.iter().any(|c| {
+                    c.rule == idx && ex.text.get(c.start..c.end) == Some(ex.value.as_str())
+                });
                 if !hit {
                     let got: Vec<String> = found
                         .iter()
@@ -381,7 +474,10 @@ impl DetectorSet {
             for neg in &rule.spec.negative_examples {
                 let found = self.scan_snippet(neg.path(), neg.text());
                 if found.iter().any(|c| c.rule == idx) {
-                    failures.push(format!("{id}: negative example matched: {:?}", first_line(neg.text())));
+                    failures.push(format!(
+                        "{id}: negative example matched: {:?}",
+                        first_line(neg.text())
+                    ));
                 }
             }
         }
@@ -413,7 +509,8 @@ fn contains_token(name: &str, token: &str) -> bool {
         let s = from + pos;
         let e = s + token.len();
         let left = s == 0 || name.as_bytes()[s - 1] == b'_';
-        let right = e == name.len() || name.as_bytes()[e] == b'_' || name.as_bytes()[e].is_ascii_digit();
+        let right =
+            e == name.len() || name.as_bytes()[e] == b'_' || name.as_bytes()[e].is_ascii_digit();
         if left && right {
             return true;
         }
@@ -429,24 +526,33 @@ fn on_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
     let last = bytes[end - 1];
     let left = start == 0 || {
         let p = bytes[start - 1];
-        !p.is_ascii_alphanumeric() || ((p.is_ascii_lowercase() || p.is_ascii_digit()) && first.is_ascii_uppercase())
+        !p.is_ascii_alphanumeric()
+            || ((p.is_ascii_lowercase() || p.is_ascii_digit()) && first.is_ascii_uppercase())
     };
     let right = end == bytes.len() || {
         let n = bytes[end];
-        !n.is_ascii_alphanumeric() || n.is_ascii_digit() || ((last.is_ascii_lowercase() || last.is_ascii_digit()) && n.is_ascii_uppercase())
+        !n.is_ascii_alphanumeric()
+            || n.is_ascii_digit()
+            || ((last.is_ascii_lowercase() || last.is_ascii_digit()) && n.is_ascii_uppercase())
     };
     left && right
 }
 
 /// Keeps one candidate per overlapping region: the one tied to an exchange, then the longer.
 fn dedup_overlaps(mut found: Vec<Candidate>) -> Vec<Candidate> {
-    found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.rule.cmp(&b.rule)));
+    found.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then(a.rule.cmp(&b.rule))
+    });
     let mut out: Vec<Candidate> = Vec::with_capacity(found.len());
     for c in found {
         if let Some(last) = out.last_mut() {
             if c.start < last.end {
                 let better = (c.exchange.is_some() && last.exchange.is_none())
-                    || (c.exchange.is_some() == last.exchange.is_some() && c.end - c.start > last.end - last.start);
+                    || (c.exchange.is_some() == last.exchange.is_some()
+                        && c.end - c.start > last.end - last.start);
                 if better {
                     *last = c;
                 }

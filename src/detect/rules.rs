@@ -118,9 +118,24 @@ pub struct Detector {
 }
 
 impl Detector {
-    pub fn new(spec: DetectorSpec, exchange: Option<usize>, origin: String, default_names: &str) -> Self {
-        let names_src = spec.names.clone().unwrap_or_else(|| default_names.to_string());
-        Detector { spec, exchange, origin, names_src, value_re: OnceLock::new(), names_re: OnceLock::new() }
+    pub fn new(
+        spec: DetectorSpec,
+        exchange: Option<usize>,
+        origin: String,
+        default_names: &str,
+    ) -> Self {
+        let names_src = spec
+            .names
+            .clone()
+            .unwrap_or_else(|| default_names.to_string());
+        Detector {
+            spec,
+            exchange,
+            origin,
+            names_src,
+            value_re: OnceLock::new(),
+            names_re: OnceLock::new(),
+        }
     }
 
     /// Compiles both regexes now; used at load time for user rules and in tests.
@@ -132,11 +147,15 @@ impl Detector {
 
     /// The value regex: anchored for assignments, free for bare/line matching.
     pub fn value_re(&self) -> Option<&Regex> {
-        self.value_re.get_or_init(|| compile_value(&self.spec).ok()).as_ref()
+        self.value_re
+            .get_or_init(|| compile_value(&self.spec).ok())
+            .as_ref()
     }
 
     pub fn names_re(&self) -> Option<&Regex> {
-        self.names_re.get_or_init(|| Regex::new(&self.names_src).ok()).as_ref()
+        self.names_re
+            .get_or_init(|| Regex::new(&self.names_src).ok())
+            .as_ref()
     }
 }
 

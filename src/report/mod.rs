@@ -26,6 +26,12 @@ pub struct Summary {
     /// Findings hidden because their fingerprint is in the baseline.
     #[serde(skip_serializing_if = "is_zero")]
     pub baselined: u64,
+    /// Baseline entries that matched no finding (the baseline can shrink).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale_baseline: Vec<crate::filter::baseline::BaselineEntry>,
+    /// With `--history`: commits walked.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub commits_scanned: u64,
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -5,24 +5,20 @@ use super::git::SourceError;
 use super::{Artifact, Content, Provenance};
 use std::io::Read;
 
-/// The display path used when `--stdin-filename` is not given.
-pub const DEFAULT_NAME: &str = "stdin";
-
-/// Reads standard input whole into one artifact.
-pub fn stdin(name: Option<&str>) -> Result<Artifact, SourceError> {
-    read(std::io::stdin().lock(), name)
+/// Reads at most `limit + 1` bytes of standard input into one artifact named `name`: a larger
+/// input shows up as a file over the size limit (the pipeline skips it as `too-large`) without
+/// being held in memory whole.
+pub fn stdin(name: &str, limit: u64) -> Result<Artifact, SourceError> {
+    read(std::io::stdin().lock().take(limit.saturating_add(1)), name)
 }
 
 /// Reads `reader` whole into one artifact named `name` (normalised to `/` separators).
-pub fn read(mut reader: impl Read, name: Option<&str>) -> Result<Artifact, SourceError> {
+pub fn read(mut reader: impl Read, name: &str) -> Result<Artifact, SourceError> {
     let mut bytes = Vec::new();
     reader
         .read_to_end(&mut bytes)
         .map_err(|e| SourceError::Stdin(e.to_string()))?;
-    let path = name
-        .map(|n| n.replace('\\', "/").trim_start_matches("./").to_string())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| DEFAULT_NAME.to_string());
+    let path = name.replace('\\', "/").trim_start_matches("./").to_string();
     Ok(Artifact {
         path,
         content: Content::Bytes(bytes),
@@ -37,9 +33,8 @@ mod tests {
 
     #[test]
     fn names_the_artifact_and_keeps_bytes() {
-        let a = read(&b"OKX_SECRET_KEY=x\n"[..], Some("./deploy\\.env")).unwrap();
+        let a = read(&b"OKX_SECRET_KEY=x\n"[..], "./deploy\\.env").unwrap();
         assert_eq!(a.path, "deploy/.env");
         assert!(matches!(a.content, Content::Bytes(ref b) if b == b"OKX_SECRET_KEY=x\n"));
-        assert_eq!(read(&b""[..], None).unwrap().path, "stdin");
     }
 }
