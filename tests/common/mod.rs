@@ -98,3 +98,62 @@ pub fn git_in(dir: &Path, args: &[&str], tick: u32) -> String {
 pub fn join(dir: &Path, rel: &str) -> PathBuf {
     dir.join(rel)
 }
+
+/// The test-only detector rules (`okx-secret-key`, `binance-api-key`).
+pub fn e2e_rules() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/git-e2e/rules")
+}
+
+/// A hand-built secret finding (for reporter tests); every field set, nothing secret in it.
+pub fn finding(
+    rule: &str,
+    severity: keylint::diagnostic::Severity,
+    path: &str,
+    start: (usize, usize),
+    end: (usize, usize),
+) -> keylint::diagnostic::Finding {
+    use keylint::diagnostic::{Category, Finding, Position};
+    Finding {
+        rule: rule.to_string(),
+        category: Category::Secret,
+        severity,
+        exchange: Some("okx".into()),
+        path: path.to_string(),
+        start: Position {
+            line: start.0,
+            column: start.1,
+            offset: start.0 * 100 + start.1,
+        },
+        end: Position {
+            line: end.0,
+            column: end.1,
+            offset: end.0 * 100 + end.1,
+        },
+        message: "OKX API secret key committed in plain text".into(),
+        help: "revoke it at OKX, then load it from your secret manager".into(),
+        fingerprint: keylint::diagnostic::fingerprint(&[rule, path]),
+        snippet: "OKX_SECRET_KEY=E9E6…A1F0".into(),
+        commit: None,
+        part: Some("secret".into()),
+        credential: None,
+        related: Vec::new(),
+        excerpt: None,
+        sensitive: true,
+    }
+}
+
+/// Runs the keylint binary in `dir`; returns (exit code, stdout, stderr).
+pub fn keylint(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_keylint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("run keylint");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
