@@ -291,7 +291,7 @@ fn history_in_chunks_yields_the_same_blobs_without_holding_them_all() {
         ..Default::default()
     };
     let mut chunks = Vec::new();
-    let stats = git::history_each(repo.path(), &options, |c| chunks.push(c.len())).unwrap();
+    let stats = git::history_each(repo.path(), &options, |c, _| chunks.push(c.len())).unwrap();
     assert_eq!(stats.commits, 20);
     assert_eq!(stats.blobs, 20);
     assert!(chunks.len() > 1, "{chunks:?}");

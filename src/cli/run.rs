@@ -16,7 +16,7 @@ use crate::rules_error::RuleError;
 use crate::scan::{scan, sort_findings, ScanContext};
 use crate::source::git::{self, HistoryOptions, SourceError};
 use crate::source::{stdin, walk, Artifact, Provenance};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -187,9 +187,10 @@ fn report_stale(stale: &[baseline::BaselineEntry], plan: &ScanPlan) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
         err,
-        "keylint: {} baseline entr{} no longer match any finding; remove them or recreate the baseline with `keylint baseline create`:",
-        stale.len(),
-        if stale.len() == 1 { "y" } else { "ies" }
+        "keylint: {} no longer {} any finding; remove {} or recreate the baseline with `keylint baseline create`:",
+        if stale.len() == 1 { "1 baseline entry".to_string() } else { format!("{} baseline entries", stale.len()) },
+        if stale.len() == 1 { "matches" } else { "match" },
+        if stale.len() == 1 { "it" } else { "them" }
     );
     for e in stale {
         let _ = writeln!(
@@ -249,7 +250,8 @@ fn source_failure(e: SourceError) -> Failure {
 
 /// Scans history chunk by chunk, so only one chunk of blobs is in memory at a time, then keeps
 /// each secret once: at the oldest commit that introduced it (a later blob of the same file
-/// still holding the same key is the same leak, not a new one).
+/// still holding the same key is the same leak, not a new one). With `--since`, secrets already
+/// present just before the range are not new in it and are dropped.
 fn scan_history(
     repo: &Path,
     options: &HistoryOptions,
@@ -258,7 +260,12 @@ fn scan_history(
     let mut findings = Vec::new();
     let mut summary = Summary::default();
     let mut commit_order: HashMap<String, usize> = HashMap::new();
-    let stats = git::history_each(repo, options, |chunk| {
+    let mut before_range: HashSet<String> = HashSet::new();
+    let stats = git::history_each(repo, options, |chunk, origin| {
+        if origin == git::Origin::BeforeRange {
+            before_range.extend(scan(&chunk, ctx).0.into_iter().map(|f| f.fingerprint));
+            return;
+        }
         for a in &chunk {
             if let Provenance::Commit(c) = &a.provenance {
                 let next = commit_order.len();
@@ -290,7 +297,9 @@ fn scan_history(
             .and_modify(|best| *best = (*best).min(o))
             .or_insert(o);
     }
-    findings.retain(|f| first.get(&f.fingerprint) == Some(&order(f)));
+    findings.retain(|f| {
+        first.get(&f.fingerprint) == Some(&order(f)) && !before_range.contains(&f.fingerprint)
+    });
     sort_findings(&mut findings);
     Ok((findings, summary))
 }

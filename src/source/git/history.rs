@@ -28,6 +28,16 @@ pub struct HistoryOptions {
     pub chunk_bytes: usize,
 }
 
+/// Which side of `--since` a chunk of artifacts comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Blobs of the commits just before the range (only with `--since`): not to be reported,
+    /// but a secret found in them was not introduced in the range either.
+    BeforeRange,
+    /// Blobs first introduced by a commit in the range.
+    InRange,
+}
+
 /// Totals of a history walk, for the summary and the benchmark.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HistoryStats {
@@ -50,17 +60,22 @@ pub fn history(
         chunk_bytes: usize::MAX,
     };
     let mut out = Vec::new();
-    history_each(repo_path, &options, |chunk| out.extend(chunk))?;
+    history_each(repo_path, &options, |chunk, origin| {
+        if origin == Origin::InRange {
+            out.extend(chunk)
+        }
+    })?;
     // Stable: within a path, artifacts keep commit order.
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
-/// Walks the history and hands artifacts to `sink` in chunks, oldest commit first.
+/// Walks the history and hands artifacts to `sink` in chunks, oldest commit first. With
+/// `--since`, the blobs of the commits just outside the range come first, as `BeforeRange`.
 pub fn history_each(
     repo_path: &Path,
     options: &HistoryOptions,
-    mut sink: impl FnMut(Vec<Artifact>),
+    mut sink: impl FnMut(Vec<Artifact>, Origin),
 ) -> Result<HistoryStats, SourceError> {
     let mut repo = open(repo_path)?;
     // Commits are parsed twice (walk, then attribution); keep them cached.
@@ -108,7 +123,8 @@ pub fn history_each(
     let mut seen_blobs: HashSet<gix::ObjectId> = HashSet::new();
 
     // Blobs that already existed just outside the selected range (the `--since` boundary) are
-    // not new in it: mark them seen without reporting them.
+    // not new in it. They are handed over as `BeforeRange` so that a key they hold is not
+    // reported when a later blob of the same file (an edit of another line) still has it.
     let selected: HashSet<gix::ObjectId> = commits.iter().map(|c| c.id).collect();
     let mut boundary: Vec<gix::ObjectId> = commits
         .iter()
@@ -117,73 +133,110 @@ pub fn history_each(
         .collect();
     boundary.sort();
     boundary.dedup();
-    if options.since.is_some() {
-        for parent in boundary {
-            // In a shallow clone the parent may be absent; then there is nothing to exclude.
-            if let Ok(tree) = commit_tree(&repo, parent) {
-                walk_tree(
-                    &repo,
-                    tree,
-                    &mut seen_trees,
-                    &mut seen_blobs,
-                    &mut |_, _| {},
-                )?;
-            }
-        }
-    }
-
     let chunk_bytes = if options.chunk_bytes == 0 {
         64 << 20
     } else {
         options.chunk_bytes
     };
-    let mut stats = HistoryStats {
-        commits: order.len() as u64,
-        ..Default::default()
-    };
-    let mut chunk: Vec<Artifact> = Vec::new();
-    let mut chunk_size = 0usize;
-    for idx in order {
+    let mut before = Chunker::new(chunk_bytes, Origin::BeforeRange);
+    if options.since.is_some() {
+        for parent in boundary {
+            // In a shallow clone the parent may be absent; then there is nothing to exclude.
+            if let Ok(tree) = commit_tree(&repo, parent) {
+                before.commit(
+                    &repo,
+                    parent,
+                    tree,
+                    &mut seen_trees,
+                    &mut seen_blobs,
+                    &mut sink,
+                )?;
+            }
+        }
+    }
+    before.flush(&mut sink);
+
+    let mut range = Chunker::new(chunk_bytes, Origin::InRange);
+    for &idx in &order {
         let id = commits[idx].id;
         let tree = commit_tree(&repo, id)?;
-        let mut new_blobs = Vec::new();
-        walk_tree(
-            &repo,
-            tree,
-            &mut seen_trees,
-            &mut seen_blobs,
-            &mut |path, blob| new_blobs.push((path, blob)),
-        )?;
-        if new_blobs.is_empty() {
-            continue;
+        range.commit(&repo, id, tree, &mut seen_trees, &mut seen_blobs, &mut sink)?;
+    }
+    range.flush(&mut sink);
+    Ok(HistoryStats {
+        commits: order.len() as u64,
+        ..range.stats
+    })
+}
+
+/// Collects the new blobs of commits into chunks of about `limit` bytes.
+struct Chunker {
+    limit: usize,
+    origin: Origin,
+    chunk: Vec<Artifact>,
+    size: usize,
+    stats: HistoryStats,
+}
+
+impl Chunker {
+    fn new(limit: usize, origin: Origin) -> Chunker {
+        Chunker {
+            limit,
+            origin,
+            chunk: Vec::new(),
+            size: 0,
+            stats: HistoryStats::default(),
         }
-        let info = commit_info(&repo, id)?;
+    }
+
+    /// Adds the blobs `commit` introduces (those under `tree` not seen before).
+    fn commit(
+        &mut self,
+        repo: &gix::Repository,
+        commit: gix::ObjectId,
+        tree: gix::ObjectId,
+        seen_trees: &mut HashSet<gix::ObjectId>,
+        seen_blobs: &mut HashSet<gix::ObjectId>,
+        sink: &mut impl FnMut(Vec<Artifact>, Origin),
+    ) -> Result<(), SourceError> {
+        let mut new_blobs = Vec::new();
+        walk_tree(repo, tree, seen_trees, seen_blobs, &mut |path, blob| {
+            new_blobs.push((path, blob))
+        })?;
+        if new_blobs.is_empty() {
+            return Ok(());
+        }
+        let info = commit_info(repo, commit)?;
         for (path, blob) in new_blobs {
-            let content = match read_blob(&repo, blob) {
+            let content = match read_blob(repo, blob) {
                 Ok(bytes) => {
-                    stats.blobs += 1;
-                    stats.bytes += bytes.len() as u64;
-                    chunk_size += bytes.len();
+                    self.stats.blobs += 1;
+                    self.stats.bytes += bytes.len() as u64;
+                    self.size += bytes.len();
                     Content::Bytes(bytes)
                 }
                 Err(e) => Content::Unreadable(e),
             };
-            chunk.push(Artifact {
+            let provenance = Provenance::Commit(info.clone());
+            self.chunk.push(Artifact {
                 path,
                 content,
-                provenance: Provenance::Commit(info.clone()),
+                provenance,
                 changed_lines: None,
             });
         }
-        if chunk_size >= chunk_bytes {
-            sink(std::mem::take(&mut chunk));
-            chunk_size = 0;
+        if self.size >= self.limit {
+            self.flush(sink);
         }
+        Ok(())
     }
-    if !chunk.is_empty() {
-        sink(chunk);
+
+    fn flush(&mut self, sink: &mut impl FnMut(Vec<Artifact>, Origin)) {
+        if !self.chunk.is_empty() {
+            sink(std::mem::take(&mut self.chunk), self.origin);
+        }
+        self.size = 0;
     }
-    Ok(stats)
 }
 
 /// The commits to start from: `--all` refs, `--branch` revisions, or `HEAD`.

@@ -9,7 +9,7 @@ mod history;
 mod staged;
 
 pub use diff::{changed_lines, diff, diff_range, DiffRange};
-pub use history::{history, history_each, HistoryOptions, HistoryStats};
+pub use history::{history, history_each, HistoryOptions, HistoryStats, Origin};
 pub use staged::{staged, staged_from};
 
 use gix::bstr::ByteSlice;
