@@ -48,6 +48,11 @@ pub enum RulesCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print the prefilter keywords, one per line (for benchmarks and `rg` comparisons).
+    Keywords {
+        #[command(flatten)]
+        rules: RuleSourceArgs,
+    },
     /// Run the examples of the rules in DIR (default: the built-in rules).
     Test {
         /// Directory of user rule files.

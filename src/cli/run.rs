@@ -25,6 +25,13 @@ pub fn run(cli: Cli) -> i32 {
         Command::Scan(args) => run_scan(&args),
         Command::Rules { command: RulesCommand::List { rules, json } } => list_rules(&rules, json),
         Command::Rules { command: RulesCommand::Test { dir } } => test_rules(dir.as_deref()),
+        Command::Rules { command: RulesCommand::Keywords { rules } } => rule_source_detectors(&rules).map(|d| {
+            let mut out = std::io::stdout().lock();
+            for k in d.keywords() {
+                let _ = writeln!(out, "{k}");
+            }
+            EXIT_CLEAN
+        }),
         Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::Baseline { command: BaselineCommand::Create { scan } } => Err(Failure::Usage(format!(
             "baseline create is not available in this build (paths: {})",

@@ -69,6 +69,7 @@ pub struct DetectorSet {
     by_exchange: Vec<Vec<usize>>,
     /// (normalised alias or header, exchange) for resolving an exchange from a key name.
     name_tokens: Vec<(String, usize)>,
+    keyword_list: Vec<String>,
 }
 
 /// A rule file's text with where it came from.
@@ -192,12 +193,12 @@ impl DetectorSet {
         }
         name_tokens.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.cmp(b)));
         name_tokens.dedup();
-        DetectorSet { exchanges, rules, ignore, keywords, targets: ordered, by_exchange, name_tokens }
+        DetectorSet { exchanges, rules, ignore, keywords, targets: ordered, by_exchange, name_tokens, keyword_list: words }
     }
 
-    /// Every keyword, for `rules list` and the benchmark's `rg` comparison.
-    pub fn keyword_count(&self) -> usize {
-        self.targets.len()
+    /// Every prefilter keyword (lower case, sorted), for the benchmark's `rg` comparison.
+    pub fn keywords(&self) -> &[String] {
+        &self.keyword_list
     }
 
     /// The keyword pass: cheap, runs on every file.
