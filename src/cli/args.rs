@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files, staged changes, a diff or git history for key material and policy violations.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List, explain and test detector and policy rules.
     Rules {
         #[command(subcommand)]

@@ -83,8 +83,8 @@ impl DetectorSet {
     pub fn load(user_files: &[RuleSource], disabled: &BTreeSet<String>) -> Result<Self, RuleError> {
         let exchanges = ExchangeTable::builtin()?;
         let parts_text = crate::rules_embedded::get("detectors/_parts.yaml").unwrap_or("parts: {}");
-        let parts: PartsFile =
-            serde_yaml::from_str(parts_text).map_err(|e| RuleError::from_yaml("rules/detectors/_parts.yaml", parts_text, &e))?;
+        let parts: PartsFile = serde_yaml::from_str(parts_text)
+            .map_err(|e| RuleError::from_yaml("rules/detectors/_parts.yaml", parts_text, &e))?;
         let ignore_text = crate::rules_embedded::get("detectors/_ignore.yaml").unwrap_or("{}");
         let ignore = IgnoreList::parse("rules/detectors/_ignore.yaml", ignore_text)?;
 
@@ -103,8 +103,13 @@ impl DetectorSet {
                 let slug = spec.exchange.clone().or_else(|| file.exchange.clone());
                 let exchange = match &slug {
                     Some(s) => Some(exchanges.index_of(s).ok_or_else(|| {
-                        RuleError::new(origin, text, rules::locate_rule(text, &spec.id), format!("unknown exchange `{s}` in rule `{}`", spec.id))
-                            .with_help("use a slug from rules/exchanges.yaml")
+                        RuleError::new(
+                            origin,
+                            text,
+                            rules::locate_rule(text, &spec.id),
+                            format!("unknown exchange `{s}` in rule `{}`", spec.id),
+                        )
+                        .with_help("use a slug from rules/exchanges.yaml")
                     })?),
                     None => None,
                 };
@@ -169,10 +174,7 @@ impl DetectorSet {
         words.sort();
         words.dedup();
         // Pattern ids must line up with `targets`: rebuild targets in `words` order.
-        let ordered: Vec<KeywordTarget> = words
-            .iter()
-            .map(|w| targets[*index.get(w).unwrap_or(&0)].clone())
-            .collect();
+        let ordered: Vec<KeywordTarget> = words.iter().map(|w| targets[*index.get(w).unwrap_or(&0)].clone()).collect();
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -193,7 +195,16 @@ impl DetectorSet {
         }
         name_tokens.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.cmp(b)));
         name_tokens.dedup();
-        DetectorSet { exchanges, rules, ignore, keywords, targets: ordered, by_exchange, name_tokens, keyword_list: words }
+        DetectorSet {
+            exchanges,
+            rules,
+            ignore,
+            keywords,
+            targets: ordered,
+            by_exchange,
+            name_tokens,
+            keyword_list: words,
+        }
     }
 
     /// Every prefilter keyword (lower case, sorted), for the benchmark's `rg` comparison.
@@ -324,7 +335,15 @@ impl DetectorSet {
         }
     }
 
-    fn push_if_secret(&self, rule: usize, start: usize, end: usize, value: &str, exchange: Option<usize>, out: &mut Vec<Candidate>) {
+    fn push_if_secret(
+        &self,
+        rule: usize,
+        start: usize,
+        end: usize,
+        value: &str,
+        exchange: Option<usize>,
+        out: &mut Vec<Candidate>,
+    ) {
         let spec = &self.rules[rule].spec;
         if self.ignore.reason(value).is_some() {
             return;
@@ -434,7 +453,9 @@ fn on_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
     };
     let right = end == bytes.len() || {
         let n = bytes[end];
-        !n.is_ascii_alphanumeric() || n.is_ascii_digit() || ((last.is_ascii_lowercase() || last.is_ascii_digit()) && n.is_ascii_uppercase())
+        !n.is_ascii_alphanumeric()
+            || n.is_ascii_digit()
+            || ((last.is_ascii_lowercase() || last.is_ascii_digit()) && n.is_ascii_uppercase())
     };
     left && right
 }
