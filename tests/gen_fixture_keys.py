@@ -13,7 +13,8 @@ exact positions asserted by tests/scan_fixtures.rs stay valid.
 
 Kinds (`N` is any tag): uuid, hex24, hex32, HEX32, hex40, hex64, hex128, 0xhex64, alnumLEN
 (e.g. alnum64), urlLEN ([A-Za-z0-9_-], e.g. url43), b64_56, b64_88 (64 random bytes, base64),
-pass14 (passphrase), htxkey (HTX 8-8-8-5 key), mx0v (MEXC key), gemini (Gemini `account-` key), cdpname (Coinbase CDP key
+b64_56x / b64_88x (base64 with exactly one `/` and one `+`), pass14 (passphrase),
+bgkey (Bitget `bg_` key), htxkey (HTX 8-8-8-5 key), mx0v (MEXC key), gemini (Gemini `account-` key), cdpname (Coinbase CDP key
 name), ecpem / ecpem_json (EC P-256 SEC1 PEM, raw or JSON-escaped), ed25519pem_json (PKCS#8),
 rsapem (RSA 2048 PKCS#8), b64of:OTHER (base64 of the value of token OTHER, for Kubernetes
 `data:`), body:OTHER (base64 body of a PEM token), urlenc:OTHER (percent-encoded value of OTHER), jsonslash:OTHER (OTHER with `/`
@@ -52,6 +53,13 @@ def not_sequential(gen):
     while True:
         v = gen()
         if not re.search(r"(.)\1\1\1", v):
+            return v
+
+
+def b64_with_one_slash_and_plus(nbytes):
+    while True:
+        v = base64.b64encode(secrets.token_bytes(nbytes)).decode()
+        if v.count("/") == 1 and v.count("+") == 1 and not re.search(r"(.)\1\1\1", v):
             return v
 
 
@@ -130,6 +138,10 @@ def generate(kind, values, tag):
         "b64_56": lambda: not_sequential(lambda: base64.b64encode(secrets.token_bytes(42)).decode()),
         "b64_88": lambda: not_sequential(lambda: base64.b64encode(secrets.token_bytes(64)).decode()),
         "pass14": lambda: not_sequential(lambda: rand(PASS_CHARS, 14)),
+        "bgkey": lambda: "bg_" + secrets.token_hex(16),
+        # base64 with exactly one `/` and one `+`: its JSON- and URL-escaped forms have a fixed length
+        "b64_56x": lambda: b64_with_one_slash_and_plus(42),
+        "b64_88x": lambda: b64_with_one_slash_and_plus(64),
         "htxkey": lambda: "-".join(not_sequential(lambda: rand(LOWER_ALNUM, n)) for n in (8, 8, 8, 5)),
         "mx0v": lambda: "mx0vgl" + not_sequential(lambda: rand(ALNUM, 12)),
         "gemini": lambda: "account-" + not_sequential(lambda: rand(ALNUM, 20)),
