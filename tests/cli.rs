@@ -12,7 +12,7 @@ const SECRET2: &str = "E070FA7C3900B5BFCBFB01E08682F96A";
 
 const USER_RULE: &str = r#"exchange: okx
 rules:
-  - id: test-okx-secret
+  - id: okx-secret-key
     part: secret
     description: OKX secret (test rule)
     value: '[0-9A-F]{32}'
@@ -20,7 +20,7 @@ rules:
     examples:
       - text: 'OKX_SECRET_KEY=08CBA24E1082BC6888E8AA844A65B862'
         value: 08CBA24E1082BC6888E8AA844A65B862
-  - id: test-okx-key
+  - id: okx-api-key
     part: api-key
     description: OKX key (test rule)
     value: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
@@ -50,9 +50,9 @@ fn user_rules_find_exact_locations_and_exit_1() {
     assert_eq!(
         locations(&v),
         vec![
-            ("test-okx-key".into(), ".env".into(), 1, 13),
-            ("test-okx-secret".into(), ".env".into(), 2, 16),
-            ("test-okx-secret".into(), "config.json".into(), 4, 16),
+            ("okx-api-key".into(), ".env".into(), 1, 13),
+            ("okx-secret-key".into(), ".env".into(), 2, 16),
+            ("okx-secret-key".into(), "config.json".into(), 4, 16),
         ]
     );
     let f = &v["findings"][1];
@@ -78,7 +78,8 @@ fn no_output_format_prints_a_whole_secret_unless_asked() {
         }
         assert!(all.contains("08CB…B862"), "{format} output shows the redacted secret");
     }
-    let out = run(dir.path(), &["scan", "bot", "--hidden", "--rules", "rules", "--show-secrets", "--format", "json"], None);
+    let out =
+        run(dir.path(), &["scan", "bot", "--hidden", "--rules", "rules", "--show-secrets", "--format", "json"], None);
     assert!(stdout(&out).contains(SECRET));
 }
 
@@ -112,14 +113,17 @@ fn stdin_is_scanned_under_its_given_name() {
         Some(&input),
     );
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(locations(&json(&out)), vec![("test-okx-secret".into(), "deploy/.env".into(), 2, 16)]);
+    assert_eq!(locations(&json(&out)), vec![("okx-secret-key".into(), "deploy/.env".into(), 2, 16)]);
 }
 
 #[test]
 fn thresholds_and_exit_zero() {
     let dir = bot_tree();
-    std::fs::write(dir.path().join("sev.toml"), "[rules.severity]\ntest-okx-secret = \"note\"\ntest-okx-key = \"note\"\n")
-        .expect("write config");
+    std::fs::write(
+        dir.path().join("sev.toml"),
+        "[rules.severity]\nokx-secret-key = \"note\"\nokx-api-key = \"note\"\n",
+    )
+    .expect("write config");
     let base = ["scan", "bot", "--hidden", "--rules", "rules", "--config", "sev.toml", "-q"];
     let out = run(dir.path(), &base, None);
     assert_eq!(out.status.code(), Some(0), "notes are below the default threshold (warning)");
@@ -132,14 +136,14 @@ fn thresholds_and_exit_zero() {
 #[test]
 fn inline_suppression_silences_one_rule_and_stale_ones_are_reported() {
     let env = format!(
-        "# keylint:allow test-okx-secret -- rotated test account\nOKX_SECRET_KEY={SECRET}\nOKX_API_KEY={KEY} # keylint:allow test-okx-secret\n"
+        "# keylint:allow okx-secret-key -- rotated test account\nOKX_SECRET_KEY={SECRET}\nOKX_API_KEY={KEY} # keylint:allow okx-secret-key\n"
     );
     let dir = tree(&[("rules/okx.yaml", USER_RULE), ("bot/app.env", &env)]);
     let out = run(dir.path(), &["scan", "bot", "--rules", "rules", "--format", "json"], None);
     let v = json(&out);
     assert_eq!(
         locations(&v),
-        vec![("test-okx-key".into(), "app.env".into(), 3, 13), ("unused-suppression".into(), "app.env".into(), 3, 52)]
+        vec![("okx-api-key".into(), "app.env".into(), 3, 13), ("unused-suppression".into(), "app.env".into(), 3, 52)]
     );
     assert_eq!(v["summary"]["suppressed"], 1);
 }
@@ -163,7 +167,7 @@ fn bad_input_to_the_cli_exits_2_with_a_pointed_error() {
     let out = run(dir.path(), &["scan", "bot", "--rules", "rules"], None);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("rule `test-okx-secret`: `value` does not compile"), "{err}");
+    assert!(err.contains("rule `okx-secret-key`: `value` does not compile"), "{err}");
     assert!(err.contains("okx.yaml:3:"), "points at the rule: {err}");
 
     let out = run(dir.path(), &["scan", "bot", "--today", "2026-13-01"], None);
@@ -173,8 +177,11 @@ fn bad_input_to_the_cli_exits_2_with_a_pointed_error() {
 #[test]
 fn config_is_found_walking_up_and_excludes_apply() {
     let dir = bot_tree();
-    std::fs::write(dir.path().join(".keylint.toml"), "[scan]\nexclude = [\"config.json\"]\n[rules]\ndirs = [\"rules\"]\n")
-        .expect("write config");
+    std::fs::write(
+        dir.path().join(".keylint.toml"),
+        "[scan]\nexclude = [\"config.json\"]\n[rules]\ndirs = [\"rules\"]\n",
+    )
+    .expect("write config");
     let out = run(&dir.path().join("bot"), &["scan", ".", "--hidden", "--format", "json"], None);
     let paths: Vec<String> = locations(&json(&out)).into_iter().map(|l| l.1).collect();
     assert_eq!(paths, vec![".env", ".env"]);
@@ -186,10 +193,11 @@ fn rules_test_runs_user_examples() {
     let out = run(dir.path(), &["rules", "test", "rules"], None);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("2 rules tested, 0 failures"));
-    let broken = USER_RULE.replace("value: 08CBA24E1082BC6888E8AA844A65B862", "value: 08CBA24E1082BC6888E8AA844A65B863");
+    let broken =
+        USER_RULE.replace("value: 08CBA24E1082BC6888E8AA844A65B862", "value: 08CBA24E1082BC6888E8AA844A65B863");
     std::fs::write(dir.path().join("rules/okx.yaml"), broken).expect("write");
     let out = run(dir.path(), &["rules", "test", "rules"], None);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("FAIL test-okx-secret: example not found"));
+    assert!(stdout(&out).contains("FAIL okx-secret-key: example not found"));
     assert!(!stdout(&out).contains(SECRET), "failure messages redact example values");
 }

@@ -41,7 +41,7 @@ fn unreadable_and_oversized_files_never_stop_the_scan() {
 #[test]
 fn every_builtin_rule_passes_its_examples() {
     let detectors = DetectorSet::load(&[], &BTreeSet::new()).expect("built-in rules load");
-    let failures = detectors.run_examples(None);
+    let failures = detectors.run_examples(false);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // Every exchange in the table has detectors.
     for (idx, ex) in detectors.exchanges.exchanges.iter().enumerate() {

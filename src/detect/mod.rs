@@ -18,7 +18,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use ignore::IgnoreList;
 use rules::{Detector, MatchMode, Part};
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
 
 /// A secret found in a document, before it becomes a `Finding`.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +114,7 @@ impl DetectorSet {
                 };
                 let default_names = parts.parts.get(spec.part.as_str()).map(String::as_str).unwrap_or("$^");
                 let id = spec.id.clone();
-                let detector = Detector::new(spec, exchange, origin.clone(), default_names);
+                let detector = Detector::new(spec, exchange, origin.clone(), !is_user, default_names);
                 if *is_user {
                     detector.validate().map_err(|msg| {
                         RuleError::new(origin, text, rules::locate_rule(text, &id), format!("rule `{id}`: {msg}"))
@@ -368,11 +367,11 @@ impl DetectorSet {
         self.rules[rule].spec.part
     }
 
-    /// Runs every rule's examples; returns one line per failure.
-    pub fn run_examples(&self, only_origin: Option<&Path>) -> Vec<String> {
+    /// Runs the rules' examples (only user rules' with `user_only`); returns one line per failure.
+    pub fn run_examples(&self, user_only: bool) -> Vec<String> {
         let mut failures = Vec::new();
         for (idx, rule) in self.rules.iter().enumerate() {
-            if only_origin.is_some_and(|o| !Path::new(&rule.origin).starts_with(o)) {
+            if user_only && rule.builtin {
                 continue;
             }
             let id = &rule.spec.id;
