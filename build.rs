@@ -12,10 +12,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, out);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        ) {
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
             out.push(path);
         }
     }
@@ -29,16 +26,8 @@ fn main() {
     files.sort();
     let mut code = String::from("/// Built-in rule files: (path relative to `rules/`, contents).\npub static RULE_FILES: &[(&str, &str)] = &[\n");
     for file in &files {
-        let rel = file
-            .strip_prefix(&root)
-            .unwrap_or(file)
-            .to_string_lossy()
-            .replace('\\', "/");
-        let _ = writeln!(
-            code,
-            "    ({rel:?}, include_str!({:?})),",
-            file.to_string_lossy()
-        );
+        let rel = file.strip_prefix(&root).unwrap_or(file).to_string_lossy().replace('\\', "/");
+        let _ = writeln!(code, "    ({rel:?}, include_str!({:?})),", file.to_string_lossy());
         if let Some(parent) = file.parent() {
             println!("cargo:rerun-if-changed={}", parent.display());
         }

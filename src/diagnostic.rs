@@ -7,9 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// How serious a finding is; ordered so that `Error > Warning > Note`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Note,
@@ -34,9 +32,7 @@ impl std::str::FromStr for Severity {
             "note" | "info" => Ok(Severity::Note),
             "warning" | "warn" => Ok(Severity::Warning),
             "error" => Ok(Severity::Error),
-            other => Err(format!(
-                "unknown severity `{other}` (expected error, warning or note)"
-            )),
+            other => Err(format!("unknown severity `{other}` (expected error, warning or note)")),
         }
     }
 }
@@ -136,10 +132,7 @@ impl Finding {
     }
 
     pub fn span(&self) -> Span {
-        Span {
-            start: self.start,
-            end: self.end,
-        }
+        Span { start: self.start, end: self.end }
     }
 }
 
@@ -175,29 +168,6 @@ pub fn redact(value: &str, is_passphrase: bool) -> String {
     format!("{head}…{tail}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redact_keeps_at_most_four_each_side() {
-        assert_eq!(
-            redact("E9E6B1C2D3E4F5A6B7C8D9E0F1A2A1F0", false),
-            "E9E6…A1F0"
-        );
-        assert_eq!(redact("abcdefghijkl", false), "ab…kl");
-        assert_eq!(redact("short", false), "****");
-        assert_eq!(redact("my passphrase", true), "****");
-    }
-
-    #[test]
-    fn fingerprint_depends_on_every_part_and_their_boundaries() {
-        assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
-        assert_eq!(fingerprint(&["x", "y"]), fingerprint(&["x", "y"]));
-        assert_eq!(fingerprint(&["x"]).len(), 32);
-    }
-}
-
 /// Redacts every long token on a line (for messages about a line whose secret spans are
 /// unknown, e.g. a failing rule example): runs of 12+ key-like characters keep 4 at each end.
 pub fn redact_line(line: &str) -> String {
@@ -221,4 +191,24 @@ pub fn redact_line(line: &str) -> String {
     }
     flush(&mut token, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_keeps_at_most_four_each_side() {
+        assert_eq!(redact("E9E6B1C2D3E4F5A6B7C8D9E0F1A2A1F0", false), "E9E6…A1F0");
+        assert_eq!(redact("abcdefghijkl", false), "ab…kl");
+        assert_eq!(redact("short", false), "****");
+        assert_eq!(redact("my passphrase", true), "****");
+    }
+
+    #[test]
+    fn fingerprint_depends_on_every_part_and_their_boundaries() {
+        assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
+        assert_eq!(fingerprint(&["x", "y"]), fingerprint(&["x", "y"]));
+        assert_eq!(fingerprint(&["x"]).len(), 32);
+    }
 }

@@ -30,11 +30,8 @@ pub struct ExchangeTable {
 
 impl ExchangeTable {
     pub fn parse(origin: &str, text: &str) -> Result<Self, RuleError> {
-        let file: ExchangeFile =
-            serde_yaml::from_str(text).map_err(|e| RuleError::from_yaml(origin, text, &e))?;
-        Ok(ExchangeTable {
-            exchanges: file.exchanges,
-        })
+        let file: ExchangeFile = serde_yaml::from_str(text).map_err(|e| RuleError::from_yaml(origin, text, &e))?;
+        Ok(ExchangeTable { exchanges: file.exchanges })
     }
 
     /// The built-in table.
@@ -50,15 +47,14 @@ impl ExchangeTable {
     /// Alias words as they appear inside identifiers (`"gate"`, `ccxt.gate` → `gate`).
     pub fn bare_aliases(&self, idx: usize) -> Vec<String> {
         let ex = &self.exchanges[idx];
-        let mut words: Vec<String> = std::iter::once(ex.slug.clone())
-            .chain(ex.aliases.iter().map(|a| {
-                a.trim_matches(|c| c == '"' || c == '\'')
-                    .trim_start_matches("ccxt.")
-                    .to_ascii_lowercase()
-            }))
-            .map(|a| crate::detect::assign::normalize_name(&a))
-            .filter(|a| !a.is_empty())
-            .collect();
+        let mut words: Vec<String> =
+            std::iter::once(ex.slug.clone())
+                .chain(ex.aliases.iter().map(|a| {
+                    a.trim_matches(|c| c == '"' || c == '\'').trim_start_matches("ccxt.").to_ascii_lowercase()
+                }))
+                .map(|a| crate::detect::assign::normalize_name(&a))
+                .filter(|a| !a.is_empty())
+                .collect();
         words.sort();
         words.dedup();
         words

@@ -4,8 +4,5 @@ include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// Contents of one embedded rule file, by its path relative to `rules/`.
 pub fn get(path: &str) -> Option<&'static str> {
-    RULE_FILES
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, text)| *text)
+    RULE_FILES.iter().find(|(p, _)| *p == path).map(|(_, text)| *text)
 }

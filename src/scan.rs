@@ -3,9 +3,7 @@
 
 use crate::decode::{is_binary, Document};
 use crate::detect::{Candidate, DetectorSet};
-use crate::diagnostic::{
-    fingerprint, redact, Category, Excerpt, Finding, Position, Related, Severity,
-};
+use crate::diagnostic::{fingerprint, redact, Category, Excerpt, Finding, Position, Related, Severity};
 use crate::filter::suppression;
 use crate::report::Summary;
 use crate::source::{Artifact, Content, Provenance};
@@ -41,10 +39,7 @@ struct FileResult {
 
 /// Scans every artifact; findings come back sorted by path, offset, rule.
 pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary) {
-    let results: Vec<FileResult> = artifacts
-        .par_iter()
-        .map(|a| scan_artifact(a, ctx))
-        .collect();
+    let results: Vec<FileResult> = artifacts.par_iter().map(|a| scan_artifact(a, ctx)).collect();
     let mut summary = Summary::default();
     let mut findings = Vec::new();
     for r in results {
@@ -62,11 +57,7 @@ pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary
 
 /// The deterministic order of spec/output.md.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        a.sort_key()
-            .cmp(&b.sort_key())
-            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-    });
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.fingerprint.cmp(&b.fingerprint)));
 }
 
 fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
@@ -76,10 +67,7 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
         Content::Unreadable(err) => return io_error(artifact, err),
         Content::OnDisk { size } => {
             if *size > ctx.max_file_size {
-                return FileResult {
-                    skipped: Some("too-large"),
-                    ..Default::default()
-                };
+                return FileResult { skipped: Some("too-large"), ..Default::default() };
             }
             let Provenance::File(abs) = &artifact.provenance else {
                 return io_error(artifact, "no content");
@@ -94,27 +82,14 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
         }
     };
     if bytes.len() as u64 > ctx.max_file_size {
-        return FileResult {
-            skipped: Some("too-large"),
-            ..Default::default()
-        };
+        return FileResult { skipped: Some("too-large"), ..Default::default() };
     }
     if is_binary(bytes) {
-        return FileResult {
-            skipped: Some("binary"),
-            bytes: 0,
-            ..Default::default()
-        };
+        return FileResult { skipped: Some("binary"), bytes: 0, ..Default::default() };
     }
-    let mut result = FileResult {
-        bytes: bytes.len() as u64,
-        scanned: true,
-        ..Default::default()
-    };
+    let mut result = FileResult { bytes: bytes.len() as u64, scanned: true, ..Default::default() };
     let hits = ctx.detectors.prefilter(bytes);
-    let wants_declarations = ctx
-        .declarations
-        .is_some_and(|d| d.wants(&artifact.path, bytes));
+    let wants_declarations = ctx.declarations.is_some_and(|d| d.wants(&artifact.path, bytes));
     if !hits.any() && !wants_declarations {
         return result;
     }
@@ -130,27 +105,12 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
     }
     result.suppressed = suppression::apply(&artifact.path, &doc, &mut findings);
     if let Some(ranges) = &artifact.changed_lines {
-        findings.retain(|f| {
-            ranges
-                .iter()
-                .any(|&(s, e)| f.start.line <= e && f.end.line >= s)
-        });
+        findings.retain(|f| ranges.iter().any(|&(s, e)| f.start.line <= e && f.end.line >= s));
     }
     let secret_spans: Vec<(usize, usize, bool)> = candidates
         .iter()
-        .map(|c| {
-            (
-                c.start,
-                c.end,
-                ctx.detectors.part(c.rule) == crate::detect::rules::Part::Passphrase,
-            )
-        })
-        .chain(
-            findings
-                .iter()
-                .filter(|f| f.sensitive)
-                .map(|f| (f.start.offset, f.end.offset, false)),
-        )
+        .map(|c| (c.start, c.end, ctx.detectors.part(c.rule) == crate::detect::rules::Part::Passphrase))
+        .chain(findings.iter().filter(|f| f.sensitive).map(|f| (f.start.offset, f.end.offset, false)))
         .collect();
     for f in &mut findings {
         f.excerpt = Some(excerpt(&doc, f, &secret_spans, ctx.show_secrets));
@@ -170,11 +130,7 @@ fn read_limited(path: &std::path::Path, max: u64) -> std::io::Result<Vec<u8>> {
 }
 
 fn io_error(artifact: &Artifact, err: &str) -> FileResult {
-    let start = Position {
-        line: 1,
-        column: 1,
-        offset: 0,
-    };
+    let start = Position { line: 1, column: 1, offset: 0 };
     FileResult {
         findings: vec![Finding {
             rule: "io-error".into(),
@@ -202,12 +158,7 @@ fn io_error(artifact: &Artifact, err: &str) -> FileResult {
 /// Lines between parts that still count as one credential.
 const CREDENTIAL_SPAN_LINES: usize = 40;
 
-fn secret_findings(
-    path: &str,
-    doc: &Document,
-    candidates: &[Candidate],
-    ctx: &ScanContext,
-) -> Vec<Finding> {
+fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &ScanContext) -> Vec<Finding> {
     let set = ctx.detectors;
     // Tie the parts of one credential: same exchange, chained within a few dozen lines.
     let mut credential_of: Vec<usize> = (0..candidates.len()).collect();
@@ -215,9 +166,7 @@ fn secret_findings(
     for (i, c) in candidates.iter().enumerate() {
         let Some(ex) = c.exchange else { continue };
         if let Some(&prev) = last_by_exchange.get(&ex) {
-            let gap = doc
-                .line_index(c.start)
-                .saturating_sub(doc.line_index(candidates[prev].end));
+            let gap = doc.line_index(c.start).saturating_sub(doc.line_index(candidates[prev].end));
             let same_part = candidates[prev].rule == c.rule;
             if gap <= CREDENTIAL_SPAN_LINES && !same_part {
                 credential_of[i] = credential_of[prev];
@@ -229,10 +178,7 @@ fn secret_findings(
         .iter()
         .map(|&root| {
             let c = &candidates[root];
-            let slug = c
-                .exchange
-                .map(|e| set.exchanges.exchanges[e].slug.as_str())
-                .unwrap_or("");
+            let slug = c.exchange.map(|e| set.exchanges.exchanges[e].slug.as_str()).unwrap_or("");
             fingerprint(&["credential", path, slug, &c.value])
         })
         .collect();
@@ -252,10 +198,7 @@ fn secret_findings(
                 .map(|(_, o)| {
                     let s = doc.span(o.start, o.end);
                     Related {
-                        label: format!(
-                            "{} of the same credential",
-                            set.rules[o.rule].spec.part.as_str()
-                        ),
+                        label: format!("{} of the same credential", set.rules[o.rule].spec.part.as_str()),
                         start: s.start,
                         end: s.end,
                     }
@@ -285,26 +228,14 @@ fn secret_findings(
 }
 
 /// The finding's line, cut to a window around the secret, with every secret on it redacted.
-fn snippet(
-    doc: &Document,
-    c: &Candidate,
-    all: &[Candidate],
-    set: &DetectorSet,
-    show: bool,
-) -> String {
+fn snippet(doc: &Document, c: &Candidate, all: &[Candidate], set: &DetectorSet, show: bool) -> String {
     let first = doc.line_index(c.start);
     let (ls, le) = doc.line_range(first);
     let le = le.max(ls);
     let spans: Vec<(usize, usize, bool)> = all
         .iter()
         .filter(|o| o.start < le.max(c.end) && o.end > ls)
-        .map(|o| {
-            (
-                o.start,
-                o.end,
-                set.part(o.rule) == crate::detect::rules::Part::Passphrase,
-            )
-        })
+        .map(|o| (o.start, o.end, set.part(o.rule) == crate::detect::rules::Part::Passphrase))
         .collect();
     let (text, _) = redact_region(doc.text, ls, le.max(c.start), &spans, show, &[]);
     let text = text.trim();
@@ -327,11 +258,7 @@ fn redact_region(
     show: bool,
     track: &[usize],
 ) -> (String, Vec<usize>) {
-    let mut sorted: Vec<(usize, usize, bool)> = spans
-        .iter()
-        .copied()
-        .filter(|s| s.0 < to && s.1 > from)
-        .collect();
+    let mut sorted: Vec<(usize, usize, bool)> = spans.iter().copied().filter(|s| s.0 < to && s.1 > from).collect();
     sorted.sort();
     let mut out = String::with_capacity(to.saturating_sub(from));
     let mut mapped = vec![usize::MAX; track.len()];
@@ -351,15 +278,10 @@ fn redact_region(
         map_until(pos, s, out.len(), &mut mapped);
         out.push_str(&text[pos..s]);
         let secret = &text[s..e.min(to.max(e))];
-        let replacement = if show {
-            secret.to_string()
-        } else {
-            redact(secret, pass)
-        };
+        let replacement = if show { secret.to_string() } else { redact(secret, pass) };
         for (k, &t) in track.iter().enumerate() {
-            if t == e {
-                mapped[k] = out.len() + replacement.len();
-            } else if t > s && t < e && mapped[k] == usize::MAX {
+            // An offset at or inside a redacted span maps to the end of its replacement.
+            if t == e || (t > s && t < e && mapped[k] == usize::MAX) {
                 mapped[k] = out.len() + replacement.len();
             }
         }
@@ -383,37 +305,22 @@ fn excerpt(doc: &Document, f: &Finding, secrets: &[(usize, usize, bool)], show: 
     let first_line = doc.line_index(f.start.offset);
     let mut last_line = doc.line_index(f.end.offset.max(f.start.offset));
     let mut lo = first_line;
-    let near: Vec<&Related> = f
-        .related
-        .iter()
-        .filter(|r| r.start.line.abs_diff(f.start.line) <= 8)
-        .collect();
+    let near: Vec<&Related> = f.related.iter().filter(|r| r.start.line.abs_diff(f.start.line) <= 8).collect();
     for r in &near {
         lo = lo.min(r.start.line - 1);
         last_line = last_line.max(r.end.line - 1);
     }
     let from = doc.line_range(lo).0;
-    let to = doc
-        .line_range(last_line)
-        .1
-        .max(f.end.offset.min(doc.text.len()));
+    let to = doc.line_range(last_line).1.max(f.end.offset.min(doc.text.len()));
     let mut track = vec![f.start.offset, f.end.offset];
     for r in &near {
         track.push(r.start.offset);
         track.push(r.end.offset);
     }
     let (text, mapped) = redact_region(doc.text, from, to, secrets, show, &track);
-    let related = near
-        .iter()
-        .enumerate()
-        .map(|(k, r)| (mapped[2 + 2 * k], mapped[3 + 2 * k], r.label.clone()))
-        .collect();
-    Excerpt {
-        text,
-        first_line: lo + 1,
-        primary: (mapped[0], mapped[1]),
-        related,
-    }
+    let related =
+        near.iter().enumerate().map(|(k, r)| (mapped[2 + 2 * k], mapped[3 + 2 * k], r.label.clone())).collect();
+    Excerpt { text, first_line: lo + 1, primary: (mapped[0], mapped[1]), related }
 }
 
 #[cfg(test)]

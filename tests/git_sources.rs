@@ -1,9 +1,9 @@
 //! Git sources at the library level: temporary repositories built with the git CLI, read back
 //! through `keylint::source::git` (gix).
 
-mod common;
+mod gitutil;
 
-use common::{fake_okx_secret, git_in, Repo};
+use gitutil::{fake_okx_secret, git_in, Repo};
 use keylint::source::git::{self, HistoryOptions, SourceError};
 use keylint::source::{Artifact, Content, Provenance};
 
@@ -27,10 +27,7 @@ fn staged_reads_the_index_not_the_working_tree() {
     repo.write("config/.env", "DEBUG=1\n");
     repo.commit("initial");
 
-    repo.write(
-        "config/.env",
-        &format!("DEBUG=1\nOKX_SECRET_KEY={staged_key}\n"),
-    );
+    repo.write("config/.env", &format!("DEBUG=1\nOKX_SECRET_KEY={staged_key}\n"));
     repo.write("new file.txt", "new\n");
     repo.git(&["add", "config/.env", "new file.txt"]);
     // The working tree moves on after staging; the commit would still record the staged key.
@@ -85,18 +82,13 @@ fn pr_repo() -> (Repo, String, String) {
     let old_key = fake_okx_secret("old");
     let new_key = fake_okx_secret("new");
     let mut repo = Repo::new();
-    repo.write(
-        "deploy/.env",
-        &format!("# bot config\nOKX_SECRET_KEY={old_key}\nA=1\nB=2\n"),
-    );
+    repo.write("deploy/.env", &format!("# bot config\nOKX_SECRET_KEY={old_key}\nA=1\nB=2\n"));
     repo.write("gone.txt", "bye\n");
     repo.write("same.txt", "unchanged\n");
     let base = repo.commit("base");
     repo.write(
         "deploy/.env",
-        &format!(
-            "# bot config\nOKX_SECRET_KEY={old_key}\nA=changed\nB=2\nOKX_SECRET_KEY={new_key}\n"
-        ),
+        &format!("# bot config\nOKX_SECRET_KEY={old_key}\nA=changed\nB=2\nOKX_SECRET_KEY={new_key}\n"),
     );
     std::fs::remove_file(repo.path().join("gone.txt")).unwrap();
     repo.write("added.txt", "x\ny\n");
@@ -113,10 +105,7 @@ fn diff_returns_whole_new_files_with_only_changed_lines_marked() {
     let env = &artifacts[1];
     // Line 2 (the old key) is untouched; lines 3 (edited) and 5 (new key) changed.
     assert_eq!(env.changed_lines, Some(vec![(3, 3), (5, 5)]));
-    assert!(
-        text(env).starts_with("# bot config\nOKX_SECRET_KEY="),
-        "whole file, not a hunk"
-    );
+    assert!(text(env).starts_with("# bot config\nOKX_SECRET_KEY="), "whole file, not a hunk");
 
     // HEAD is the default head, and the `..` / `...` spellings agree on a linear history.
     let default_head = git::diff(repo.path(), &base, None).unwrap();
@@ -131,13 +120,7 @@ fn diff_returns_whole_new_files_with_only_changed_lines_marked() {
 fn diff_with_a_missing_base_says_how_to_fetch_it() {
     let (repo, _, _) = pr_repo();
     let err = git::diff(repo.path(), "origin/main", None).unwrap_err();
-    assert_eq!(
-        err,
-        SourceError::MissingRevision {
-            role: "base",
-            spec: "origin/main".into()
-        }
-    );
+    assert_eq!(err, SourceError::MissingRevision { role: "base", spec: "origin/main".into() });
     assert_eq!(
         err.to_string(),
         "base `origin/main` is not in this clone: fetch it with `git fetch --depth=1 origin main`"
@@ -156,26 +139,14 @@ fn diff_works_in_a_shallow_clone_once_the_base_is_fetched() {
     let (origin, base, head) = pr_repo();
     let clone_parent = tempfile::tempdir().unwrap();
     let url = format!("file://{}", origin.path().display());
-    git_in(
-        clone_parent.path(),
-        &["clone", "-q", "--depth=1", &url, "clone"],
-        0,
-    );
+    git_in(clone_parent.path(), &["clone", "-q", "--depth=1", &url, "clone"], 0);
     let clone = clone_parent.path().join("clone");
-    assert_eq!(
-        git_in(&clone, &["rev-parse", "--is-shallow-repository"], 0).trim(),
-        "true"
-    );
+    assert_eq!(git_in(&clone, &["rev-parse", "--is-shallow-repository"], 0).trim(), "true");
 
     // GitHub's default checkout: the base commit is not there.
     let err = git::diff(&clone, &base, None).unwrap_err();
-    assert!(
-        matches!(err, SourceError::MissingRevision { role: "base", .. }),
-        "{err:?}"
-    );
-    assert!(err
-        .to_string()
-        .contains(&format!("git fetch --depth=1 origin {base}")));
+    assert!(matches!(err, SourceError::MissingRevision { role: "base", .. }), "{err:?}");
+    assert!(err.to_string().contains(&format!("git fetch --depth=1 origin {base}")));
 
     // What the action does: fetch just the base, at depth 1.
     git_in(&clone, &["fetch", "-q", "--depth=1", "origin", &base], 0);
@@ -213,18 +184,11 @@ fn history_finds_a_deleted_key_and_attributes_it_to_the_commit_that_added_it() {
     assert_eq!(paths(&artifacts), vec!["app.py", "bot/.env"]);
     let env = &artifacts[1];
     assert_eq!(text(env), format!("OKX_SECRET_KEY={key}\n"));
-    let Provenance::Commit(info) = &env.provenance else {
-        panic!("{:?}", env.provenance)
-    };
+    let Provenance::Commit(info) = &env.provenance else { panic!("{:?}", env.provenance) };
     assert_eq!(info.id, ids[1]);
-    assert_eq!(
-        info.author.as_deref(),
-        Some("Ada Tester <ada@example.invalid>")
-    );
+    assert_eq!(info.author.as_deref(), Some("Ada Tester <ada@example.invalid>"));
     assert_eq!(info.date.as_deref(), Some("2024-01-01T00:02:00+00:00"));
-    let Provenance::Commit(first) = &artifacts[0].provenance else {
-        panic!()
-    };
+    let Provenance::Commit(first) = &artifacts[0].provenance else { panic!() };
     assert_eq!(first.id, ids[0]);
 }
 
@@ -237,15 +201,8 @@ fn history_since_a_revision_skips_blobs_that_existed_before_it() {
     let after_initial = git::history(repo.path(), Some(&ids[0]), &[], false).unwrap();
     assert_eq!(paths(&after_initial), vec!["bot/.env"]);
     // A date before every commit includes everything; one after excludes everything.
-    assert_eq!(
-        git::history(repo.path(), Some("2023-12-31"), &[], false)
-            .unwrap()
-            .len(),
-        2
-    );
-    assert!(git::history(repo.path(), Some("2024-01-02"), &[], false)
-        .unwrap()
-        .is_empty());
+    assert_eq!(git::history(repo.path(), Some("2023-12-31"), &[], false).unwrap().len(), 2);
+    assert!(git::history(repo.path(), Some("2024-01-02"), &[], false).unwrap().is_empty());
     let err = git::history(repo.path(), Some("not-a-ref"), &[], false).unwrap_err();
     assert_eq!(err, SourceError::BadSince("not-a-ref".into()));
 }
@@ -265,18 +222,10 @@ fn history_branches_and_all_refs() {
     assert_eq!(paths(&side_only), vec!["app.py", "side.env"]);
     let all = git::history(repo.path(), None, &[], true).unwrap();
     assert_eq!(paths(&all), vec!["app.py", "bot/.env", "side.env"]);
-    let Provenance::Commit(info) = &all[2].provenance else {
-        panic!()
-    };
+    let Provenance::Commit(info) = &all[2].provenance else { panic!() };
     assert_eq!(info.id, side);
     let err = git::history(repo.path(), None, &["nope".to_string()], false).unwrap_err();
-    assert_eq!(
-        err,
-        SourceError::MissingRevision {
-            role: "branch",
-            spec: "nope".into()
-        }
-    );
+    assert_eq!(err, SourceError::MissingRevision { role: "branch", spec: "nope".into() });
 }
 
 #[test]
@@ -286,10 +235,7 @@ fn history_in_chunks_yields_the_same_blobs_without_holding_them_all() {
         repo.write(&format!("f{i}.txt"), &format!("{i}\n").repeat(100));
         repo.commit(&format!("c{i}"));
     }
-    let options = HistoryOptions {
-        chunk_bytes: 500,
-        ..Default::default()
-    };
+    let options = HistoryOptions { chunk_bytes: 500, ..Default::default() };
     let mut chunks = Vec::new();
     let stats = git::history_each(repo.path(), &options, |c, _| chunks.push(c.len())).unwrap();
     assert_eq!(stats.commits, 20);

@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files, staged changes, a diff or git history for key material and policy violations.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List, explain and test detector and policy rules.
     Rules {
         #[command(subcommand)]
@@ -47,6 +47,11 @@ pub enum RulesCommand {
         /// Print as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Print the prefilter keywords, one per line (for benchmarks and `rg` comparisons).
+    Keywords {
+        #[command(flatten)]
+        rules: RuleSourceArgs,
     },
     /// Run the examples of the rules in DIR (default: the built-in rules).
     Test {

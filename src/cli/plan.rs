@@ -53,6 +53,7 @@ pub struct ScanPlan {
     pub policies: bool,
     pub policy_config: Option<toml::Table>,
     pub baseline: Option<PathBuf>,
+    /// Also write SARIF here (`--sarif-output`).
     pub sarif_output: Option<PathBuf>,
     pub quiet: bool,
 }
@@ -61,50 +62,36 @@ pub struct ScanPlan {
 #[derive(Debug)]
 pub enum PlanError {
     Usage(String),
-    Rule(Box<RuleError>),
+    Rule(RuleError),
 }
 
 impl From<RuleError> for PlanError {
     fn from(e: RuleError) -> Self {
-        PlanError::Rule(Box::new(e))
+        PlanError::Rule(e)
     }
 }
 
 pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| PlanError::Usage(format!("no current directory: {e}")))?;
+    let cwd = std::env::current_dir().map_err(|e| PlanError::Usage(format!("no current directory: {e}")))?;
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-    let roots: Vec<PathBuf> = if args.paths.is_empty() || stdin {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let roots: Vec<PathBuf> =
+        if args.paths.is_empty() || stdin { vec![PathBuf::from(".")] } else { args.paths.clone() };
     for root in &roots {
         if !root.exists() {
-            return Err(PlanError::Usage(format!(
-                "path `{}` does not exist",
-                root.display()
-            )));
+            return Err(PlanError::Usage(format!("path `{}` does not exist", root.display())));
         }
     }
     // One directory: paths are relative to it. Files or several paths: relative to the cwd.
-    let base = if roots.len() == 1 && roots[0].is_dir() {
-        roots[0].clone()
-    } else {
-        cwd.clone()
-    };
+    let base = if roots.len() == 1 && roots[0].is_dir() { roots[0].clone() } else { cwd.clone() };
     let loaded = LoadedConfig::load(args.rules.config.as_deref(), &base)?;
     let file = &loaded.config;
 
     let mut exclude = GlobSetBuilder::new();
     for pattern in &file.scan.exclude {
-        let glob = Glob::new(pattern)
-            .map_err(|e| PlanError::Usage(format!("bad exclude glob `{pattern}`: {e}")))?;
+        let glob = Glob::new(pattern).map_err(|e| PlanError::Usage(format!("bad exclude glob `{pattern}`: {e}")))?;
         exclude.add(glob);
     }
-    let exclude = exclude
-        .build()
-        .map_err(|e| PlanError::Usage(e.to_string()))?;
+    let exclude = exclude.build().map_err(|e| PlanError::Usage(e.to_string()))?;
 
     let fail_on = match (args.fail_on, &file.output.fail_on) {
         (Some(FailOn::Error), _) => Severity::Error,
@@ -114,32 +101,19 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         (None, None) => Severity::Warning,
     };
     let source = if stdin {
-        SourceMode::Stdin {
-            name: args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| "<stdin>".into()),
-        }
+        SourceMode::Stdin { name: args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into()) }
     } else if args.staged {
         SourceMode::Staged
     } else if let Some(range) = &args.diff {
-        SourceMode::Diff {
-            range: range.clone(),
-        }
+        SourceMode::Diff { range: range.clone() }
     } else if args.history {
-        SourceMode::History {
-            since: args.since.clone(),
-            branches: args.branch.clone(),
-            all: args.all,
-        }
+        SourceMode::History { since: args.since.clone(), branches: args.branch.clone(), all: args.all }
     } else {
         SourceMode::Tree
     };
     if let Some(today) = &args.today {
         if !valid_date(today) {
-            return Err(PlanError::Usage(format!(
-                "--today `{today}` is not a date (YYYY-MM-DD)"
-            )));
+            return Err(PlanError::Usage(format!("--today `{today}` is not a date (YYYY-MM-DD)")));
         }
     }
     let mut rule_dirs = loaded.rule_dirs();
@@ -158,10 +132,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         no_ignore: args.no_ignore || file.scan.no_ignore.unwrap_or(false),
         exclude,
         threads,
-        max_file_size: args
-            .max_file_size
-            .or(file.scan.max_file_size)
-            .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        max_file_size: args.max_file_size.or(file.scan.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
         today: args.today.clone(),
         rule_dirs,
         disabled: file.rules.disable.iter().cloned().collect(),

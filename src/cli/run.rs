@@ -5,18 +5,15 @@ use super::args::{BaselineCommand, Cli, Command, Format, RuleSourceArgs, RulesCo
 use super::plan::{resolve, PlanError, ScanPlan, SourceMode};
 use crate::detect::{DetectorSet, RuleSource};
 use crate::diagnostic::{redact_line, Finding};
-use crate::filter::baseline::{self, Baseline};
-use crate::report::github::{self, Github};
-use crate::report::sarif::Sarif;
 use crate::report::{
-    human::HumanReporter, json::JsonReporter, jsonl::JsonlReporter, Report, Reporter, RuleInfo,
-    Summary,
+    github::Github, human::HumanReporter, json::JsonReporter, jsonl::JsonlReporter, sarif::Sarif, Report, Reporter,
+    RuleInfo, Summary,
 };
 use crate::rules_error::RuleError;
-use crate::scan::{scan, sort_findings, ScanContext};
+use crate::scan::{scan, ScanContext};
 use crate::source::git::{self, HistoryOptions, SourceError};
-use crate::source::{stdin, walk, Artifact, Provenance};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use crate::source::{stdin, walk, Artifact};
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -30,16 +27,17 @@ pub const EXIT_ERROR: i32 = 2;
 pub fn run(cli: Cli) -> i32 {
     let outcome = match cli.command {
         Command::Scan(args) => run_scan(&args),
-        Command::Rules {
-            command: RulesCommand::List { rules, json },
-        } => list_rules(&rules, json),
-        Command::Rules {
-            command: RulesCommand::Test { dir },
-        } => test_rules(dir.as_deref()),
+        Command::Rules { command: RulesCommand::List { rules, json } } => list_rules(&rules, json),
+        Command::Rules { command: RulesCommand::Test { dir } } => test_rules(dir.as_deref()),
+        Command::Rules { command: RulesCommand::Keywords { rules } } => rule_source_detectors(&rules).map(|d| {
+            let mut out = std::io::stdout().lock();
+            for k in d.keywords() {
+                let _ = writeln!(out, "{k}");
+            }
+            EXIT_CLEAN
+        }),
         Command::Explain { rule, rules } => explain(&rule, &rules),
-        Command::Baseline {
-            command: BaselineCommand::Create { scan },
-        } => create_baseline(&scan),
+        Command::Baseline { command: BaselineCommand::Create { scan } } => create_baseline(&scan),
     };
     match outcome {
         Ok(code) => code,
@@ -53,7 +51,7 @@ pub fn run(cli: Cli) -> i32 {
 /// Why a command could not run.
 pub enum Failure {
     Usage(String),
-    Rule(Box<RuleError>),
+    Rule(RuleError),
     Io(std::io::Error),
 }
 
@@ -68,7 +66,7 @@ impl From<PlanError> for Failure {
 
 impl From<RuleError> for Failure {
     fn from(e: RuleError) -> Self {
-        Failure::Rule(Box::new(e))
+        Failure::Rule(e)
     }
 }
 
@@ -82,7 +80,7 @@ fn report_failure(failure: Failure) {
             let _ = writeln!(err, "error: {e}");
         }
         Failure::Rule(r) => {
-            let report = miette::Report::new(*r);
+            let report = miette::Report::new(r);
             let _ = writeln!(err, "{report:?}");
         }
     }
@@ -93,10 +91,7 @@ fn rule_files(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, Failure> {
     let mut out = Vec::new();
     for dir in dirs {
         if !dir.is_dir() {
-            return Err(Failure::Usage(format!(
-                "rule directory `{}` does not exist",
-                dir.display()
-            )));
+            return Err(Failure::Usage(format!("rule directory `{}` does not exist", dir.display())));
         }
         let mut stack = vec![dir.clone()];
         while let Some(d) = stack.pop() {
@@ -125,10 +120,7 @@ fn load_detectors(dirs: &[PathBuf], disabled: &BTreeSet<String>) -> Result<Detec
     let sources: Vec<RuleSource> = rule_files(dirs)?
         .into_iter()
         .filter(|(_, text)| is_detector_file(text))
-        .map(|(p, text)| RuleSource {
-            origin: p.display().to_string(),
-            text,
-        })
+        .map(|(p, text)| RuleSource { origin: p.display().to_string(), text })
         .collect();
     Ok(DetectorSet::load(&sources, disabled)?)
 }
@@ -138,19 +130,7 @@ fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
     let plan = resolve(args)?;
     let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
     let (mut findings, mut summary) = scan_plan(&plan, &detectors)?;
-    if let Some(path) = &plan.baseline {
-        let loaded = Baseline::load(path).map_err(|e| Failure::Usage(e.to_string()))?;
-        let before = findings.len();
-        let (kept, stale) = baseline::apply(findings, &loaded);
-        summary.baselined = (before - kept.len()) as u64;
-        findings = kept;
-        // A diff or the index holds only part of the tree: entries for files outside it are
-        // not stale, just not looked at.
-        if matches!(plan.source, SourceMode::Tree | SourceMode::History { .. }) {
-            report_stale(&stale, &plan);
-            summary.stale_baseline = stale;
-        }
-    }
+    super::baseline::apply(&plan, &mut findings, &mut summary)?;
     finish_summary(&mut summary, &findings, started);
     let rules = rule_infos(&detectors);
     write_report(&plan, &findings, &summary, &rules)?;
@@ -162,43 +142,8 @@ fn create_baseline(args: &ScanArgs) -> Result<i32, Failure> {
     let plan = resolve(args)?;
     let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
     let (findings, _) = scan_plan(&plan, &detectors)?;
-    let created = Baseline::create(&findings);
-    let path = plan
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(baseline::DEFAULT_PATH));
-    created
-        .save(&path)
-        .map_err(|e| Failure::Usage(e.to_string()))?;
-    if !plan.quiet {
-        eprintln!(
-            "keylint: wrote {} baseline entries to {}",
-            created.entries.len(),
-            path.display()
-        );
-    }
+    super::baseline::create(&plan, &findings)?;
     Ok(EXIT_CLEAN)
-}
-
-fn report_stale(stale: &[baseline::BaselineEntry], plan: &ScanPlan) {
-    if stale.is_empty() || plan.quiet {
-        return;
-    }
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "keylint: {} no longer {} any finding; remove {} or recreate the baseline with `keylint baseline create`:",
-        if stale.len() == 1 { "1 baseline entry".to_string() } else { format!("{} baseline entries", stale.len()) },
-        if stale.len() == 1 { "matches" } else { "match" },
-        if stale.len() == 1 { "it" } else { "them" }
-    );
-    for e in stale {
-        let _ = writeln!(
-            err,
-            "  {}:{}: {} ({})",
-            e.path, e.line, e.rule, e.fingerprint
-        );
-    }
 }
 
 /// Runs the pipeline over the plan's source: sorted findings (severity overrides applied) and
@@ -206,9 +151,7 @@ fn report_stale(stale: &[baseline::BaselineEntry], plan: &ScanPlan) {
 fn scan_plan(plan: &ScanPlan, detectors: &DetectorSet) -> Result<(Vec<Finding>, Summary), Failure> {
     if plan.threads > 0 {
         // Ignore the error: a global pool may already exist (tests calling twice).
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(plan.threads)
-            .build_global();
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(plan.threads).build_global();
     }
     let ctx = ScanContext {
         detectors,
@@ -217,23 +160,12 @@ fn scan_plan(plan: &ScanPlan, detectors: &DetectorSet) -> Result<(Vec<Finding>, 
         show_secrets: plan.show_secrets,
     };
     let (mut findings, summary) = match &plan.source {
-        SourceMode::History {
-            since,
-            branches,
-            all,
-        } => {
-            let options = HistoryOptions {
-                since: since.clone(),
-                branches: branches.clone(),
-                all: *all,
-                chunk_bytes: 0,
-            };
-            scan_history(git_root(plan), &options, &ctx)?
+        SourceMode::History { since, branches, all } => {
+            let options =
+                HistoryOptions { since: since.clone(), branches: branches.clone(), all: *all, chunk_bytes: 0 };
+            super::history::scan_history(git_root(plan), &options, &ctx)?
         }
-        _ => {
-            let artifacts = collect_artifacts(plan)?;
-            scan(&artifacts, &ctx)
-        }
+        _ => scan(&collect_artifacts(plan)?, &ctx),
     };
     apply_severity_overrides(plan, &mut findings);
     Ok((findings, summary))
@@ -248,62 +180,6 @@ fn source_failure(e: SourceError) -> Failure {
     Failure::Usage(e.to_string())
 }
 
-/// Scans history chunk by chunk, so only one chunk of blobs is in memory at a time, then keeps
-/// each secret once: at the oldest commit that introduced it (a later blob of the same file
-/// still holding the same key is the same leak, not a new one). With `--since`, secrets already
-/// present just before the range are not new in it and are dropped.
-fn scan_history(
-    repo: &Path,
-    options: &HistoryOptions,
-    ctx: &ScanContext,
-) -> Result<(Vec<Finding>, Summary), Failure> {
-    let mut findings = Vec::new();
-    let mut summary = Summary::default();
-    let mut commit_order: HashMap<String, usize> = HashMap::new();
-    let mut before_range: HashSet<String> = HashSet::new();
-    let stats = git::history_each(repo, options, |chunk, origin| {
-        if origin == git::Origin::BeforeRange {
-            before_range.extend(scan(&chunk, ctx).0.into_iter().map(|f| f.fingerprint));
-            return;
-        }
-        for a in &chunk {
-            if let Provenance::Commit(c) = &a.provenance {
-                let next = commit_order.len();
-                commit_order.entry(c.id.clone()).or_insert(next);
-            }
-        }
-        let (f, s) = scan(&chunk, ctx);
-        findings.extend(f);
-        summary.files_scanned += s.files_scanned;
-        summary.bytes_scanned += s.bytes_scanned;
-        summary.suppressed += s.suppressed;
-        for (reason, n) in s.skipped {
-            *summary.skipped.entry(reason).or_default() += n;
-        }
-    })
-    .map_err(source_failure)?;
-    summary.commits_scanned = stats.commits;
-    let order = |f: &Finding| {
-        f.commit
-            .as_ref()
-            .and_then(|c| commit_order.get(&c.id).copied())
-            .unwrap_or(usize::MAX)
-    };
-    let mut first: HashMap<String, usize> = HashMap::new();
-    for f in &findings {
-        let o = order(f);
-        first
-            .entry(f.fingerprint.clone())
-            .and_modify(|best| *best = (*best).min(o))
-            .or_insert(o);
-    }
-    findings.retain(|f| {
-        first.get(&f.fingerprint) == Some(&order(f)) && !before_range.contains(&f.fingerprint)
-    });
-    sort_findings(&mut findings);
-    Ok((findings, summary))
-}
-
 fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
     match &plan.source {
         SourceMode::Tree => {
@@ -312,26 +188,16 @@ fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
             } else {
                 std::thread::available_parallelism().map_or(2, |n| n.get())
             };
-            let opts = walk::WalkOptions {
-                hidden: plan.hidden,
-                no_ignore: plan.no_ignore,
-                exclude: &plan.exclude,
-                threads,
-            };
+            let opts =
+                walk::WalkOptions { hidden: plan.hidden, no_ignore: plan.no_ignore, exclude: &plan.exclude, threads };
             Ok(walk::walk(&plan.roots, &plan.base, &opts))
         }
-        SourceMode::Stdin { name } => Ok(vec![
-            stdin::stdin(name, plan.max_file_size).map_err(source_failure)?
-        ]),
+        SourceMode::Stdin { name } => Ok(vec![stdin::stdin(name, plan.max_file_size).map_err(source_failure)?]),
         SourceMode::Staged => git::staged(git_root(plan)).map_err(source_failure),
-        SourceMode::Diff { range } => {
-            git::diff_range(git_root(plan), range).map_err(source_failure)
+        SourceMode::Diff { range } => git::diff_range(git_root(plan), range).map_err(source_failure),
+        SourceMode::History { since, branches, all } => {
+            git::history(git_root(plan), since.as_deref(), branches, *all).map_err(source_failure)
         }
-        SourceMode::History {
-            since,
-            branches,
-            all,
-        } => git::history(git_root(plan), since.as_deref(), branches, *all).map_err(source_failure),
     }
 }
 
@@ -350,10 +216,7 @@ fn finish_summary(summary: &mut Summary, findings: &[Finding], started: Instant)
     summary.findings = findings.len() as u64;
     summary.by_severity.clear();
     for f in findings {
-        *summary
-            .by_severity
-            .entry(f.severity.as_str().to_string())
-            .or_default() += 1;
+        *summary.by_severity.entry(f.severity.as_str().to_string()).or_default() += 1;
     }
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
 }
@@ -366,9 +229,7 @@ fn rule_infos(detectors: &DetectorSet) -> Vec<RuleInfo> {
             id: r.spec.id.clone(),
             category: "secret".into(),
             severity: r.spec.severity,
-            exchange: r
-                .exchange
-                .map(|e| detectors.exchanges.exchanges[e].slug.clone()),
+            exchange: r.exchange.map(|e| detectors.exchanges.exchanges[e].slug.clone()),
             description: r.spec.description.clone(),
             help: r.spec.help.clone(),
         })
@@ -389,13 +250,7 @@ fn builtin_diagnostic_rules() -> Vec<RuleInfo> {
             "A file could not be read",
             "check its permissions; keylint could not scan it",
         ),
-        (
-            "parse-error",
-            "parse",
-            Severity::Error,
-            "A file could not be parsed",
-            "fix the syntax error",
-        ),
+        ("parse-error", "parse", Severity::Error, "A file could not be parsed", "fix the syntax error"),
         (
             "unused-suppression",
             "config",
@@ -416,20 +271,9 @@ fn builtin_diagnostic_rules() -> Vec<RuleInfo> {
     .collect()
 }
 
-fn write_report(
-    plan: &ScanPlan,
-    findings: &[Finding],
-    summary: &Summary,
-    rules: &[RuleInfo],
-) -> Result<(), Failure> {
+fn write_report(plan: &ScanPlan, findings: &[Finding], summary: &Summary, rules: &[RuleInfo]) -> Result<(), Failure> {
     let to_terminal = plan.output.is_none() && std::io::stdout().is_terminal();
-    let report = Report {
-        findings,
-        summary,
-        rules,
-        show_secrets: plan.show_secrets,
-        color: to_terminal,
-    };
+    let report = Report { findings, summary, rules, show_secrets: plan.show_secrets, color: to_terminal };
     let reporter: Box<dyn Reporter> = match plan.format {
         Format::Human => Box::new(HumanReporter),
         Format::Json => Box::new(JsonReporter),
@@ -438,15 +282,12 @@ fn write_report(
         Format::Github => Box::new(Github),
     };
     if plan.format == Format::Github {
-        write_step_summary(&report)?;
+        crate::report::github::write_actions_files(&report).map_err(Failure::Io)?;
     }
     if let Some(path) = &plan.sarif_output {
         let file = std::fs::File::create(path).map_err(Failure::Io)?;
         let mut w = std::io::BufWriter::new(file);
-        Sarif
-            .write(&report, &mut w)
-            .and_then(|_| w.flush())
-            .map_err(Failure::Io)?;
+        Sarif.write(&report, &mut w).and_then(|_| w.flush()).map_err(Failure::Io)?;
     }
     let result = match &plan.output {
         Some(path) => {
@@ -465,22 +306,6 @@ fn write_report(
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map_err(Failure::Io),
     }
-}
-
-/// In GitHub Actions, appends the Markdown job summary to `$GITHUB_STEP_SUMMARY`.
-fn write_step_summary(report: &Report) -> Result<(), Failure> {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
-        return Ok(());
-    };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(Failure::Io)?;
-    let mut w = std::io::BufWriter::new(file);
-    github::write_step_summary(report, &mut w)
-        .and_then(|_| w.flush())
-        .map_err(Failure::Io)
 }
 
 fn exit_code(plan: &ScanPlan, findings: &[Finding]) -> i32 {
@@ -505,9 +330,7 @@ fn list_rules(args: &RuleSourceArgs, json: bool) -> Result<i32, Failure> {
     let infos = rule_infos(&detectors);
     let mut out = std::io::stdout().lock();
     let written = if json {
-        serde_json::to_writer_pretty(&mut out, &infos)
-            .map_err(std::io::Error::other)
-            .and_then(|_| writeln!(out))
+        serde_json::to_writer_pretty(&mut out, &infos).map_err(std::io::Error::other).and_then(|_| writeln!(out))
     } else {
         infos.iter().try_for_each(|r| {
             writeln!(
@@ -531,12 +354,8 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
     let detectors = rule_source_detectors(args)?;
     let Some(rule) = detectors.rules.iter().find(|r| r.spec.id == id) else {
         let known: Vec<&str> = detectors.rules.iter().map(|r| r.spec.id.as_str()).collect();
-        let hint = closest(id, &known)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        return Err(Failure::Usage(format!(
-            "unknown rule `{id}`{hint}; see `keylint rules list`"
-        )));
+        let hint = closest(id, &known).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+        return Err(Failure::Usage(format!("unknown rule `{id}`{hint}; see `keylint rules list`")));
     };
     let s = &rule.spec;
     let exchange = rule.exchange.map(|e| &detectors.exchanges.exchanges[e]);
@@ -544,11 +363,7 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
     text.push_str(&format!("{}\n\n", s.id));
     text.push_str(&format!("What it detects: {}", s.description));
     if let Some(ex) = exchange {
-        text.push_str(&format!(
-            " ({} credential part `{}`)",
-            ex.name,
-            s.part.as_str()
-        ));
+        text.push_str(&format!(" ({} credential part `{}`)", ex.name, s.part.as_str()));
     }
     text.push_str(&format!(
         "\nSeverity: {}\nMatching: {:?}; value pattern `{}`\n",
@@ -580,10 +395,7 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
             }
         }
     }
-    text.push_str(&format!(
-        "\nSuppress one occurrence with a comment: keylint:allow {} -- reason\n",
-        s.id
-    ));
+    text.push_str(&format!("\nSuppress one occurrence with a comment: keylint:allow {} -- reason\n", s.id));
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(EXIT_CLEAN)
 }
@@ -591,32 +403,19 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
 fn test_rules(dir: Option<&Path>) -> Result<i32, Failure> {
     let dirs: Vec<PathBuf> = dir.map(|d| vec![d.to_path_buf()]).unwrap_or_default();
     let detectors = load_detectors(&dirs, &BTreeSet::new())?;
-    let failures = detectors.run_examples(dir);
-    let tested = detectors
-        .rules
-        .iter()
-        .filter(|r| dir.is_none_or(|d| Path::new(&r.origin).starts_with(d)))
-        .count();
+    let failures = detectors.run_examples(dir.is_some());
+    let tested = detectors.rules.iter().filter(|r| dir.is_none() || !r.builtin).count();
     let mut out = std::io::stdout().lock();
     for f in &failures {
         let _ = writeln!(out, "FAIL {f}");
     }
     let _ = writeln!(out, "{} rules tested, {} failures", tested, failures.len());
-    Ok(if failures.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_FINDINGS
-    })
+    Ok(if failures.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS })
 }
 
 /// The known id nearest to `id` by edit distance, if it is close.
 pub fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (edit_distance(id, k), *k))
-        .filter(|(d, k)| *d <= 3.max(k.len() / 4))
-        .min()
-        .map(|(_, k)| k)
+    known.iter().map(|k| (edit_distance(id, k), *k)).filter(|(d, k)| *d <= 3.max(k.len() / 4)).min().map(|(_, k)| k)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -625,9 +424,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         prev = cur;
     }

@@ -69,42 +69,25 @@ impl LoadedConfig {
             None => find_upwards(start),
         };
         let Some(path) = path else {
-            return Ok(LoadedConfig {
-                base_dir: start.to_path_buf(),
-                ..Default::default()
-            });
+            return Ok(LoadedConfig { base_dir: start.to_path_buf(), ..Default::default() });
         };
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| RuleError::new(&origin, "", None, format!("cannot read config: {e}")))?;
-        let config: Config =
-            toml::from_str(&text).map_err(|e| RuleError::from_toml(&origin, &text, &e))?;
+        let config: Config = toml::from_str(&text).map_err(|e| RuleError::from_toml(&origin, &text, &e))?;
         let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Ok(LoadedConfig {
-            config,
-            path: Some(path),
-            base_dir,
-        })
+        Ok(LoadedConfig { config, path: Some(path), base_dir })
     }
 
     /// Rule directories resolved against the config file's directory.
     pub fn rule_dirs(&self) -> Vec<PathBuf> {
-        self.config
-            .rules
-            .dirs
-            .iter()
-            .map(|d| self.base_dir.join(d))
-            .collect()
+        self.config.rules.dirs.iter().map(|d| self.base_dir.join(d)).collect()
     }
 }
 
 fn find_upwards(start: &Path) -> Option<PathBuf> {
     let start = start.canonicalize().ok()?;
-    let mut dir = if start.is_dir() {
-        Some(start.as_path())
-    } else {
-        start.parent()
-    };
+    let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);
         if candidate.is_file() {

@@ -45,16 +45,8 @@ impl<'a> Document<'a> {
 
     /// Byte range of 0-based line `idx`, without its line terminator.
     pub fn line_range(&self, idx: usize) -> (usize, usize) {
-        let start = self
-            .line_starts
-            .get(idx)
-            .copied()
-            .unwrap_or(self.text.len());
-        let mut end = self
-            .line_starts
-            .get(idx + 1)
-            .map(|e| e - 1)
-            .unwrap_or(self.text.len());
+        let start = self.line_starts.get(idx).copied().unwrap_or(self.text.len());
+        let mut end = self.line_starts.get(idx + 1).map(|e| e - 1).unwrap_or(self.text.len());
         if end > start && self.text.as_bytes()[end - 1] == b'\r' {
             end -= 1;
         }
@@ -76,18 +68,11 @@ impl<'a> Document<'a> {
         let line = self.line_index(offset);
         let line_start = self.line_starts[line];
         let column = self.text[line_start..offset].chars().count() + 1;
-        Position {
-            line: line + 1,
-            column,
-            offset,
-        }
+        Position { line: line + 1, column, offset }
     }
 
     pub fn span(&self, start: usize, end: usize) -> Span {
-        Span {
-            start: self.position(start),
-            end: self.position(end),
-        }
+        Span { start: self.position(start), end: self.position(end) }
     }
 }
 

@@ -38,12 +38,7 @@ pub fn scan_line(line: &str, line_start: usize, out: &mut Vec<Assignment>) {
                 i = sep + 3;
                 continue;
             }
-            (b'=', _)
-                if matches!(
-                    prev,
-                    Some(b'!' | b'<' | b'>' | b'=' | b'+' | b'-' | b'*' | b'/' | b'|' | b'&')
-                ) =>
-            {
+            (b'=', _) if matches!(prev, Some(b'!' | b'<' | b'>' | b'=' | b'+' | b'-' | b'*' | b'/' | b'|' | b'&')) => {
                 i = sep + 1;
                 continue;
             }
@@ -120,25 +115,16 @@ fn value_after(bytes: &[u8], from: usize) -> Option<(usize, usize, bool)> {
         let e = e.min(bytes.len());
         return Some((s + 1, e, true));
     }
-    if matches!(
-        first,
-        b'{' | b'[' | b'(' | b'|' | b'>' | b'&' | b'*' | b'!' | b'#'
-    ) {
+    if matches!(first, b'{' | b'[' | b'(' | b'|' | b'>' | b'&' | b'*' | b'!' | b'#') {
         return None;
     }
     let mut e = s;
-    while e < bytes.len()
-        && !matches!(
-            bytes[e],
-            b' ' | b'\t' | b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`'
-        )
+    while e < bytes.len() && !matches!(bytes[e], b' ' | b'\t' | b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`')
     {
         e += 1;
     }
     // `x = make_client(` or `x = a[` is code, not a scalar value.
-    if matches!(bytes.get(e), Some(b'(' | b'[' | b'{'))
-        || bytes[s..e].iter().any(|&b| matches!(b, b'(' | b'{'))
-    {
+    if matches!(bytes.get(e), Some(b'(' | b'[' | b'{')) || bytes[s..e].iter().any(|&b| matches!(b, b'(' | b'{')) {
         return None;
     }
     Some((s, e, false))
@@ -147,8 +133,7 @@ fn value_after(bytes: &[u8], from: usize) -> Option<(usize, usize, bool)> {
 /// Normalises a key name to snake case: `apiKey`, `API-Key`, `X-MBX-APIKEY`, `self.api_key`
 /// become `api_key`, `api_key`, `x_mbx_apikey`, `self_api_key`.
 pub fn normalize_name(raw: &str) -> String {
-    let trimmed =
-        raw.trim_matches(|c: char| matches!(c, '"' | '\'' | '`' | '-' | '$' | '@' | '.' | ' '));
+    let trimmed = raw.trim_matches(|c: char| matches!(c, '"' | '\'' | '`' | '-' | '$' | '@' | '.' | ' '));
     let chars: Vec<char> = trimmed.chars().collect();
     let mut out = String::with_capacity(chars.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
@@ -183,50 +168,24 @@ mod tests {
     fn pairs(line: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
         scan_line(line, 0, &mut out);
-        out.into_iter()
-            .map(|a| (a.name, line[a.value_start..a.value_end].to_string()))
-            .collect()
+        out.into_iter().map(|a| (a.name, line[a.value_start..a.value_end].to_string())).collect()
     }
 
     #[test]
     fn finds_pairs_in_many_syntaxes() {
-        assert_eq!(
-            pairs("OKX_SECRET_KEY=ABC123"),
-            vec![("okx_secret_key".into(), "ABC123".into())]
-        );
-        assert_eq!(
-            pairs("export OKX_API_KEY=\"abc\""),
-            vec![("okx_api_key".into(), "abc".into())]
-        );
-        assert_eq!(
-            pairs("  \"secret\": \"s3cr\\\"et\","),
-            vec![("secret".into(), "s3cr\\\"et".into())]
-        );
+        assert_eq!(pairs("OKX_SECRET_KEY=ABC123"), vec![("okx_secret_key".into(), "ABC123".into())]);
+        assert_eq!(pairs("export OKX_API_KEY=\"abc\""), vec![("okx_api_key".into(), "abc".into())]);
+        assert_eq!(pairs("  \"secret\": \"s3cr\\\"et\","), vec![("secret".into(), "s3cr\\\"et".into())]);
         assert_eq!(
             pairs("ex = ccxt.okx({'apiKey': 'k1', 'secret': 's1'})"),
-            vec![
-                ("api_key".into(), "k1".into()),
-                ("secret".into(), "s1".into())
-            ]
+            vec![("api_key".into(), "k1".into()), ("secret".into(), "s1".into())]
         );
-        assert_eq!(
-            pairs("curl -H \"OK-ACCESS-KEY: k-9\" https://x"),
-            vec![("ok_access_key".into(), "k-9".into())]
-        );
-        assert_eq!(
-            pairs("os.environ[\"OKX_SECRET\"] = \"v\""),
-            vec![("okx_secret".into(), "v".into())]
-        );
+        assert_eq!(pairs("curl -H \"OK-ACCESS-KEY: k-9\" https://x"), vec![("ok_access_key".into(), "k-9".into())]);
+        assert_eq!(pairs("os.environ[\"OKX_SECRET\"] = \"v\""), vec![("okx_secret".into(), "v".into())]);
         assert_eq!(pairs("Client(api_key=\"a\", api_secret=\"b\")").len(), 2);
         assert_eq!(pairs("if a == b and c != d:"), vec![]);
-        assert_eq!(
-            pairs("url: https://api.okx.com/x"),
-            vec![("url".into(), "https://api.okx.com/x".into())]
-        );
-        assert_eq!(
-            pairs("APIKey := \"z\""),
-            vec![("api_key".into(), "z".into())]
-        );
+        assert_eq!(pairs("url: https://api.okx.com/x"), vec![("url".into(), "https://api.okx.com/x".into())]);
+        assert_eq!(pairs("APIKey := \"z\""), vec![("api_key".into(), "z".into())]);
     }
 
     #[test]
@@ -237,9 +196,6 @@ mod tests {
         assert_eq!(normalize_name("OKX_SECRET_KEY"), "okx_secret_key");
         assert_eq!(normalize_name("okxApiKey"), "okx_api_key");
         assert_eq!(normalize_name("--api-key"), "api_key");
-        assert_eq!(
-            normalize_name("FREQTRADE__EXCHANGE__SECRET"),
-            "freqtrade_exchange_secret"
-        );
+        assert_eq!(normalize_name("FREQTRADE__EXCHANGE__SECRET"), "freqtrade_exchange_secret");
     }
 }

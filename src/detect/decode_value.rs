@@ -93,10 +93,7 @@ mod tests {
         assert_eq!(unescape("plain"), None);
         assert_eq!(percent_decode("ab%2Bc%3D").as_deref(), Some("ab+c="));
         assert_eq!(percent_decode("ab%2"), Some("ab%2".to_string()));
-        assert_eq!(
-            base64_text("aGVsbG8gd29ybGQ=").as_deref(),
-            Some("hello world")
-        );
+        assert_eq!(base64_text("aGVsbG8gd29ybGQ=").as_deref(), Some("hello world"));
         assert_eq!(base64_text("not base64!"), None);
     }
 }

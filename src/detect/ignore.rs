@@ -27,22 +27,13 @@ pub struct IgnoreList {
 
 impl IgnoreList {
     pub fn parse(origin: &str, text: &str) -> Result<Self, RuleError> {
-        let file: IgnoreFile =
-            serde_yaml::from_str(text).map_err(|e| RuleError::from_yaml(origin, text, &e))?;
-        let anchored: Vec<String> = file
-            .placeholders
-            .iter()
-            .map(|p| format!("(?i)^(?:{p})$"))
-            .collect();
+        let file: IgnoreFile = serde_yaml::from_str(text).map_err(|e| RuleError::from_yaml(origin, text, &e))?;
+        let anchored: Vec<String> = file.placeholders.iter().map(|p| format!("(?i)^(?:{p})$")).collect();
         let placeholders = RegexSet::new(&anchored)
             .map_err(|e| RuleError::new(origin, text, None, format!("placeholder regex: {e}")))?;
         let references = RegexSet::new(&file.references)
             .map_err(|e| RuleError::new(origin, text, None, format!("reference regex: {e}")))?;
-        Ok(IgnoreList {
-            placeholders,
-            references,
-            examples: file.examples.into_iter().collect(),
-        })
+        Ok(IgnoreList { placeholders, references, examples: file.examples.into_iter().collect() })
     }
 
     /// Why a value is not a leak, or `None` when it may be one.
@@ -99,10 +90,7 @@ fn is_trivial(value: &str) -> bool {
     if distinct.len() <= 3 {
         return true;
     }
-    let steps = bytes
-        .windows(2)
-        .filter(|w| w[1] == w[0].wrapping_add(1) || w[1] == w[0])
-        .count();
+    let steps = bytes.windows(2).filter(|w| w[1] == w[0].wrapping_add(1) || w[1] == w[0]).count();
     steps * 10 >= (bytes.len() - 1) * 8
 }
 
@@ -141,11 +129,7 @@ mod tests {
         ] {
             assert!(list.reason(v).is_some(), "{v} should be ignored");
         }
-        for v in [
-            "9F3B7C1D2E4A6B8C0D1E2F3A4B5C6D7E",
-            "c0ffee12-9a7b-4c3d-8e1f-0a2b3c4d5e6f",
-            "tr4d1ngB0t!",
-        ] {
+        for v in ["9F3B7C1D2E4A6B8C0D1E2F3A4B5C6D7E", "c0ffee12-9a7b-4c3d-8e1f-0a2b3c4d5e6f", "tr4d1ngB0t!"] {
             assert_eq!(list.reason(v), None, "{v} should not be ignored");
         }
     }

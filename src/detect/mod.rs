@@ -18,7 +18,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use ignore::IgnoreList;
 use rules::{Detector, MatchMode, Part};
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
 
 /// A secret found in a document, before it becomes a `Finding`.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +68,7 @@ pub struct DetectorSet {
     by_exchange: Vec<Vec<usize>>,
     /// (normalised alias or header, exchange) for resolving an exchange from a key name.
     name_tokens: Vec<(String, usize)>,
+    keyword_list: Vec<String>,
 }
 
 /// A rule file's text with where it came from.
@@ -89,16 +89,10 @@ impl DetectorSet {
 
         let mut sources: Vec<(String, &str, bool)> = crate::rules_embedded::RULE_FILES
             .iter()
-            .filter(|(p, _)| {
-                p.starts_with("detectors/") && !p.rsplit('/').next().unwrap_or("").starts_with('_')
-            })
+            .filter(|(p, _)| p.starts_with("detectors/") && !p.rsplit('/').next().unwrap_or("").starts_with('_'))
             .map(|(p, t)| (format!("rules/{p}"), *t, false))
             .collect();
-        sources.extend(
-            user_files
-                .iter()
-                .map(|s| (s.origin.clone(), s.text.as_str(), true)),
-        );
+        sources.extend(user_files.iter().map(|s| (s.origin.clone(), s.text.as_str(), true)));
 
         let mut rules: Vec<Detector> = Vec::new();
         let mut by_id: HashMap<String, usize> = HashMap::new();
@@ -118,21 +112,12 @@ impl DetectorSet {
                     })?),
                     None => None,
                 };
-                let default_names = parts
-                    .parts
-                    .get(spec.part.as_str())
-                    .map(String::as_str)
-                    .unwrap_or("$^");
+                let default_names = parts.parts.get(spec.part.as_str()).map(String::as_str).unwrap_or("$^");
                 let id = spec.id.clone();
-                let detector = Detector::new(spec, exchange, origin.clone(), default_names);
+                let detector = Detector::new(spec, exchange, origin.clone(), !is_user, default_names);
                 if *is_user {
                     detector.validate().map_err(|msg| {
-                        RuleError::new(
-                            origin,
-                            text,
-                            rules::locate_rule(text, &id),
-                            format!("rule `{id}`: {msg}"),
-                        )
+                        RuleError::new(origin, text, rules::locate_rule(text, &id), format!("rule `{id}`: {msg}"))
                     })?;
                 }
                 match by_id.get(&id) {
@@ -188,17 +173,12 @@ impl DetectorSet {
         words.sort();
         words.dedup();
         // Pattern ids must line up with `targets`: rebuild targets in `words` order.
-        let ordered: Vec<KeywordTarget> = words
-            .iter()
-            .map(|w| targets[*index.get(w).unwrap_or(&0)].clone())
-            .collect();
+        let ordered: Vec<KeywordTarget> = words.iter().map(|w| targets[*index.get(w).unwrap_or(&0)].clone()).collect();
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .build(&words)
-            .unwrap_or_else(|_| {
-                AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!())
-            });
+            .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!()));
 
         let mut name_tokens: Vec<(String, usize)> = Vec::new();
         for ex_idx in 0..exchanges.exchanges.len() {
@@ -222,21 +202,20 @@ impl DetectorSet {
             targets: ordered,
             by_exchange,
             name_tokens,
+            keyword_list: words,
         }
     }
 
-    /// Every keyword, for `rules list` and the benchmark's `rg` comparison.
-    pub fn keyword_count(&self) -> usize {
-        self.targets.len()
+    /// Every prefilter keyword (lower case, sorted), for the benchmark's `rg` comparison.
+    pub fn keywords(&self) -> &[String] {
+        &self.keyword_list
     }
 
     /// The keyword pass: cheap, runs on every file.
     pub fn prefilter(&self, bytes: &[u8]) -> Hits {
         let mut hits = Hits::default();
         for m in self.keywords.find_iter(bytes) {
-            let Some(target) = self.targets.get(m.pattern().as_usize()) else {
-                continue;
-            };
+            let Some(target) = self.targets.get(m.pattern().as_usize()) else { continue };
             if !hits.any {
                 hits.any = true;
                 hits.active = vec![false; self.rules.len()];
@@ -265,11 +244,7 @@ impl DetectorSet {
         let text = doc.text;
         let scope = scope::Scope::new(doc, &hits.mentions, self.exchange_in_path(path));
 
-        if self
-            .rules
-            .iter()
-            .enumerate()
-            .any(|(i, r)| hits.active[i] && r.spec.mode == MatchMode::Assignment)
+        if self.rules.iter().enumerate().any(|(i, r)| hits.active[i] && r.spec.mode == MatchMode::Assignment)
             || !hits.mentions.is_empty()
         {
             let k8s_secret = memchr::memmem::find(text.as_bytes(), b"kind: Secret").is_some();
@@ -288,17 +263,8 @@ impl DetectorSet {
             }
             if let Some(re) = rule.value_re() {
                 for caps in re.captures_iter(text) {
-                    let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
-                        continue;
-                    };
-                    self.push_if_secret(
-                        idx,
-                        m.start(),
-                        m.end(),
-                        m.as_str(),
-                        rule.exchange,
-                        &mut found,
-                    );
+                    let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else { continue };
+                    self.push_if_secret(idx, m.start(), m.end(), m.as_str(), rule.exchange, &mut found);
                 }
             }
         }
@@ -311,18 +277,9 @@ impl DetectorSet {
             let (ls, le) = doc.line_range(line);
             if let Some(re) = self.rules[idx].value_re() {
                 for caps in re.captures_iter(&text[ls..le]) {
-                    let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
-                        continue;
-                    };
+                    let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else { continue };
                     let ex = self.rules[idx].exchange;
-                    self.push_if_secret(
-                        idx,
-                        ls + m.start(),
-                        ls + m.end(),
-                        m.as_str(),
-                        ex,
-                        &mut found,
-                    );
+                    self.push_if_secret(idx, ls + m.start(), ls + m.end(), m.as_str(), ex, &mut found);
                 }
             }
         }
@@ -342,10 +299,7 @@ impl DetectorSet {
         if raw.len() < 4 {
             return;
         }
-        let Some(exchange) = self
-            .exchange_in_name(&a.name)
-            .or_else(|| scope.exchange_at(a.value_start))
-        else {
+        let Some(exchange) = self.exchange_in_name(&a.name).or_else(|| scope.exchange_at(a.value_start)) else {
             return;
         };
         let mut variants: Vec<String> = vec![raw.to_string()];
@@ -366,13 +320,7 @@ impl DetectorSet {
                 continue;
             }
             let rule = &self.rules[idx];
-            let Some(name_len) = rule
-                .names_re()
-                .and_then(|re| re.find(&a.name))
-                .map(|m| m.len())
-            else {
-                continue;
-            };
+            let Some(name_len) = rule.names_re().and_then(|re| re.find(&a.name)).map(|m| m.len()) else { continue };
             if best.is_some_and(|(len, _, _)| len >= name_len) {
                 continue;
             }
@@ -382,14 +330,7 @@ impl DetectorSet {
             }
         }
         if let Some((_, idx, value)) = best {
-            self.push_if_secret(
-                idx,
-                a.value_start,
-                a.value_end,
-                value,
-                Some(exchange),
-                found,
-            );
+            self.push_if_secret(idx, a.value_start, a.value_end, value, Some(exchange), found);
         }
     }
 
@@ -406,27 +347,15 @@ impl DetectorSet {
         if self.ignore.reason(value).is_some() {
             return;
         }
-        if spec
-            .min_entropy
-            .is_some_and(|min| ignore::entropy(value) < min)
-        {
+        if spec.min_entropy.is_some_and(|min| ignore::entropy(value) < min) {
             return;
         }
-        out.push(Candidate {
-            rule,
-            start,
-            end,
-            value: value.to_string(),
-            exchange,
-        });
+        out.push(Candidate { rule, start, end, value: value.to_string(), exchange });
     }
 
     /// The exchange a key name itself names (`OKX_SECRET_KEY`, `binance_api_key`, `OK-ACCESS-KEY`).
     fn exchange_in_name(&self, name: &str) -> Option<usize> {
-        self.name_tokens
-            .iter()
-            .find(|(token, _)| contains_token(name, token))
-            .map(|(_, ex)| *ex)
+        self.name_tokens.iter().find(|(token, _)| contains_token(name, token)).map(|(_, ex)| *ex)
     }
 
     fn exchange_in_path(&self, path: &str) -> Option<usize> {
@@ -438,11 +367,11 @@ impl DetectorSet {
         self.rules[rule].spec.part
     }
 
-    /// Runs every rule's examples; returns one line per failure.
-    pub fn run_examples(&self, only_origin: Option<&Path>) -> Vec<String> {
+    /// Runs the rules' examples (only user rules' with `user_only`); returns one line per failure.
+    pub fn run_examples(&self, user_only: bool) -> Vec<String> {
         let mut failures = Vec::new();
         for (idx, rule) in self.rules.iter().enumerate() {
-            if only_origin.is_some_and(|o| !Path::new(&rule.origin).starts_with(o)) {
+            if user_only && rule.builtin {
                 continue;
             }
             let id = &rule.spec.id;
@@ -454,11 +383,8 @@ impl DetectorSet {
                 failures.push(format!("{id}: has no examples"));
             }
             for ex in &rule.spec.examples {
-                let found =
-                    self.scan_snippet(ex.path.as_deref().unwrap_or("example.txt"), &ex.text);
-                let hit = found.iter().any(|c| {
-                    c.rule == idx && ex.text.get(c.start..c.end) == Some(ex.value.as_str())
-                });
+                let found = self.scan_snippet(ex.path.as_deref().unwrap_or("example.txt"), &ex.text);
+                let hit = found.iter().any(|c| c.rule == idx && ex.text.get(c.start..c.end) == Some(ex.value.as_str()));
                 if !hit {
                     let got: Vec<String> = found
                         .iter()
@@ -474,10 +400,7 @@ impl DetectorSet {
             for neg in &rule.spec.negative_examples {
                 let found = self.scan_snippet(neg.path(), neg.text());
                 if found.iter().any(|c| c.rule == idx) {
-                    failures.push(format!(
-                        "{id}: negative example matched: {:?}",
-                        first_line(neg.text())
-                    ));
+                    failures.push(format!("{id}: negative example matched: {:?}", first_line(neg.text())));
                 }
             }
         }
@@ -509,8 +432,7 @@ fn contains_token(name: &str, token: &str) -> bool {
         let s = from + pos;
         let e = s + token.len();
         let left = s == 0 || name.as_bytes()[s - 1] == b'_';
-        let right =
-            e == name.len() || name.as_bytes()[e] == b'_' || name.as_bytes()[e].is_ascii_digit();
+        let right = e == name.len() || name.as_bytes()[e] == b'_' || name.as_bytes()[e].is_ascii_digit();
         if left && right {
             return true;
         }
@@ -526,8 +448,7 @@ fn on_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
     let last = bytes[end - 1];
     let left = start == 0 || {
         let p = bytes[start - 1];
-        !p.is_ascii_alphanumeric()
-            || ((p.is_ascii_lowercase() || p.is_ascii_digit()) && first.is_ascii_uppercase())
+        !p.is_ascii_alphanumeric() || ((p.is_ascii_lowercase() || p.is_ascii_digit()) && first.is_ascii_uppercase())
     };
     let right = end == bytes.len() || {
         let n = bytes[end];
@@ -540,19 +461,13 @@ fn on_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
 
 /// Keeps one candidate per overlapping region: the one tied to an exchange, then the longer.
 fn dedup_overlaps(mut found: Vec<Candidate>) -> Vec<Candidate> {
-    found.sort_by(|a, b| {
-        a.start
-            .cmp(&b.start)
-            .then(b.end.cmp(&a.end))
-            .then(a.rule.cmp(&b.rule))
-    });
+    found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.rule.cmp(&b.rule)));
     let mut out: Vec<Candidate> = Vec::with_capacity(found.len());
     for c in found {
         if let Some(last) = out.last_mut() {
             if c.start < last.end {
                 let better = (c.exchange.is_some() && last.exchange.is_none())
-                    || (c.exchange.is_some() == last.exchange.is_some()
-                        && c.end - c.start > last.end - last.start);
+                    || (c.exchange.is_some() == last.exchange.is_some() && c.end - c.start > last.end - last.start);
                 if better {
                     *last = c;
                 }

@@ -112,6 +112,8 @@ pub struct Detector {
     pub exchange: Option<usize>,
     /// Where the rule came from (`rules/detectors/okx.yaml` or a user path), for errors.
     pub origin: String,
+    /// Shipped in the binary (as opposed to a user rule directory).
+    pub builtin: bool,
     names_src: String,
     value_re: OnceLock<Option<Regex>>,
     names_re: OnceLock<Option<Regex>>,
@@ -122,20 +124,11 @@ impl Detector {
         spec: DetectorSpec,
         exchange: Option<usize>,
         origin: String,
+        builtin: bool,
         default_names: &str,
     ) -> Self {
-        let names_src = spec
-            .names
-            .clone()
-            .unwrap_or_else(|| default_names.to_string());
-        Detector {
-            spec,
-            exchange,
-            origin,
-            names_src,
-            value_re: OnceLock::new(),
-            names_re: OnceLock::new(),
-        }
+        let names_src = spec.names.clone().unwrap_or_else(|| default_names.to_string());
+        Detector { spec, exchange, origin, builtin, names_src, value_re: OnceLock::new(), names_re: OnceLock::new() }
     }
 
     /// Compiles both regexes now; used at load time for user rules and in tests.
@@ -147,15 +140,11 @@ impl Detector {
 
     /// The value regex: anchored for assignments, free for bare/line matching.
     pub fn value_re(&self) -> Option<&Regex> {
-        self.value_re
-            .get_or_init(|| compile_value(&self.spec).ok())
-            .as_ref()
+        self.value_re.get_or_init(|| compile_value(&self.spec).ok()).as_ref()
     }
 
     pub fn names_re(&self) -> Option<&Regex> {
-        self.names_re
-            .get_or_init(|| Regex::new(&self.names_src).ok())
-            .as_ref()
+        self.names_re.get_or_init(|| Regex::new(&self.names_src).ok()).as_ref()
     }
 }
 

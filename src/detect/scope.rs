@@ -24,46 +24,25 @@ pub struct Scope<'d, 'a> {
 }
 
 impl<'d, 'a> Scope<'d, 'a> {
-    pub fn new(
-        doc: &'d Document<'a>,
-        mentions: &[(usize, usize, usize)],
-        from_path: Option<usize>,
-    ) -> Self {
-        let mut by_line: Vec<(usize, usize)> = mentions
-            .iter()
-            .map(|&(s, _, ex)| (doc.line_index(s), ex))
-            .collect();
+    pub fn new(doc: &'d Document<'a>, mentions: &[(usize, usize, usize)], from_path: Option<usize>) -> Self {
+        let mut by_line: Vec<(usize, usize)> = mentions.iter().map(|&(s, _, ex)| (doc.line_index(s), ex)).collect();
         by_line.sort();
         by_line.dedup_by_key(|(line, _)| *line);
         let mut exchanges: Vec<usize> = by_line.iter().map(|&(_, ex)| ex).collect();
         exchanges.sort_unstable();
         exchanges.dedup();
-        let only = if exchanges.len() == 1 {
-            Some(exchanges[0])
-        } else {
-            None
-        };
-        Scope {
-            doc,
-            by_line,
-            from_path,
-            only,
-        }
+        let only = if exchanges.len() == 1 { Some(exchanges[0]) } else { None };
+        Scope { doc, by_line, from_path, only }
     }
 
     fn mention_on(&self, line: usize) -> Option<usize> {
-        self.by_line
-            .binary_search_by_key(&line, |&(l, _)| l)
-            .ok()
-            .map(|i| self.by_line[i].1)
+        self.by_line.binary_search_by_key(&line, |&(l, _)| l).ok().map(|i| self.by_line[i].1)
     }
 
     /// The exchange in scope at byte `offset`.
     pub fn exchange_at(&self, offset: usize) -> Option<usize> {
         let line = self.doc.line_index(offset);
-        self.in_enclosing_object(line)
-            .or(self.from_path)
-            .or(self.only)
+        self.in_enclosing_object(line).or(self.from_path).or(self.only)
     }
 
     fn in_enclosing_object(&self, line: usize) -> Option<usize> {
@@ -124,13 +103,7 @@ impl<'d, 'a> Scope<'d, 'a> {
             if text.trim().is_empty() || indent(text) >= base {
                 continue;
             }
-            let key = text
-                .trim()
-                .trim_start_matches("- ")
-                .split(':')
-                .next()?
-                .trim()
-                .trim_matches('"');
+            let key = text.trim().trim_start_matches("- ").split(':').next()?.trim().trim_matches('"');
             return Some(key.to_string());
         }
         None
@@ -139,8 +112,5 @@ impl<'d, 'a> Scope<'d, 'a> {
 
 /// Leading whitespace width (a tab counts as 4).
 fn indent(line: &str) -> usize {
-    line.bytes()
-        .take_while(|b| matches!(b, b' ' | b'\t'))
-        .map(|b| if b == b'\t' { 4 } else { 1 })
-        .sum()
+    line.bytes().take_while(|b| matches!(b, b' ' | b'\t')).map(|b| if b == b'\t' { 4 } else { 1 }).sum()
 }

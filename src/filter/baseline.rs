@@ -43,22 +43,10 @@ pub struct BaselineEntry {
 /// A baseline file that cannot be used: exit 2.
 #[derive(Debug)]
 pub enum BaselineError {
-    Read {
-        path: PathBuf,
-        error: std::io::Error,
-    },
-    Parse {
-        path: PathBuf,
-        error: String,
-    },
-    Version {
-        path: PathBuf,
-        found: String,
-    },
-    Write {
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    Read { path: PathBuf, error: std::io::Error },
+    Parse { path: PathBuf, error: String },
+    Version { path: PathBuf, found: String },
+    Write { path: PathBuf, error: std::io::Error },
 }
 
 impl fmt::Display for BaselineError {
@@ -89,37 +77,26 @@ impl Baseline {
     pub fn create(findings: &[Finding]) -> Baseline {
         let mut by_fp: BTreeMap<&str, BaselineEntry> = BTreeMap::new();
         for f in findings {
-            by_fp
-                .entry(&f.fingerprint)
-                .or_insert_with(|| BaselineEntry {
-                    path: f.path.clone(),
-                    rule: f.rule.clone(),
-                    fingerprint: f.fingerprint.clone(),
-                    line: f.start.line,
-                });
+            by_fp.entry(&f.fingerprint).or_insert_with(|| BaselineEntry {
+                path: f.path.clone(),
+                rule: f.rule.clone(),
+                fingerprint: f.fingerprint.clone(),
+                line: f.start.line,
+            });
         }
         let mut entries: Vec<BaselineEntry> = by_fp.into_values().collect();
         entries.sort();
-        Baseline {
-            version: VERSION,
-            fingerprint_algorithm: FINGERPRINT_ALGORITHM.into(),
-            entries,
-        }
+        Baseline { version: VERSION, fingerprint_algorithm: FINGERPRINT_ALGORITHM.into(), entries }
     }
 
     /// Parses a baseline file's text.
     pub fn parse(text: &str, path: &Path) -> Result<Baseline, BaselineError> {
-        let baseline: Baseline = serde_json::from_str(text).map_err(|e| BaselineError::Parse {
-            path: path.to_path_buf(),
-            error: e.to_string(),
-        })?;
+        let baseline: Baseline = serde_json::from_str(text)
+            .map_err(|e| BaselineError::Parse { path: path.to_path_buf(), error: e.to_string() })?;
         if baseline.version != VERSION || baseline.fingerprint_algorithm != FINGERPRINT_ALGORITHM {
             return Err(BaselineError::Version {
                 path: path.to_path_buf(),
-                found: format!(
-                    "version {}, fingerprints {}",
-                    baseline.version, baseline.fingerprint_algorithm
-                ),
+                found: format!("version {}, fingerprints {}", baseline.version, baseline.fingerprint_algorithm),
             });
         }
         Ok(baseline)
@@ -127,10 +104,8 @@ impl Baseline {
 
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|error| BaselineError::Read {
-            path: path.to_path_buf(),
-            error,
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|error| BaselineError::Read { path: path.to_path_buf(), error })?;
         Baseline::parse(&text, path)
     }
 
@@ -145,10 +120,7 @@ impl Baseline {
     /// Writes the file atomically (temp file + rename), so an interrupted run never leaves a
     /// truncated baseline behind.
     pub fn save(&self, path: &Path) -> Result<(), BaselineError> {
-        let err = |error| BaselineError::Write {
-            path: path.to_path_buf(),
-            error,
-        };
+        let err = |error| BaselineError::Write { path: path.to_path_buf(), error };
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".tmp");
         let tmp = PathBuf::from(tmp);
@@ -159,21 +131,10 @@ impl Baseline {
 
 /// Findings not in the baseline, and the baseline entries that matched none of `findings`.
 pub fn apply(findings: Vec<Finding>, baseline: &Baseline) -> (Vec<Finding>, Vec<BaselineEntry>) {
-    let accepted: HashSet<&str> = baseline
-        .entries
-        .iter()
-        .map(|e| e.fingerprint.as_str())
-        .collect();
+    let accepted: HashSet<&str> = baseline.entries.iter().map(|e| e.fingerprint.as_str()).collect();
     let present: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
-    let stale: Vec<BaselineEntry> = baseline
-        .entries
-        .iter()
-        .filter(|e| !present.contains(e.fingerprint.as_str()))
-        .cloned()
-        .collect();
-    let kept = findings
-        .into_iter()
-        .filter(|f| !accepted.contains(f.fingerprint.as_str()))
-        .collect();
+    let stale: Vec<BaselineEntry> =
+        baseline.entries.iter().filter(|e| !present.contains(e.fingerprint.as_str())).cloned().collect();
+    let kept = findings.into_iter().filter(|f| !accepted.contains(f.fingerprint.as_str())).collect();
     (kept, stale)
 }

@@ -28,19 +28,11 @@ fn parse(doc: &Document) -> Vec<Suppression> {
             let ids = rest.split("--").next().unwrap_or("");
             let rules = ids
                 .split(|c: char| c == ',' || c.is_whitespace())
-                .map(|s| {
-                    s.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-                })
+                .map(|s| s.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')))
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect();
-            Suppression {
-                line: line_idx + 1,
-                rules,
-                start: at,
-                end: line_end,
-                used: false,
-            }
+            Suppression { line: line_idx + 1, rules, start: at, end: line_end, used: false }
         })
         .collect()
 }
@@ -55,10 +47,9 @@ pub fn apply(path: &str, doc: &Document, findings: &mut Vec<Finding>) -> u64 {
     let before = findings.len();
     findings.retain(|f| {
         let line = f.start.line;
-        let hit = suppressions.iter_mut().find(|s| {
-            (s.line == line || s.line + 1 == line)
-                && s.rules.iter().any(|r| r == &f.rule || r == "all")
-        });
+        let hit = suppressions
+            .iter_mut()
+            .find(|s| (s.line == line || s.line + 1 == line) && s.rules.iter().any(|r| r == &f.rule || r == "all"));
         match hit {
             Some(s) => {
                 s.used = true;
@@ -70,11 +61,7 @@ pub fn apply(path: &str, doc: &Document, findings: &mut Vec<Finding>) -> u64 {
     let suppressed = (before - findings.len()) as u64;
     for s in suppressions.iter().filter(|s| !s.used) {
         let span = doc.span(s.start, s.end);
-        let listed = if s.rules.is_empty() {
-            "no rule".to_string()
-        } else {
-            s.rules.join(", ")
-        };
+        let listed = if s.rules.is_empty() { "no rule".to_string() } else { s.rules.join(", ") };
         findings.push(Finding {
             rule: "unused-suppression".into(),
             category: Category::Config,
@@ -83,9 +70,7 @@ pub fn apply(path: &str, doc: &Document, findings: &mut Vec<Finding>) -> u64 {
             path: path.to_string(),
             start: span.start,
             end: span.end,
-            message: format!(
-                "this `keylint:allow` for {listed} silences nothing on this line or the next"
-            ),
+            message: format!("this `keylint:allow` for {listed} silences nothing on this line or the next"),
             help: "remove the comment, or fix the rule id (see `keylint rules list`)".into(),
             fingerprint: fingerprint(&["unused-suppression", path, &doc.text[s.start..s.end]]),
             snippet: doc.text[s.start..s.end].chars().take(120).collect(),

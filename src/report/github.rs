@@ -28,9 +28,7 @@ fn command(s: Severity) -> &'static str {
 
 /// Escapes a workflow-command message (GitHub's `escapeData`).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escapes a workflow-command property value (GitHub's `escapeProperty`): `:` and `,` would
@@ -43,25 +41,15 @@ pub fn escape_property(s: &str) -> String {
 pub fn annotation(f: &Finding) -> String {
     let line = f.start.line.max(1);
     let end_line = f.end.line.max(line);
-    let mut props = format!(
-        "file={},line={line},endLine={end_line}",
-        escape_property(&f.path)
-    );
+    let mut props = format!("file={},line={line},endLine={end_line}", escape_property(&f.path));
     // GitHub only honours columns on single-line annotations and misplaces the highlight
     // otherwise (ruff drops them for the same reason).
     if end_line == line && f.start.column > 0 {
         let end_col = f.end.column.max(f.start.column);
         props.push_str(&format!(",col={},endColumn={end_col}", f.start.column));
     }
-    props.push_str(&format!(
-        ",title={}",
-        escape_property(&format!("keylint {}", f.rule))
-    ));
-    format!(
-        "::{} {props}::{}",
-        command(f.severity),
-        escape_data(&message(f))
-    )
+    props.push_str(&format!(",title={}", escape_property(&format!("keylint {}", f.rule))));
+    format!("::{} {props}::{}", command(f.severity), escape_data(&message(f)))
 }
 
 /// Message body: the finding's message, the redacted snippet, the help and the commit.
@@ -71,10 +59,7 @@ fn message(f: &Finding) -> String {
         text.push_str(&format!(" ({})", f.snippet));
     }
     if let Some(c) = &f.commit {
-        text.push_str(&format!(
-            " [introduced in commit {}]",
-            c.id.get(..12).unwrap_or(&c.id)
-        ));
+        text.push_str(&format!(" [introduced in commit {}]", c.id.get(..12).unwrap_or(&c.id)));
     }
     if !f.help.is_empty() {
         text.push_str("\nhelp: ");
@@ -117,11 +102,7 @@ impl Reporter for Github {
             }
         }
         let s = report.summary;
-        writeln!(
-            out,
-            "keylint: {} finding(s) in {} file(s) scanned",
-            s.findings, s.files_scanned
-        )
+        writeln!(out, "keylint: {} finding(s) in {} file(s) scanned", s.findings, s.files_scanned)
     }
 }
 
@@ -140,17 +121,10 @@ pub fn write_step_summary(report: &Report, out: &mut dyn Write) -> io::Result<()
     let s = report.summary;
     let mut text = String::from("## keylint\n\n");
     if report.findings.is_empty() {
-        text.push_str(&format!(
-            "No findings in {} file(s) ({} bytes) scanned.\n",
-            s.files_scanned, s.bytes_scanned
-        ));
+        text.push_str(&format!("No findings in {} file(s) ({} bytes) scanned.\n", s.files_scanned, s.bytes_scanned));
         return out.write_all(text.as_bytes());
     }
-    let by_sev: Vec<String> = s
-        .by_severity
-        .iter()
-        .map(|(k, v)| format!("{v} {k}"))
-        .collect();
+    let by_sev: Vec<String> = s.by_severity.iter().map(|(k, v)| format!("{v} {k}")).collect();
     text.push_str(&format!(
         "**{} finding(s)** ({}) in {} file(s) scanned.\n\n",
         s.findings,
@@ -167,13 +141,7 @@ pub fn write_step_summary(report: &Report, out: &mut dyn Write) -> io::Result<()
         if !f.snippet.is_empty() {
             msg.push_str(&format!(" `{}`", cell(&f.snippet)));
         }
-        let row = format!(
-            "| {} | `{}` | {} | {} |\n",
-            f.severity.as_str(),
-            cell(&f.rule),
-            location,
-            msg
-        );
+        let row = format!("| {} | `{}` | {} | {} |\n", f.severity.as_str(), cell(&f.rule), location, msg);
         if text.len() + row.len() > SUMMARY_BUDGET {
             text.push_str(&format!(
                 "\n{} more finding(s) not listed here (summary size limit); see the SARIF file or the log.\n",
@@ -184,6 +152,24 @@ pub fn write_step_summary(report: &Report, out: &mut dyn Write) -> io::Result<()
         text.push_str(&row);
     }
     out.write_all(text.as_bytes())
+}
+
+/// In GitHub Actions, appends the job summary to `$GITHUB_STEP_SUMMARY` and `findings=N` to
+/// the step outputs in `$GITHUB_OUTPUT` (each only if its variable is set), so the action needs
+/// no logic of its own to report them.
+pub fn write_actions_files(report: &Report) -> io::Result<()> {
+    append_to_env_file("GITHUB_STEP_SUMMARY", &mut |w| write_step_summary(report, w))?;
+    append_to_env_file("GITHUB_OUTPUT", &mut |w| writeln!(w, "findings={}", report.findings.len()))
+}
+
+fn append_to_env_file(var: &str, write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let Some(path) = std::env::var_os(var).filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    let mut w = io::BufWriter::new(file);
+    write(&mut w)?;
+    w.flush()
 }
 
 #[cfg(test)]

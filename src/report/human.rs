@@ -4,8 +4,8 @@
 use super::{Report, Reporter, Summary};
 use crate::diagnostic::{Finding, Severity};
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
 };
 use std::fmt;
 use std::io::{self, Write};
@@ -89,27 +89,18 @@ impl Diagnostic for View<'_> {
             (Some(e), Some(p)) => format!("{e} {p}"),
             _ => self.finding.rule.clone(),
         };
-        let primary = LabeledSpan::new_primary_with_span(
-            Some(label),
-            (ex.primary.0, ex.primary.1.saturating_sub(ex.primary.0)),
-        );
-        let related = ex.related.iter().map(|(s, e, l)| {
-            LabeledSpan::new_with_span(Some(l.clone()), (*s, e.saturating_sub(*s)))
-        });
+        let primary =
+            LabeledSpan::new_primary_with_span(Some(label), (ex.primary.0, ex.primary.1.saturating_sub(ex.primary.0)));
+        let related =
+            ex.related.iter().map(|(s, e, l)| LabeledSpan::new_with_span(Some(l.clone()), (*s, e.saturating_sub(*s))));
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }
 
 impl Reporter for HumanReporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let theme = if report.color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .with_width(100)
-            .with_context_lines(1);
+        let theme = if report.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1);
         for finding in report.findings {
             let source = finding.excerpt.as_ref().map(|ex| Excerpt {
                 name: &finding.path,
@@ -123,11 +114,7 @@ impl Reporter for HumanReporter {
             }
             if finding.excerpt.is_none() {
                 // No source to show (unreadable file): say where.
-                writeln!(
-                    out,
-                    "{}:{}:{}",
-                    finding.path, finding.start.line, finding.start.column
-                )?;
+                writeln!(out, "{}:{}:{}", finding.path, finding.start.line, finding.start.column)?;
             }
             write!(out, "{rendered}")?;
         }
@@ -148,11 +135,7 @@ pub fn summary_line(s: &Summary) -> String {
     );
     let parts: Vec<String> = ["error", "warning", "note"]
         .iter()
-        .filter_map(|k| {
-            s.by_severity
-                .get(*k)
-                .map(|n| format!("{n} {k}{}", if *n == 1 { "" } else { "s" }))
-        })
+        .filter_map(|k| s.by_severity.get(*k).map(|n| format!("{n} {k}{}", if *n == 1 { "" } else { "s" })))
         .collect();
     if !parts.is_empty() {
         line.push_str(&format!(" ({})", parts.join(", ")));

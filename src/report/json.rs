@@ -22,10 +22,7 @@ struct Document<'a> {
 impl Reporter for JsonReporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let doc = Document {
-            tool: Tool {
-                name: "keylint",
-                version: env!("CARGO_PKG_VERSION"),
-            },
+            tool: Tool { name: "keylint", version: env!("CARGO_PKG_VERSION") },
             findings: report.findings,
             summary: report.summary,
         };

@@ -29,17 +29,10 @@ impl Reporter for Sarif {
 /// Builds the SARIF log as a JSON value (kept separate from `write` so tests can inspect it).
 pub fn to_value(report: &Report) -> Value {
     let rules = collect_rules(report.rules, report.findings);
-    let index: BTreeMap<&str, usize> = rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
+    let index: BTreeMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
 
     let (kept, dropped) = select_results(report.findings);
-    let results: Vec<Value> = kept
-        .iter()
-        .map(|f| result(f, index.get(f.rule.as_str()).copied()))
-        .collect();
+    let results: Vec<Value> = kept.iter().map(|f| result(f, index.get(f.rule.as_str()).copied())).collect();
 
     let mut run = json!({
         "tool": {
@@ -109,10 +102,7 @@ fn select_results(findings: &[Finding]) -> (Vec<&Finding>, usize) {
     order.sort_by_key(|&i| std::cmp::Reverse(findings[i].severity));
     let mut keep = order[..MAX_RESULTS].to_vec();
     keep.sort_unstable();
-    (
-        keep.into_iter().map(|i| &findings[i]).collect(),
-        findings.len() - MAX_RESULTS,
-    )
+    (keep.into_iter().map(|i| &findings[i]).collect(), findings.len() - MAX_RESULTS)
 }
 
 fn level(s: Severity) -> &'static str {
@@ -151,10 +141,7 @@ fn rule(r: &RuleInfo) -> Value {
     let mut tags = vec![Value::from(r.category.clone())];
     if security {
         tags.insert(0, Value::from("security"));
-        properties.insert(
-            "security-severity".into(),
-            security_severity(r.severity).into(),
-        );
+        properties.insert("security-severity".into(), security_severity(r.severity).into());
         properties.insert("precision".into(), "high".into());
     } else {
         properties.insert("problem.severity".into(), level(r.severity).into());
@@ -206,11 +193,7 @@ fn region(start: Position, end: Position) -> Value {
     let start_line = start.line.max(1);
     let start_col = start.column.max(1);
     let end_line = end.line.max(start_line);
-    let end_col = if end_line == start_line {
-        end.column.max(start_col)
-    } else {
-        end.column.max(1)
-    };
+    let end_col = if end_line == start_line { end.column.max(start_col) } else { end.column.max(1) };
     json!({
         "startLine": start_line,
         "startColumn": start_col,
@@ -262,9 +245,7 @@ pub fn uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for &b in path.as_bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -284,10 +265,7 @@ mod tests {
     #[test]
     fn region_never_has_zero_coordinates() {
         let zero = Position::default();
-        assert_eq!(
-            region(zero, zero),
-            json!({"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1})
-        );
+        assert_eq!(region(zero, zero), json!({"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1}));
     }
 
     #[test]

@@ -15,16 +15,9 @@ pub fn stdin(name: &str, limit: u64) -> Result<Artifact, SourceError> {
 /// Reads `reader` whole into one artifact named `name` (normalised to `/` separators).
 pub fn read(mut reader: impl Read, name: &str) -> Result<Artifact, SourceError> {
     let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| SourceError::Stdin(e.to_string()))?;
+    reader.read_to_end(&mut bytes).map_err(|e| SourceError::Stdin(e.to_string()))?;
     let path = name.replace('\\', "/").trim_start_matches("./").to_string();
-    Ok(Artifact {
-        path,
-        content: Content::Bytes(bytes),
-        provenance: Provenance::Stdin,
-        changed_lines: None,
-    })
+    Ok(Artifact { path, content: Content::Bytes(bytes), provenance: Provenance::Stdin, changed_lines: None })
 }
 
 #[cfg(test)]

@@ -36,7 +36,6 @@ pub fn walk(roots: &[PathBuf], base: &Path, opts: &WalkOptions) -> Vec<Artifact>
             .git_exclude(!opts.no_ignore)
             .ignore(!opts.no_ignore)
             .parents(!opts.no_ignore)
-            .require_git(false)
             .threads(opts.threads)
             .filter_entry(|e| e.file_name() != ".git");
         builder.build_parallel().run(|| {
@@ -58,11 +57,7 @@ pub fn walk(roots: &[PathBuf], base: &Path, opts: &WalkOptions) -> Vec<Artifact>
                     Err(err) => {
                         // An unreadable directory entry still becomes an io-error finding.
                         let path = error_path(&err).unwrap_or_else(|| root.clone());
-                        Some((
-                            display_path(&path, base),
-                            path,
-                            Content::Unreadable(err.to_string()),
-                        ))
+                        Some((display_path(&path, base), path, Content::Unreadable(err.to_string())))
                     }
                 };
                 if let Some(item) = item {
@@ -79,21 +74,14 @@ pub fn walk(roots: &[PathBuf], base: &Path, opts: &WalkOptions) -> Vec<Artifact>
     files.dedup_by(|a, b| a.0 == b.0);
     files
         .into_iter()
-        .map(|(path, abs, content)| Artifact {
-            path,
-            content,
-            provenance: Provenance::File(abs),
-            changed_lines: None,
-        })
+        .map(|(path, abs, content)| Artifact { path, content, provenance: Provenance::File(abs), changed_lines: None })
         .collect()
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            error_path(err)
-        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
         _ => None,
     }
 }
@@ -104,9 +92,7 @@ pub fn display_path(path: &Path, base: &Path) -> String {
     let s = rel.to_string_lossy().replace('\\', "/");
     let s = s.strip_prefix("./").unwrap_or(&s).to_string();
     if s.is_empty() {
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
     } else {
         s
     }

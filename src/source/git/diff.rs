@@ -32,11 +32,7 @@ impl DiffRange {
             (spec, "", false)
         };
         DiffRange {
-            base: if base.is_empty() {
-                "HEAD".into()
-            } else {
-                base.into()
-            },
+            base: if base.is_empty() { "HEAD".into() } else { base.into() },
             head: (!head.is_empty()).then(|| head.to_string()),
             merge_base,
         }
@@ -53,35 +49,19 @@ pub fn diff_range(repo_path: &Path, spec: &str) -> Result<Vec<Artifact>, SourceE
     let head_spec = range.head.clone().unwrap_or_else(|| "HEAD".into());
     let base = resolve_commit(&repo, &range.base, "base")?;
     let head = resolve_commit(&repo, &head_spec, "head")?;
-    let no_base = || SourceError::NoMergeBase {
-        base: range.base.clone(),
-        head: head_spec.clone(),
-    };
-    let merge_base = repo
-        .merge_base(base, head)
-        .map_err(|_| no_base())?
-        .ok_or_else(no_base)?;
-    diff(
-        repo_path,
-        &merge_base.detach().to_string(),
-        Some(&head.to_string()),
-    )
+    let no_base = || SourceError::NoMergeBase { base: range.base.clone(), head: head_spec.clone() };
+    let merge_base = repo.merge_base(base, head).map_err(|_| no_base())?.ok_or_else(no_base)?;
+    diff(repo_path, &merge_base.detach().to_string(), Some(&head.to_string()))
 }
 
 /// Files added or modified from `base` to `head` (default `HEAD`), new side, with the 1-based
 /// inclusive ranges of added or changed lines. Deleted files produce nothing.
-pub fn diff(
-    repo_path: &Path,
-    base: &str,
-    head: Option<&str>,
-) -> Result<Vec<Artifact>, SourceError> {
+pub fn diff(repo_path: &Path, base: &str, head: Option<&str>) -> Result<Vec<Artifact>, SourceError> {
     let repo = open(repo_path)?;
     let base_commit = resolve_commit(&repo, base, "base")?;
     let head_commit = resolve_commit(&repo, head.unwrap_or("HEAD"), "head")?;
-    let old: HashMap<String, gix::ObjectId> = tree_files(&repo, commit_tree(&repo, base_commit)?)?
-        .into_iter()
-        .map(|f| (f.path, f.blob))
-        .collect();
+    let old: HashMap<String, gix::ObjectId> =
+        tree_files(&repo, commit_tree(&repo, base_commit)?)?.into_iter().map(|f| (f.path, f.blob)).collect();
     let new = tree_files(&repo, commit_tree(&repo, head_commit)?)?;
     let root = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
 
@@ -131,10 +111,7 @@ pub fn changed_lines(old: &[u8], new: &[u8]) -> Vec<(usize, usize)> {
     // Slide hunks to line-oriented boundaries, as `git diff` does, so an inserted block is
     // attributed to the lines a reviewer sees as new.
     diff.postprocess_lines(&input);
-    diff.hunks()
-        .filter(|h| !h.after.is_empty())
-        .map(|h| (h.after.start as usize + 1, h.after.end as usize))
-        .collect()
+    diff.hunks().filter(|h| !h.after.is_empty()).map(|h| (h.after.start as usize + 1, h.after.end as usize)).collect()
 }
 
 #[cfg(test)]
@@ -145,28 +122,10 @@ mod tests {
     fn parse_ranges() {
         assert_eq!(
             DiffRange::parse("origin/main"),
-            DiffRange {
-                base: "origin/main".into(),
-                head: None,
-                merge_base: false
-            }
+            DiffRange { base: "origin/main".into(), head: None, merge_base: false }
         );
-        assert_eq!(
-            DiffRange::parse("a..b"),
-            DiffRange {
-                base: "a".into(),
-                head: Some("b".into()),
-                merge_base: false
-            }
-        );
-        assert_eq!(
-            DiffRange::parse("a...b"),
-            DiffRange {
-                base: "a".into(),
-                head: Some("b".into()),
-                merge_base: true
-            }
-        );
+        assert_eq!(DiffRange::parse("a..b"), DiffRange { base: "a".into(), head: Some("b".into()), merge_base: false });
+        assert_eq!(DiffRange::parse("a...b"), DiffRange { base: "a".into(), head: Some("b".into()), merge_base: true });
         assert_eq!(DiffRange::parse("a..").head, None);
     }
 
@@ -175,10 +134,7 @@ mod tests {
         let old = b"a\nb\nc\nd\n";
         let new = b"a\nB\nc\nd\ne\nf\n";
         assert_eq!(changed_lines(old, new), vec![(2, 2), (5, 6)]);
-        assert_eq!(
-            changed_lines(b"a\nb\n", b"b\n"),
-            Vec::<(usize, usize)>::new()
-        );
+        assert_eq!(changed_lines(b"a\nb\n", b"b\n"), Vec::<(usize, usize)>::new());
     }
 
     #[test]

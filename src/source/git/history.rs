@@ -53,12 +53,8 @@ pub fn history(
     branches: &[String],
     all: bool,
 ) -> Result<Vec<Artifact>, SourceError> {
-    let options = HistoryOptions {
-        since: since.map(str::to_string),
-        branches: branches.to_vec(),
-        all,
-        chunk_bytes: usize::MAX,
-    };
+    let options =
+        HistoryOptions { since: since.map(str::to_string), branches: branches.to_vec(), all, chunk_bytes: usize::MAX };
     let mut out = Vec::new();
     history_each(repo_path, &options, |chunk, origin| {
         if origin == Origin::InRange {
@@ -88,8 +84,7 @@ pub fn history_each(
         Some(s) => match parse_date(s) {
             Some(t) => (Vec::new(), Some(t)),
             None => {
-                let id = resolve_commit(&repo, s, "--since revision")
-                    .map_err(|_| SourceError::BadSince(s.clone()))?;
+                let id = resolve_commit(&repo, s, "--since revision").map_err(|_| SourceError::BadSince(s.clone()))?;
                 (vec![id], None)
             }
         },
@@ -99,9 +94,7 @@ pub fn history_each(
     // Time-ordered sorting is what makes gix fill in `commit_time` (needed for a date `--since`).
     let walk = repo
         .rev_walk(tips)
-        .sorting(gix::revision::walk::Sorting::ByCommitTime(
-            Default::default(),
-        ))
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
         .with_hidden(hidden)
         .all()
         .map_err(git_err)?;
@@ -111,11 +104,7 @@ pub fn history_each(
         if since_time.is_some_and(|since| time < since) {
             continue;
         }
-        commits.push(Node {
-            id: info.id,
-            parents: info.parent_ids.to_vec(),
-            time,
-        });
+        commits.push(Node { id: info.id, parents: info.parent_ids.to_vec(), time });
     }
     let order = parents_first(&commits);
 
@@ -126,31 +115,17 @@ pub fn history_each(
     // not new in it. They are handed over as `BeforeRange` so that a key they hold is not
     // reported when a later blob of the same file (an edit of another line) still has it.
     let selected: HashSet<gix::ObjectId> = commits.iter().map(|c| c.id).collect();
-    let mut boundary: Vec<gix::ObjectId> = commits
-        .iter()
-        .flat_map(|c| c.parents.iter().copied())
-        .filter(|p| !selected.contains(p))
-        .collect();
+    let mut boundary: Vec<gix::ObjectId> =
+        commits.iter().flat_map(|c| c.parents.iter().copied()).filter(|p| !selected.contains(p)).collect();
     boundary.sort();
     boundary.dedup();
-    let chunk_bytes = if options.chunk_bytes == 0 {
-        64 << 20
-    } else {
-        options.chunk_bytes
-    };
+    let chunk_bytes = if options.chunk_bytes == 0 { 64 << 20 } else { options.chunk_bytes };
     let mut before = Chunker::new(chunk_bytes, Origin::BeforeRange);
     if options.since.is_some() {
         for parent in boundary {
             // In a shallow clone the parent may be absent; then there is nothing to exclude.
             if let Ok(tree) = commit_tree(&repo, parent) {
-                before.commit(
-                    &repo,
-                    parent,
-                    tree,
-                    &mut seen_trees,
-                    &mut seen_blobs,
-                    &mut sink,
-                )?;
+                before.commit(&repo, parent, tree, &mut seen_trees, &mut seen_blobs, &mut sink)?;
             }
         }
     }
@@ -163,10 +138,7 @@ pub fn history_each(
         range.commit(&repo, id, tree, &mut seen_trees, &mut seen_blobs, &mut sink)?;
     }
     range.flush(&mut sink);
-    Ok(HistoryStats {
-        commits: order.len() as u64,
-        ..range.stats
-    })
+    Ok(HistoryStats { commits: order.len() as u64, ..range.stats })
 }
 
 /// Collects the new blobs of commits into chunks of about `limit` bytes.
@@ -180,13 +152,7 @@ struct Chunker {
 
 impl Chunker {
     fn new(limit: usize, origin: Origin) -> Chunker {
-        Chunker {
-            limit,
-            origin,
-            chunk: Vec::new(),
-            size: 0,
-            stats: HistoryStats::default(),
-        }
+        Chunker { limit, origin, chunk: Vec::new(), size: 0, stats: HistoryStats::default() }
     }
 
     /// Adds the blobs `commit` introduces (those under `tree` not seen before).
@@ -200,9 +166,7 @@ impl Chunker {
         sink: &mut impl FnMut(Vec<Artifact>, Origin),
     ) -> Result<(), SourceError> {
         let mut new_blobs = Vec::new();
-        walk_tree(repo, tree, seen_trees, seen_blobs, &mut |path, blob| {
-            new_blobs.push((path, blob))
-        })?;
+        walk_tree(repo, tree, seen_trees, seen_blobs, &mut |path, blob| new_blobs.push((path, blob)))?;
         if new_blobs.is_empty() {
             return Ok(());
         }
@@ -218,12 +182,7 @@ impl Chunker {
                 Err(e) => Content::Unreadable(e),
             };
             let provenance = Provenance::Commit(info.clone());
-            self.chunk.push(Artifact {
-                path,
-                content,
-                provenance,
-                changed_lines: None,
-            });
+            self.chunk.push(Artifact { path, content, provenance, changed_lines: None });
         }
         if self.size >= self.limit {
             self.flush(sink);
@@ -240,10 +199,7 @@ impl Chunker {
 }
 
 /// The commits to start from: `--all` refs, `--branch` revisions, or `HEAD`.
-fn tips(
-    repo: &gix::Repository,
-    options: &HistoryOptions,
-) -> Result<Vec<gix::ObjectId>, SourceError> {
+fn tips(repo: &gix::Repository, options: &HistoryOptions) -> Result<Vec<gix::ObjectId>, SourceError> {
     let mut tips = Vec::new();
     if options.all {
         let refs = repo.references().map_err(git_err)?;
@@ -284,8 +240,7 @@ struct Node {
 /// algorithm), ties broken by commit time then id, so "first commit that introduced a blob"
 /// is well defined even with clock skew between branches.
 fn parents_first(commits: &[Node]) -> Vec<usize> {
-    let index: HashMap<gix::ObjectId, usize> =
-        commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let index: HashMap<gix::ObjectId, usize> = commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut pending = vec![0usize; commits.len()];
     let mut children = vec![Vec::new(); commits.len()];
     for (i, c) in commits.iter().enumerate() {
@@ -297,12 +252,8 @@ fn parents_first(commits: &[Node]) -> Vec<usize> {
             }
         }
     }
-    let mut ready: BinaryHeap<Reverse<(i64, gix::ObjectId, usize)>> = commits
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| pending[*i] == 0)
-        .map(|(i, c)| Reverse((c.time, c.id, i)))
-        .collect();
+    let mut ready: BinaryHeap<Reverse<(i64, gix::ObjectId, usize)>> =
+        commits.iter().enumerate().filter(|(i, _)| pending[*i] == 0).map(|(i, c)| Reverse((c.time, c.id, i))).collect();
     let mut order = Vec::with_capacity(commits.len());
     while let Some(Reverse((_, _, i))) = ready.pop() {
         order.push(i);
@@ -354,19 +305,12 @@ fn commit_info(repo: &gix::Repository, id: gix::ObjectId) -> Result<CommitInfo, 
     let (author, date) = match commit.author() {
         Ok(sig) => {
             let sig = sig.trim();
-            let date = sig
-                .time()
-                .ok()
-                .map(|t| t.format_or_unix(gix::date::time::format::ISO8601_STRICT));
+            let date = sig.time().ok().map(|t| t.format_or_unix(gix::date::time::format::ISO8601_STRICT));
             (Some(format!("{} <{}>", sig.name, sig.email)), date)
         }
         Err(_) => (None, None),
     };
-    Ok(CommitInfo {
-        id: id.to_string(),
-        author,
-        date,
-    })
+    Ok(CommitInfo { id: id.to_string(), author, date })
 }
 
 /// `YYYY-MM-DD` as seconds since the epoch at 00:00 UTC.

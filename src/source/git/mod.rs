@@ -41,20 +41,17 @@ impl fmt::Display for SourceError {
             SourceError::NotARepository { path, reason } => {
                 write!(f, "`{path}` is not inside a git repository ({reason})")
             }
-            SourceError::MissingRevision { role, spec } => write!(
-                f,
-                "{role} `{spec}` is not in this clone: fetch it with `{}`",
-                fetch_hint(spec)
-            ),
+            SourceError::MissingRevision { role, spec } => {
+                write!(f, "{role} `{spec}` is not in this clone: fetch it with `{}`", fetch_hint(spec))
+            }
             SourceError::NoMergeBase { base, head } => write!(
                 f,
                 "no merge base between `{base}` and `{head}` in this clone (shallow?): deepen it \
                  with `git fetch --deepen=100 origin`, or compare the trees directly with `{base}..{head}`"
             ),
-            SourceError::BadSince(s) => write!(
-                f,
-                "--since `{s}` is neither a date (YYYY-MM-DD) nor a revision in this repository"
-            ),
+            SourceError::BadSince(s) => {
+                write!(f, "--since `{s}` is neither a date (YYYY-MM-DD) nor a revision in this repository")
+            }
             SourceError::Git(msg) => write!(f, "git: {msg}"),
             SourceError::Stdin(msg) => write!(f, "cannot read standard input: {msg}"),
         }
@@ -84,10 +81,8 @@ pub(crate) fn git_err(e: impl fmt::Display) -> SourceError {
 
 /// Opens the repository containing `path`.
 pub(crate) fn open(path: &Path) -> Result<gix::Repository, SourceError> {
-    let repo = gix::discover(path).map_err(|e| SourceError::NotARepository {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    })?;
+    let repo = gix::discover(path)
+        .map_err(|e| SourceError::NotARepository { path: path.display().to_string(), reason: e.to_string() })?;
     Ok(repo)
 }
 
@@ -97,23 +92,15 @@ pub(crate) fn resolve_commit(
     spec: &str,
     role: &'static str,
 ) -> Result<gix::ObjectId, SourceError> {
-    let missing = || SourceError::MissingRevision {
-        role,
-        spec: spec.to_string(),
-    };
+    let missing = || SourceError::MissingRevision { role, spec: spec.to_string() };
     let id = repo.rev_parse_single(spec).map_err(|_| missing())?;
     let object = id.object().map_err(|_| missing())?;
-    let commit = object
-        .peel_to_kind(gix::object::Kind::Commit)
-        .map_err(|_| missing())?;
+    let commit = object.peel_to_kind(gix::object::Kind::Commit).map_err(|_| missing())?;
     Ok(commit.id)
 }
 
 /// The tree of a commit.
-pub(crate) fn commit_tree(
-    repo: &gix::Repository,
-    commit: gix::ObjectId,
-) -> Result<gix::ObjectId, SourceError> {
+pub(crate) fn commit_tree(repo: &gix::Repository, commit: gix::ObjectId) -> Result<gix::ObjectId, SourceError> {
     let commit = repo.find_commit(commit).map_err(git_err)?;
     commit.tree_id().map(|id| id.detach()).map_err(git_err)
 }
@@ -127,10 +114,7 @@ pub(crate) struct TreeFile {
 
 /// Every regular (or executable) file under `tree`, in git's tree order. Symlinks and
 /// submodules are skipped: a symlink's blob is a path, a submodule is another repository.
-pub(crate) fn tree_files(
-    repo: &gix::Repository,
-    tree: gix::ObjectId,
-) -> Result<Vec<TreeFile>, SourceError> {
+pub(crate) fn tree_files(repo: &gix::Repository, tree: gix::ObjectId) -> Result<Vec<TreeFile>, SourceError> {
     let mut out = Vec::new();
     let mut stack = vec![(tree, String::new())];
     let mut buf = Vec::new();
@@ -142,10 +126,7 @@ pub(crate) fn tree_files(
             if entry.mode.is_tree() {
                 subtrees.push((entry.oid.to_owned(), path));
             } else if entry.mode.is_blob() {
-                out.push(TreeFile {
-                    path,
-                    blob: entry.oid.to_owned(),
-                });
+                out.push(TreeFile { path, blob: entry.oid.to_owned() });
             }
         }
         // Reverse so that popping visits subtrees in tree order.
@@ -181,18 +162,12 @@ mod tests {
     fn fetch_hint_names_remote_and_branch() {
         assert_eq!(fetch_hint("origin/main"), "git fetch --depth=1 origin main");
         assert_eq!(fetch_hint("main"), "git fetch --depth=1 origin main");
-        assert_eq!(
-            fetch_hint("0123abcd"),
-            "git fetch --depth=1 origin 0123abcd"
-        );
+        assert_eq!(fetch_hint("0123abcd"), "git fetch --depth=1 origin 0123abcd");
     }
 
     #[test]
     fn missing_base_message_is_actionable() {
-        let e = SourceError::MissingRevision {
-            role: "base",
-            spec: "origin/main".into(),
-        };
+        let e = SourceError::MissingRevision { role: "base", spec: "origin/main".into() };
         assert_eq!(
             e.to_string(),
             "base `origin/main` is not in this clone: fetch it with `git fetch --depth=1 origin main`"

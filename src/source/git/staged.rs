@@ -15,10 +15,7 @@ use std::path::{Path, PathBuf};
 /// `git commit <paths>` and `git commit -a` run hooks with `GIT_INDEX_FILE` pointing at a
 /// temporary index; that one, not `.git/index`, is what will be committed, so it is honoured.
 pub fn staged(repo_path: &Path) -> Result<Vec<Artifact>, SourceError> {
-    staged_from(
-        repo_path,
-        std::env::var_os("GIT_INDEX_FILE").map(PathBuf::from),
-    )
+    staged_from(repo_path, std::env::var_os("GIT_INDEX_FILE").map(PathBuf::from))
 }
 
 /// Like `staged`, reading the index file `index` (relative to the working tree) if given.
@@ -30,10 +27,7 @@ pub fn staged_from(repo_path: &Path, index: Option<PathBuf>) -> Result<Vec<Artif
     let head: HashMap<String, gix::ObjectId> = match repo.head().map_err(git_err)?.id() {
         Some(id) => {
             let tree = commit_tree(&repo, id.detach())?;
-            tree_files(&repo, tree)?
-                .into_iter()
-                .map(|f| (f.path, f.blob))
-                .collect()
+            tree_files(&repo, tree)?.into_iter().map(|f| (f.path, f.blob)).collect()
         }
         None => HashMap::new(),
     };
@@ -45,9 +39,7 @@ pub fn staged_from(repo_path: &Path, index: Option<PathBuf>) -> Result<Vec<Artif
             continue;
         }
         let mode = entry.mode;
-        if !(mode == gix::index::entry::Mode::FILE
-            || mode == gix::index::entry::Mode::FILE_EXECUTABLE)
-        {
+        if !(mode == gix::index::entry::Mode::FILE || mode == gix::index::entry::Mode::FILE_EXECUTABLE) {
             continue;
         }
         let path = entry.path(&index).to_str_lossy().into_owned();
@@ -58,12 +50,7 @@ pub fn staged_from(repo_path: &Path, index: Option<PathBuf>) -> Result<Vec<Artif
             Ok(bytes) => Content::Bytes(bytes),
             Err(e) => Content::Unreadable(e),
         };
-        out.push(Artifact {
-            path,
-            content,
-            provenance: Provenance::Index,
-            changed_lines: None,
-        });
+        out.push(Artifact { path, content, provenance: Provenance::Index, changed_lines: None });
     }
     // The index is sorted by git's byte order; sort by our path string for determinism.
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -71,18 +58,14 @@ pub fn staged_from(repo_path: &Path, index: Option<PathBuf>) -> Result<Vec<Artif
 }
 
 /// The index git is about to commit from: `path` if given, else the repository's own.
-fn open_index(
-    repo: &gix::Repository,
-    path: Option<PathBuf>,
-) -> Result<gix::index::File, SourceError> {
+fn open_index(repo: &gix::Repository, path: Option<PathBuf>) -> Result<gix::index::File, SourceError> {
     if let Some(path) = path {
         // Relative paths are relative to the repository's working tree (where hooks run).
         let path = match repo.workdir() {
             Some(root) if path.is_relative() => root.join(path),
             _ => path,
         };
-        return gix::index::File::at(path, repo.object_hash(), false, Default::default())
-            .map_err(git_err);
+        return gix::index::File::at(path, repo.object_hash(), false, Default::default()).map_err(git_err);
     }
     let index = repo.index_or_empty().map_err(git_err)?;
     // The shared snapshot is reference-counted; one copy per run is cheap next to reading blobs.
