@@ -3,7 +3,7 @@
 
 mod gitutil;
 
-use gitutil::{e2e_rules, fake_okx_secret, finding, keylint, Repo};
+use gitutil::{fake_okx_secret, finding, keylint, Repo};
 use keylint::diagnostic::Severity;
 use keylint::filter::baseline::{self, Baseline, BaselineError};
 use std::path::Path;
@@ -59,10 +59,8 @@ fn end_to_end_create_then_scan_reports_only_new_findings_and_stale_entries() {
     let repo = Repo::new();
     repo.write("svc/app.env", &format!("OKX_SECRET_KEY={old_key}\n"));
     repo.write("svc/gone.env", &format!("OKX_SECRET_KEY={gone_key}\n"));
-    let rules = e2e_rules();
-    let rules = rules.to_str().unwrap();
 
-    let (code, _, stderr) = keylint(repo.path(), &["baseline", "create", "--rules", rules]);
+    let (code, _, stderr) = keylint(repo.path(), &["baseline", "create"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("wrote 2 baseline entries to .keylint-baseline.json"), "{stderr}");
     let text = std::fs::read_to_string(repo.path().join(".keylint-baseline.json")).unwrap();
@@ -70,7 +68,7 @@ fn end_to_end_create_then_scan_reports_only_new_findings_and_stale_entries() {
 
     // Nothing new: clean exit.
     let (code, stdout, stderr) =
-        keylint(repo.path(), &["scan", "--baseline", ".keylint-baseline.json", "--rules", rules, "--format", "json"]);
+        keylint(repo.path(), &["scan", "--baseline", ".keylint-baseline.json", "--format", "json"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["summary"]["baselined"], 2);
@@ -80,7 +78,7 @@ fn end_to_end_create_then_scan_reports_only_new_findings_and_stale_entries() {
     repo.write("svc/app.env", &format!("# moved\nOKX_SECRET_KEY={old_key}\n"));
     repo.write("svc/new.env", &format!("OKX_SECRET_KEY={new_key}\n"));
     let (code, stdout, stderr) =
-        keylint(repo.path(), &["scan", "--baseline", ".keylint-baseline.json", "--rules", rules, "--format", "json"]);
+        keylint(repo.path(), &["scan", "--baseline", ".keylint-baseline.json", "--format", "json"]);
     assert_eq!(code, 1, "{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let findings = json["findings"].as_array().unwrap();
@@ -92,7 +90,7 @@ fn end_to_end_create_then_scan_reports_only_new_findings_and_stale_entries() {
     assert!(stderr.contains("  svc/gone.env:1: okx-secret-key ("), "{stderr}");
 
     // A missing baseline file is a usage error, not a crash.
-    let (code, _, stderr) = keylint(repo.path(), &["scan", "--baseline", "nope.json", "--rules", rules]);
+    let (code, _, stderr) = keylint(repo.path(), &["scan", "--baseline", "nope.json"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot read baseline `nope.json`"), "{stderr}");
 }

@@ -3,14 +3,13 @@
 
 mod gitutil;
 
-use gitutil::{e2e_rules, fake_binance_key, fake_okx_secret, git_in, keylint, Repo};
+use gitutil::{fake_binance_key, fake_okx_secret, git_in, keylint, Repo};
 use serde_json::Value;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn scan_json(dir: &std::path::Path, extra: &[&str]) -> (i32, Value, String) {
-    let rules = e2e_rules();
-    let mut args = vec!["scan", "--format", "json", "--rules", rules.to_str().unwrap()];
+    let mut args = vec!["scan", "--format", "json"];
     args.extend_from_slice(extra);
     let (code, stdout, stderr) = keylint(dir, &args);
     let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
@@ -84,9 +83,8 @@ fn staged_follows_git_index_file_like_git_commit_with_paths() {
         .status()
         .unwrap();
     assert!(ok.success());
-    let rules = e2e_rules();
     let out = Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .args(["scan", "--staged", "--format", "json", "--rules", rules.to_str().unwrap()])
+        .args(["scan", "--staged", "--format", "json"])
         .current_dir(repo.path())
         .env("GIT_INDEX_FILE", &index)
         .output()
@@ -193,9 +191,8 @@ fn history_finds_a_key_added_then_deleted_with_its_commit() {
 #[test]
 fn stdin_is_scanned_under_its_given_name() {
     let key = fake_okx_secret("e2e-stdin");
-    let rules = e2e_rules();
     let mut child = Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .args(["scan", "-", "--stdin-filename", "deploy/.env", "--format", "json", "--rules", rules.to_str().unwrap()])
+        .args(["scan", "-", "--stdin-filename", "deploy/.env", "--format", "json"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -3,7 +3,7 @@
 
 mod gitutil;
 
-use gitutil::{e2e_rules, fake_okx_secret, finding, keylint, Repo};
+use gitutil::{fake_okx_secret, finding, keylint, Repo};
 use keylint::diagnostic::{CommitInfo, Severity};
 use keylint::report::github::{self, annotation, Github};
 use keylint::report::{Report, Reporter, Summary};
@@ -91,9 +91,8 @@ fn end_to_end_annotations_and_job_summary_never_hold_the_secret() {
     repo.write("svc/.env", &format!("X=1\nOKX_SECRET_KEY={key}\n"));
     repo.commit("add");
     let summary_file = repo.path().join("step-summary.md");
-    let rules = e2e_rules();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .args(["scan", "svc", "--hidden", "--format", "github", "--rules", rules.to_str().unwrap()])
+        .args(["scan", "svc", "--hidden", "--format", "github"])
         .current_dir(repo.path())
         .env("GITHUB_STEP_SUMMARY", &summary_file)
         .output()
@@ -108,7 +107,6 @@ fn end_to_end_annotations_and_job_summary_never_hold_the_secret() {
     assert!(md.contains("`okx-secret-key`"), "{md}");
     assert!(!stdout.contains(&key) && !md.contains(&key), "a whole secret leaked");
     // Without GITHUB_STEP_SUMMARY nothing else is written.
-    let (code, _, _) =
-        keylint(repo.path(), &["scan", "svc", "--hidden", "--format", "github", "--rules", rules.to_str().unwrap()]);
+    let (code, _, _) = keylint(repo.path(), &["scan", "svc", "--hidden", "--format", "github"]);
     assert_eq!(code, 1);
 }

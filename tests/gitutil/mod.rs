@@ -11,12 +11,19 @@ pub fn fake_okx_secret(label: &str) -> String {
     keylint::diagnostic::fingerprint(&["synthetic-okx", label]).to_uppercase()
 }
 
-/// A synthetic 64-character alphanumeric value (the shape of a Binance API key).
+/// A synthetic 64-character alphanumeric value (the shape of a Binance API key), spread over
+/// the whole alphabet so it has the entropy of a real one.
 pub fn fake_binance_key(label: &str) -> String {
-    let a = keylint::diagnostic::fingerprint(&["synthetic-binance-a", label]);
-    let b = keylint::diagnostic::fingerprint(&["synthetic-binance-b", label]).to_uppercase();
-    // Mix cases so it is alphanumeric, not just hex.
-    a.chars().zip(b.chars()).flat_map(|(x, y)| [x, y]).map(|c| if c == '0' { 'z' } else { c }).collect()
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let hex: String =
+        (0..4).map(|i| keylint::diagnostic::fingerprint(&["synthetic-binance", label, &i.to_string()])).collect();
+    hex.as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            let byte = u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("00"), 16).unwrap_or(0);
+            ALPHABET[usize::from(byte) % ALPHABET.len()] as char
+        })
+        .collect()
 }
 
 /// A throwaway git repository.
@@ -89,11 +96,6 @@ pub fn git_in(dir: &Path, args: &[&str], tick: u32) -> String {
 /// Path of a file in a directory, as a `PathBuf`.
 pub fn join(dir: &Path, rel: &str) -> PathBuf {
     dir.join(rel)
-}
-
-/// The test-only detector rules (`okx-secret-key`, `binance-api-key`).
-pub fn e2e_rules() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/git-e2e/rules")
 }
 
 /// A hand-built secret finding (for reporter tests); every field set, nothing secret in it.
