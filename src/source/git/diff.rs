@@ -74,7 +74,11 @@ pub fn diff(repo_path: &Path, base: &str, head: Option<&str>) -> Result<Vec<Arti
         let (content, changed) = match read_blob(&repo, file.blob) {
             Ok(new_bytes) => {
                 let changed = match old_blob.map(|id| read_blob(&repo, id)) {
-                    Some(Ok(old_bytes)) => changed_lines(&old_bytes, &new_bytes),
+                    // Diffing huge or binary blobs line by line costs much and tells nothing: the
+                    // pipeline skips them, or scans them whole.
+                    Some(Ok(old_bytes)) if diffable(&old_bytes) && diffable(&new_bytes) => {
+                        changed_lines(&old_bytes, &new_bytes)
+                    }
                     // A new file (or an unreadable old side): every line is new.
                     _ => whole_file(&new_bytes),
                 };
@@ -92,6 +96,11 @@ pub fn diff(repo_path: &Path, base: &str, head: Option<&str>) -> Result<Vec<Arti
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// Text small enough to diff line by line (git's binary heuristic: a NUL in the first 8000 bytes).
+fn diffable(bytes: &[u8]) -> bool {
+    bytes.len() <= 16 << 20 && !bytes[..bytes.len().min(8000)].contains(&0)
 }
 
 /// All lines of a file as one range (empty for an empty file).
