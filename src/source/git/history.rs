@@ -6,10 +6,9 @@
 //! (every blob under a seen tree was seen), so the cost is one read per unique tree and blob,
 //! not per commit × file.
 
-use super::{commit_tree, git_err, join, open, read_blob, resolve_commit, SourceError};
+use super::{commit_tree, git_err, join, open, read_blob, resolve_commit, walk, SourceError};
 use crate::diagnostic::CommitInfo;
 use crate::source::{Artifact, Content, Provenance};
-use gix::prelude::FindExt;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::Path;
@@ -279,24 +278,11 @@ fn walk_tree(
     if !seen_trees.insert(tree) {
         return Ok(());
     }
-    let mut stack = vec![(tree, String::new())];
-    let mut buf = Vec::new();
-    while let Some((id, prefix)) = stack.pop() {
-        let tree = repo.objects.find_tree(&id, &mut buf).map_err(git_err)?;
-        let mut subtrees = Vec::new();
-        for entry in &tree.entries {
-            let oid = entry.oid.to_owned();
-            if entry.mode.is_tree() {
-                if seen_trees.insert(oid) {
-                    subtrees.push((oid, join(&prefix, entry.filename)));
-                }
-            } else if entry.mode.is_blob() && seen_blobs.insert(oid) {
-                visit(join(&prefix, entry.filename), oid);
-            }
+    walk(repo, tree, &mut |id| seen_trees.insert(id.to_owned()), &mut |dir, name, blob| {
+        if seen_blobs.insert(blob.to_owned()) {
+            visit(join(dir, name), blob.to_owned());
         }
-        stack.extend(subtrees.into_iter().rev());
-    }
-    Ok(())
+    })
 }
 
 /// Commit id, author (`Name <email>`) and author date (ISO 8601) for `commit` in findings.

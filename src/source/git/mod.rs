@@ -116,23 +116,39 @@ pub(crate) struct TreeFile {
 /// submodules are skipped: a symlink's blob is a path, a submodule is another repository.
 pub(crate) fn tree_files(repo: &gix::Repository, tree: gix::ObjectId) -> Result<Vec<TreeFile>, SourceError> {
     let mut out = Vec::new();
+    walk(repo, tree, &mut |_| true, &mut |dir, name, blob| {
+        out.push(TreeFile { path: join(dir, name), blob: blob.to_owned() })
+    })?;
+    Ok(out)
+}
+
+/// Depth-first walk of `tree` in tree order: descends into a subtree only if `enter` says so
+/// and calls `file` for every regular or executable file with its directory and name (joined
+/// by the caller only when needed: most files of a history walk were seen before).
+pub(crate) fn walk(
+    repo: &gix::Repository,
+    tree: gix::ObjectId,
+    enter: &mut dyn FnMut(&gix::oid) -> bool,
+    file: &mut dyn FnMut(&str, &gix::bstr::BStr, &gix::oid),
+) -> Result<(), SourceError> {
     let mut stack = vec![(tree, String::new())];
     let mut buf = Vec::new();
     while let Some((id, prefix)) = stack.pop() {
         let tree = repo.objects.find_tree(&id, &mut buf).map_err(git_err)?;
         let mut subtrees = Vec::new();
         for entry in &tree.entries {
-            let path = join(&prefix, entry.filename);
             if entry.mode.is_tree() {
-                subtrees.push((entry.oid.to_owned(), path));
+                if enter(entry.oid) {
+                    subtrees.push((entry.oid.to_owned(), join(&prefix, entry.filename)));
+                }
             } else if entry.mode.is_blob() {
-                out.push(TreeFile { path, blob: entry.oid.to_owned() });
+                file(&prefix, entry.filename, entry.oid);
             }
         }
         // Reverse so that popping visits subtrees in tree order.
         stack.extend(subtrees.into_iter().rev());
     }
-    Ok(out)
+    Ok(())
 }
 
 /// `prefix/name` with `/` separators; non-UTF-8 names are converted lossily for display.
