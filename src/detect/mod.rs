@@ -69,6 +69,10 @@ pub struct DetectorSet {
     /// (normalised alias or header, exchange) for resolving an exchange from a key name.
     name_tokens: Vec<(String, usize)>,
     keyword_list: Vec<String>,
+    /// Names of other services' secrets (`jwt_secret_key`, `db_password`).
+    foreign_names: Option<regex::Regex>,
+    /// Names too generic for file-level exchange context (`password`).
+    weak_names: Option<regex::Regex>,
 }
 
 /// A rule file's text with where it came from.
@@ -130,7 +134,18 @@ impl DetectorSet {
             }
         }
         rules.retain(|r| !disabled.contains(&r.spec.id));
-        Ok(Self::build(exchanges, rules, ignore))
+        let compile = |src: &Option<String>| -> Result<Option<regex::Regex>, RuleError> {
+            src.as_deref()
+                .map(|s| regex::Regex::new(s))
+                .transpose()
+                .map_err(|e| RuleError::new("rules/detectors/_parts.yaml", parts_text, None, e.to_string()))
+        };
+        let foreign = compile(&parts.foreign)?;
+        let weak = compile(&parts.weak)?;
+        let mut set = Self::build(exchanges, rules, ignore);
+        set.foreign_names = foreign;
+        set.weak_names = weak;
+        Ok(set)
     }
 
     fn build(exchanges: ExchangeTable, rules: Vec<Detector>, ignore: IgnoreList) -> Self {
@@ -203,6 +218,8 @@ impl DetectorSet {
             by_exchange,
             name_tokens,
             keyword_list: words,
+            foreign_names: None,
+            weak_names: None,
         }
     }
 
@@ -299,7 +316,12 @@ impl DetectorSet {
         if raw.len() < 4 {
             return;
         }
-        let Some(exchange) = self.exchange_in_name(&a.name).or_else(|| scope.exchange_at(a.value_start)) else {
+        let named = self.exchange_in_name(&a.name);
+        if named.is_none() && self.foreign_names.as_ref().is_some_and(|re| re.is_match(&a.name)) {
+            return;
+        }
+        let weak = self.weak_names.as_ref().is_some_and(|re| re.is_match(&a.name));
+        let Some(exchange) = named.or_else(|| scope.exchange_at(a.value_start, weak)) else {
             return;
         };
         let mut variants: Vec<String> = vec![raw.to_string()];
@@ -421,8 +443,11 @@ fn first_line(text: &str) -> String {
 }
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PartsFile {
     parts: HashMap<String, String>,
+    foreign: Option<String>,
+    weak: Option<String>,
 }
 
 /// `token` occurs in `name` between `_` boundaries (or the ends).
