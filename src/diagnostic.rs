@@ -168,26 +168,6 @@ pub fn redact(value: &str, is_passphrase: bool) -> String {
     format!("{head}…{tail}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redact_keeps_at_most_four_each_side() {
-        assert_eq!(redact("E9E6B1C2D3E4F5A6B7C8D9E0F1A2A1F0", false), "E9E6…A1F0");
-        assert_eq!(redact("abcdefghijkl", false), "ab…kl");
-        assert_eq!(redact("short", false), "****");
-        assert_eq!(redact("my passphrase", true), "****");
-    }
-
-    #[test]
-    fn fingerprint_depends_on_every_part_and_their_boundaries() {
-        assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
-        assert_eq!(fingerprint(&["x", "y"]), fingerprint(&["x", "y"]));
-        assert_eq!(fingerprint(&["x"]).len(), 32);
-    }
-}
-
 /// Redacts every long token on a line (for messages about a line whose secret spans are
 /// unknown, e.g. a failing rule example): runs of 12+ key-like characters keep 4 at each end.
 pub fn redact_line(line: &str) -> String {
@@ -211,4 +191,24 @@ pub fn redact_line(line: &str) -> String {
     }
     flush(&mut token, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_keeps_at_most_four_each_side() {
+        assert_eq!(redact("E9E6B1C2D3E4F5A6B7C8D9E0F1A2A1F0", false), "E9E6…A1F0");
+        assert_eq!(redact("abcdefghijkl", false), "ab…kl");
+        assert_eq!(redact("short", false), "****");
+        assert_eq!(redact("my passphrase", true), "****");
+    }
+
+    #[test]
+    fn fingerprint_depends_on_every_part_and_their_boundaries() {
+        assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
+        assert_eq!(fingerprint(&["x", "y"]), fingerprint(&["x", "y"]));
+        assert_eq!(fingerprint(&["x"]).len(), 32);
+    }
 }

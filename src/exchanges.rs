@@ -47,13 +47,14 @@ impl ExchangeTable {
     /// Alias words as they appear inside identifiers (`"gate"`, `ccxt.gate` → `gate`).
     pub fn bare_aliases(&self, idx: usize) -> Vec<String> {
         let ex = &self.exchanges[idx];
-        let mut words: Vec<String> = std::iter::once(ex.slug.clone())
-            .chain(ex.aliases.iter().map(|a| {
-                a.trim_matches(|c| c == '"' || c == '\'').trim_start_matches("ccxt.").to_ascii_lowercase()
-            }))
-            .map(|a| crate::detect::assign::normalize_name(&a))
-            .filter(|a| !a.is_empty())
-            .collect();
+        let mut words: Vec<String> =
+            std::iter::once(ex.slug.clone())
+                .chain(ex.aliases.iter().map(|a| {
+                    a.trim_matches(|c| c == '"' || c == '\'').trim_start_matches("ccxt.").to_ascii_lowercase()
+                }))
+                .map(|a| crate::detect::assign::normalize_name(&a))
+                .filter(|a| !a.is_empty())
+                .collect();
         words.sort();
         words.dedup();
         words

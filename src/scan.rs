@@ -197,7 +197,11 @@ fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &S
                 .filter(|&(j, _)| j != i && credential_of[j] == credential_of[i])
                 .map(|(_, o)| {
                     let s = doc.span(o.start, o.end);
-                    Related { label: format!("{} of the same credential", set.rules[o.rule].spec.part.as_str()), start: s.start, end: s.end }
+                    Related {
+                        label: format!("{} of the same credential", set.rules[o.rule].spec.part.as_str()),
+                        start: s.start,
+                        end: s.end,
+                    }
                 })
                 .collect();
             Finding {
@@ -276,9 +280,8 @@ fn redact_region(
         let secret = &text[s..e.min(to.max(e))];
         let replacement = if show { secret.to_string() } else { redact(secret, pass) };
         for (k, &t) in track.iter().enumerate() {
-            if t == e {
-                mapped[k] = out.len() + replacement.len();
-            } else if t > s && t < e && mapped[k] == usize::MAX {
+            // An offset at or inside a redacted span maps to the end of its replacement.
+            if t == e || (t > s && t < e && mapped[k] == usize::MAX) {
                 mapped[k] = out.len() + replacement.len();
             }
         }
@@ -302,11 +305,7 @@ fn excerpt(doc: &Document, f: &Finding, secrets: &[(usize, usize, bool)], show: 
     let first_line = doc.line_index(f.start.offset);
     let mut last_line = doc.line_index(f.end.offset.max(f.start.offset));
     let mut lo = first_line;
-    let near: Vec<&Related> = f
-        .related
-        .iter()
-        .filter(|r| r.start.line.abs_diff(f.start.line) <= 8)
-        .collect();
+    let near: Vec<&Related> = f.related.iter().filter(|r| r.start.line.abs_diff(f.start.line) <= 8).collect();
     for r in &near {
         lo = lo.min(r.start.line - 1);
         last_line = last_line.max(r.end.line - 1);
@@ -319,11 +318,8 @@ fn excerpt(doc: &Document, f: &Finding, secrets: &[(usize, usize, bool)], show: 
         track.push(r.end.offset);
     }
     let (text, mapped) = redact_region(doc.text, from, to, secrets, show, &track);
-    let related = near
-        .iter()
-        .enumerate()
-        .map(|(k, r)| (mapped[2 + 2 * k], mapped[3 + 2 * k], r.label.clone()))
-        .collect();
+    let related =
+        near.iter().enumerate().map(|(k, r)| (mapped[2 + 2 * k], mapped[3 + 2 * k], r.label.clone())).collect();
     Excerpt { text, first_line: lo + 1, primary: (mapped[0], mapped[1]), related }
 }
 

@@ -51,19 +51,20 @@ pub struct ScanPlan {
 #[derive(Debug)]
 pub enum PlanError {
     Usage(String),
-    Rule(Box<RuleError>),
+    Rule(RuleError),
 }
 
 impl From<RuleError> for PlanError {
     fn from(e: RuleError) -> Self {
-        PlanError::Rule(Box::new(e))
+        PlanError::Rule(e)
     }
 }
 
 pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
     let cwd = std::env::current_dir().map_err(|e| PlanError::Usage(format!("no current directory: {e}")))?;
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-    let roots: Vec<PathBuf> = if args.paths.is_empty() || stdin { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let roots: Vec<PathBuf> =
+        if args.paths.is_empty() || stdin { vec![PathBuf::from(".")] } else { args.paths.clone() };
     for root in &roots {
         if !root.exists() {
             return Err(PlanError::Usage(format!("path `{}` does not exist", root.display())));
@@ -120,7 +121,8 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         fail_on,
         exit_zero: args.exit_zero,
         show_secrets: args.show_secrets,
-        hidden: args.hidden || file.scan.hidden.unwrap_or(false),
+        // Unlike ripgrep, hidden files are scanned by default: `.env` and `.github/` hold keys.
+        hidden: args.hidden || (!args.no_hidden && file.scan.hidden.unwrap_or(true)),
         no_ignore: args.no_ignore || file.scan.no_ignore.unwrap_or(false),
         exclude,
         threads,

@@ -5,7 +5,9 @@ use super::args::{BaselineCommand, Cli, Command, Format, RuleSourceArgs, RulesCo
 use super::plan::{resolve, PlanError, ScanPlan, SourceMode};
 use crate::detect::{DetectorSet, RuleSource};
 use crate::diagnostic::{redact_line, Finding};
-use crate::report::{human::HumanReporter, json::JsonReporter, jsonl::JsonlReporter, Report, Reporter, RuleInfo, Summary};
+use crate::report::{
+    human::HumanReporter, json::JsonReporter, jsonl::JsonlReporter, Report, Reporter, RuleInfo, Summary,
+};
 use crate::rules_error::RuleError;
 use crate::scan::{scan, ScanContext};
 use crate::source::{walk, Artifact, Content, Provenance};
@@ -25,11 +27,17 @@ pub fn run(cli: Cli) -> i32 {
         Command::Scan(args) => run_scan(&args),
         Command::Rules { command: RulesCommand::List { rules, json } } => list_rules(&rules, json),
         Command::Rules { command: RulesCommand::Test { dir } } => test_rules(dir.as_deref()),
+        Command::Rules { command: RulesCommand::Keywords { rules } } => rule_source_detectors(&rules).map(|d| {
+            let mut out = std::io::stdout().lock();
+            for k in d.keywords() {
+                let _ = writeln!(out, "{k}");
+            }
+            EXIT_CLEAN
+        }),
         Command::Explain { rule, rules } => explain(&rule, &rules),
-        Command::Baseline { command: BaselineCommand::Create { scan } } => Err(Failure::Usage(format!(
-            "baseline create is not available in this build (paths: {})",
-            scan.paths.len()
-        ))),
+        Command::Baseline { command: BaselineCommand::Create { scan } } => {
+            Err(Failure::Usage(format!("baseline create is not available in this build (paths: {})", scan.paths.len())))
+        }
     };
     match outcome {
         Ok(code) => code,
@@ -43,7 +51,7 @@ pub fn run(cli: Cli) -> i32 {
 /// Why a command could not run.
 pub enum Failure {
     Usage(String),
-    Rule(Box<RuleError>),
+    Rule(RuleError),
     Io(std::io::Error),
 }
 
@@ -58,7 +66,7 @@ impl From<PlanError> for Failure {
 
 impl From<RuleError> for Failure {
     fn from(e: RuleError) -> Self {
-        Failure::Rule(Box::new(e))
+        Failure::Rule(e)
     }
 }
 
@@ -72,7 +80,7 @@ fn report_failure(failure: Failure) {
             let _ = writeln!(err, "error: {e}");
         }
         Failure::Rule(r) => {
-            let report = miette::Report::new(*r);
+            let report = miette::Report::new(r);
             let _ = writeln!(err, "{report:?}");
         }
     }
@@ -143,14 +151,24 @@ fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
 fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
     match &plan.source {
         SourceMode::Tree => {
-            let threads = if plan.threads > 0 { plan.threads } else { std::thread::available_parallelism().map_or(2, |n| n.get()) };
-            let opts = walk::WalkOptions { hidden: plan.hidden, no_ignore: plan.no_ignore, exclude: &plan.exclude, threads };
+            let threads = if plan.threads > 0 {
+                plan.threads
+            } else {
+                std::thread::available_parallelism().map_or(2, |n| n.get())
+            };
+            let opts =
+                walk::WalkOptions { hidden: plan.hidden, no_ignore: plan.no_ignore, exclude: &plan.exclude, threads };
             Ok(walk::walk(&plan.roots, &plan.base, &opts))
         }
         SourceMode::Stdin { name } => {
             let mut bytes = Vec::new();
             std::io::stdin().take(plan.max_file_size + 1).read_to_end(&mut bytes).map_err(Failure::Io)?;
-            Ok(vec![Artifact { path: name.clone(), content: Content::Bytes(bytes), provenance: Provenance::Stdin, changed_lines: None }])
+            Ok(vec![Artifact {
+                path: name.clone(),
+                content: Content::Bytes(bytes),
+                provenance: Provenance::Stdin,
+                changed_lines: None,
+            }])
         }
         SourceMode::Staged | SourceMode::Diff { .. } | SourceMode::History { .. } => {
             Err(Failure::Usage("git sources (--staged, --diff, --history) are not available in this build".into()))
@@ -200,7 +218,13 @@ fn rule_infos(detectors: &DetectorSet) -> Vec<RuleInfo> {
 fn builtin_diagnostic_rules() -> Vec<RuleInfo> {
     use crate::diagnostic::Severity;
     [
-        ("io-error", "io", Severity::Error, "A file could not be read", "check its permissions; keylint could not scan it"),
+        (
+            "io-error",
+            "io",
+            Severity::Error,
+            "A file could not be read",
+            "check its permissions; keylint could not scan it",
+        ),
         ("parse-error", "parse", Severity::Error, "A file could not be parsed", "fix the syntax error"),
         (
             "unused-suppression",
@@ -309,7 +333,12 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
     if let Some(ex) = exchange {
         text.push_str(&format!(" ({} credential part `{}`)", ex.name, s.part.as_str()));
     }
-    text.push_str(&format!("\nSeverity: {}\nMatching: {:?}; value pattern `{}`\n", s.severity.as_str(), s.mode, s.value));
+    text.push_str(&format!(
+        "\nSeverity: {}\nMatching: {:?}; value pattern `{}`\n",
+        s.severity.as_str(),
+        s.mode,
+        s.value
+    ));
     text.push_str(
         "\nWhy it matters: an exchange API credential is a bearer credential with money behind it; anyone who \
          reads the repository or its history can trade, and with withdraw permission move funds.\n",
@@ -342,8 +371,8 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
 fn test_rules(dir: Option<&Path>) -> Result<i32, Failure> {
     let dirs: Vec<PathBuf> = dir.map(|d| vec![d.to_path_buf()]).unwrap_or_default();
     let detectors = load_detectors(&dirs, &BTreeSet::new())?;
-    let failures = detectors.run_examples(dir);
-    let tested = detectors.rules.iter().filter(|r| dir.is_none_or(|d| Path::new(&r.origin).starts_with(d))).count();
+    let failures = detectors.run_examples(dir.is_some());
+    let tested = detectors.rules.iter().filter(|r| dir.is_none() || !r.builtin).count();
     let mut out = std::io::stdout().lock();
     for f in &failures {
         let _ = writeln!(out, "FAIL {f}");
@@ -354,12 +383,7 @@ fn test_rules(dir: Option<&Path>) -> Result<i32, Failure> {
 
 /// The known id nearest to `id` by edit distance, if it is close.
 pub fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (edit_distance(id, k), *k))
-        .filter(|(d, k)| *d <= 3.max(k.len() / 4))
-        .min()
-        .map(|(_, k)| k)
+    known.iter().map(|k| (edit_distance(id, k), *k)).filter(|(d, k)| *d <= 3.max(k.len() / 4)).min().map(|(_, k)| k)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

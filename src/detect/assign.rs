@@ -119,7 +119,8 @@ fn value_after(bytes: &[u8], from: usize) -> Option<(usize, usize, bool)> {
         return None;
     }
     let mut e = s;
-    while e < bytes.len() && !matches!(bytes[e], b' ' | b'\t' | b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`') {
+    while e < bytes.len() && !matches!(bytes[e], b' ' | b'\t' | b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`')
+    {
         e += 1;
     }
     // `x = make_client(` or `x = a[` is code, not a scalar value.

@@ -29,8 +29,8 @@ impl IgnoreList {
     pub fn parse(origin: &str, text: &str) -> Result<Self, RuleError> {
         let file: IgnoreFile = serde_yaml::from_str(text).map_err(|e| RuleError::from_yaml(origin, text, &e))?;
         let anchored: Vec<String> = file.placeholders.iter().map(|p| format!("(?i)^(?:{p})$")).collect();
-        let placeholders =
-            RegexSet::new(&anchored).map_err(|e| RuleError::new(origin, text, None, format!("placeholder regex: {e}")))?;
+        let placeholders = RegexSet::new(&anchored)
+            .map_err(|e| RuleError::new(origin, text, None, format!("placeholder regex: {e}")))?;
         let references = RegexSet::new(&file.references)
             .map_err(|e| RuleError::new(origin, text, None, format!("reference regex: {e}")))?;
         Ok(IgnoreList { placeholders, references, examples: file.examples.into_iter().collect() })
@@ -70,10 +70,14 @@ pub fn entropy(value: &str) -> f64 {
         return 0.0;
     }
     let n = f64::from(total);
-    counts.iter().filter(|&&c| c > 0).map(|&c| {
-        let p = f64::from(c) / n;
-        -p * p.log2()
-    }).sum()
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 /// Few distinct characters, or mostly runs of consecutive characters (`abcdef`, `123456`).
@@ -108,9 +112,20 @@ mod tests {
     fn placeholders_references_and_examples_are_ignored() {
         let list = builtin();
         for v in [
-            "YOUR_API_KEY", "<secret>", "xxxx", "changeme", "****", "${OKX_API_KEY}", "{{ .Values.okx.secret }}",
-            "os.environ[\"OKX_SECRET_KEY\"]", "process.env.BINANCE_API_SECRET", "vault:kv/trading/okx",
-            "abcdefghijklmnop", "1111111111111111", "af8ddd35195e9dc500b9a6f799f6f5c93d89193b", "your_exchange_key",
+            "YOUR_API_KEY",
+            "<secret>",
+            "xxxx",
+            "changeme",
+            "****",
+            "${OKX_API_KEY}",
+            "{{ .Values.okx.secret }}",
+            "os.environ[\"OKX_SECRET_KEY\"]",
+            "process.env.BINANCE_API_SECRET",
+            "vault:kv/trading/okx",
+            "abcdefghijklmnop",
+            "1111111111111111",
+            "af8ddd35195e9dc500b9a6f799f6f5c93d89193b",
+            "your_exchange_key",
         ] {
             assert!(list.reason(v).is_some(), "{v} should be ignored");
         }

@@ -18,7 +18,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use ignore::IgnoreList;
 use rules::{Detector, MatchMode, Part};
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
 
 /// A secret found in a document, before it becomes a `Finding`.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +68,11 @@ pub struct DetectorSet {
     by_exchange: Vec<Vec<usize>>,
     /// (normalised alias or header, exchange) for resolving an exchange from a key name.
     name_tokens: Vec<(String, usize)>,
+    keyword_list: Vec<String>,
+    /// Names of other services' secrets (`jwt_secret_key`, `db_password`).
+    foreign_names: Option<regex::Regex>,
+    /// Names too generic for file-level exchange context (`password`).
+    weak_names: Option<regex::Regex>,
 }
 
 /// A rule file's text with where it came from.
@@ -82,8 +86,8 @@ impl DetectorSet {
     pub fn load(user_files: &[RuleSource], disabled: &BTreeSet<String>) -> Result<Self, RuleError> {
         let exchanges = ExchangeTable::builtin()?;
         let parts_text = crate::rules_embedded::get("detectors/_parts.yaml").unwrap_or("parts: {}");
-        let parts: PartsFile =
-            serde_yaml::from_str(parts_text).map_err(|e| RuleError::from_yaml("rules/detectors/_parts.yaml", parts_text, &e))?;
+        let parts: PartsFile = serde_yaml::from_str(parts_text)
+            .map_err(|e| RuleError::from_yaml("rules/detectors/_parts.yaml", parts_text, &e))?;
         let ignore_text = crate::rules_embedded::get("detectors/_ignore.yaml").unwrap_or("{}");
         let ignore = IgnoreList::parse("rules/detectors/_ignore.yaml", ignore_text)?;
 
@@ -102,14 +106,19 @@ impl DetectorSet {
                 let slug = spec.exchange.clone().or_else(|| file.exchange.clone());
                 let exchange = match &slug {
                     Some(s) => Some(exchanges.index_of(s).ok_or_else(|| {
-                        RuleError::new(origin, text, rules::locate_rule(text, &spec.id), format!("unknown exchange `{s}` in rule `{}`", spec.id))
-                            .with_help("use a slug from rules/exchanges.yaml")
+                        RuleError::new(
+                            origin,
+                            text,
+                            rules::locate_rule(text, &spec.id),
+                            format!("unknown exchange `{s}` in rule `{}`", spec.id),
+                        )
+                        .with_help("use a slug from rules/exchanges.yaml")
                     })?),
                     None => None,
                 };
                 let default_names = parts.parts.get(spec.part.as_str()).map(String::as_str).unwrap_or("$^");
                 let id = spec.id.clone();
-                let detector = Detector::new(spec, exchange, origin.clone(), default_names);
+                let detector = Detector::new(spec, exchange, origin.clone(), !is_user, default_names);
                 if *is_user {
                     detector.validate().map_err(|msg| {
                         RuleError::new(origin, text, rules::locate_rule(text, &id), format!("rule `{id}`: {msg}"))
@@ -125,7 +134,18 @@ impl DetectorSet {
             }
         }
         rules.retain(|r| !disabled.contains(&r.spec.id));
-        Ok(Self::build(exchanges, rules, ignore))
+        let compile = |src: &Option<String>| -> Result<Option<regex::Regex>, RuleError> {
+            src.as_deref()
+                .map(|s| regex::Regex::new(s))
+                .transpose()
+                .map_err(|e| RuleError::new("rules/detectors/_parts.yaml", parts_text, None, e.to_string()))
+        };
+        let foreign = compile(&parts.foreign)?;
+        let weak = compile(&parts.weak)?;
+        let mut set = Self::build(exchanges, rules, ignore);
+        set.foreign_names = foreign;
+        set.weak_names = weak;
+        Ok(set)
     }
 
     fn build(exchanges: ExchangeTable, rules: Vec<Detector>, ignore: IgnoreList) -> Self {
@@ -168,10 +188,7 @@ impl DetectorSet {
         words.sort();
         words.dedup();
         // Pattern ids must line up with `targets`: rebuild targets in `words` order.
-        let ordered: Vec<KeywordTarget> = words
-            .iter()
-            .map(|w| targets[*index.get(w).unwrap_or(&0)].clone())
-            .collect();
+        let ordered: Vec<KeywordTarget> = words.iter().map(|w| targets[*index.get(w).unwrap_or(&0)].clone()).collect();
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -192,12 +209,23 @@ impl DetectorSet {
         }
         name_tokens.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.cmp(b)));
         name_tokens.dedup();
-        DetectorSet { exchanges, rules, ignore, keywords, targets: ordered, by_exchange, name_tokens }
+        DetectorSet {
+            exchanges,
+            rules,
+            ignore,
+            keywords,
+            targets: ordered,
+            by_exchange,
+            name_tokens,
+            keyword_list: words,
+            foreign_names: None,
+            weak_names: None,
+        }
     }
 
-    /// Every keyword, for `rules list` and the benchmark's `rg` comparison.
-    pub fn keyword_count(&self) -> usize {
-        self.targets.len()
+    /// Every prefilter keyword (lower case, sorted), for the benchmark's `rg` comparison.
+    pub fn keywords(&self) -> &[String] {
+        &self.keyword_list
     }
 
     /// The keyword pass: cheap, runs on every file.
@@ -288,7 +316,12 @@ impl DetectorSet {
         if raw.len() < 4 {
             return;
         }
-        let Some(exchange) = self.exchange_in_name(&a.name).or_else(|| scope.exchange_at(a.value_start)) else {
+        let named = self.exchange_in_name(&a.name);
+        if named.is_none() && self.foreign_names.as_ref().is_some_and(|re| re.is_match(&a.name)) {
+            return;
+        }
+        let weak = self.weak_names.as_ref().is_some_and(|re| re.is_match(&a.name));
+        let Some(exchange) = named.or_else(|| scope.exchange_at(a.value_start, weak)) else {
             return;
         };
         let mut variants: Vec<String> = vec![raw.to_string()];
@@ -323,7 +356,15 @@ impl DetectorSet {
         }
     }
 
-    fn push_if_secret(&self, rule: usize, start: usize, end: usize, value: &str, exchange: Option<usize>, out: &mut Vec<Candidate>) {
+    fn push_if_secret(
+        &self,
+        rule: usize,
+        start: usize,
+        end: usize,
+        value: &str,
+        exchange: Option<usize>,
+        out: &mut Vec<Candidate>,
+    ) {
         let spec = &self.rules[rule].spec;
         if self.ignore.reason(value).is_some() {
             return;
@@ -348,11 +389,11 @@ impl DetectorSet {
         self.rules[rule].spec.part
     }
 
-    /// Runs every rule's examples; returns one line per failure.
-    pub fn run_examples(&self, only_origin: Option<&Path>) -> Vec<String> {
+    /// Runs the rules' examples (only user rules' with `user_only`); returns one line per failure.
+    pub fn run_examples(&self, user_only: bool) -> Vec<String> {
         let mut failures = Vec::new();
         for (idx, rule) in self.rules.iter().enumerate() {
-            if only_origin.is_some_and(|o| !Path::new(&rule.origin).starts_with(o)) {
+            if user_only && rule.builtin {
                 continue;
             }
             let id = &rule.spec.id;
@@ -402,8 +443,11 @@ fn first_line(text: &str) -> String {
 }
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PartsFile {
     parts: HashMap<String, String>,
+    foreign: Option<String>,
+    weak: Option<String>,
 }
 
 /// `token` occurs in `name` between `_` boundaries (or the ends).
@@ -433,7 +477,9 @@ fn on_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
     };
     let right = end == bytes.len() || {
         let n = bytes[end];
-        !n.is_ascii_alphanumeric() || n.is_ascii_digit() || ((last.is_ascii_lowercase() || last.is_ascii_digit()) && n.is_ascii_uppercase())
+        !n.is_ascii_alphanumeric()
+            || n.is_ascii_digit()
+            || ((last.is_ascii_lowercase() || last.is_ascii_digit()) && n.is_ascii_uppercase())
     };
     left && right
 }

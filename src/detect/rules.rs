@@ -112,15 +112,23 @@ pub struct Detector {
     pub exchange: Option<usize>,
     /// Where the rule came from (`rules/detectors/okx.yaml` or a user path), for errors.
     pub origin: String,
+    /// Shipped in the binary (as opposed to a user rule directory).
+    pub builtin: bool,
     names_src: String,
     value_re: OnceLock<Option<Regex>>,
     names_re: OnceLock<Option<Regex>>,
 }
 
 impl Detector {
-    pub fn new(spec: DetectorSpec, exchange: Option<usize>, origin: String, default_names: &str) -> Self {
+    pub fn new(
+        spec: DetectorSpec,
+        exchange: Option<usize>,
+        origin: String,
+        builtin: bool,
+        default_names: &str,
+    ) -> Self {
         let names_src = spec.names.clone().unwrap_or_else(|| default_names.to_string());
-        Detector { spec, exchange, origin, names_src, value_re: OnceLock::new(), names_re: OnceLock::new() }
+        Detector { spec, exchange, origin, builtin, names_src, value_re: OnceLock::new(), names_re: OnceLock::new() }
     }
 
     /// Compiles both regexes now; used at load time for user rules and in tests.

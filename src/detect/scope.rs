@@ -39,10 +39,16 @@ impl<'d, 'a> Scope<'d, 'a> {
         self.by_line.binary_search_by_key(&line, |&(l, _)| l).ok().map(|i| self.by_line[i].1)
     }
 
-    /// The exchange in scope at byte `offset`.
-    pub fn exchange_at(&self, offset: usize) -> Option<usize> {
+    /// The exchange in scope at byte `offset`; `object_only` skips the path and sole-mention
+    /// fallbacks (for generic names such as `password`).
+    pub fn exchange_at(&self, offset: usize, object_only: bool) -> Option<usize> {
         let line = self.doc.line_index(offset);
-        self.in_enclosing_object(line).or(self.from_path).or(self.only)
+        let in_object = self.in_enclosing_object(line);
+        if object_only {
+            in_object
+        } else {
+            in_object.or(self.from_path).or(self.only)
+        }
     }
 
     fn in_enclosing_object(&self, line: usize) -> Option<usize> {

@@ -89,8 +89,10 @@ impl Diagnostic for View<'_> {
             (Some(e), Some(p)) => format!("{e} {p}"),
             _ => self.finding.rule.clone(),
         };
-        let primary = LabeledSpan::new_primary_with_span(Some(label), (ex.primary.0, ex.primary.1.saturating_sub(ex.primary.0)));
-        let related = ex.related.iter().map(|(s, e, l)| LabeledSpan::new_with_span(Some(l.clone()), (*s, e.saturating_sub(*s))));
+        let primary =
+            LabeledSpan::new_primary_with_span(Some(label), (ex.primary.0, ex.primary.1.saturating_sub(ex.primary.0)));
+        let related =
+            ex.related.iter().map(|(s, e, l)| LabeledSpan::new_with_span(Some(l.clone()), (*s, e.saturating_sub(*s))));
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

@@ -12,7 +12,6 @@ struct Tool {
     version: &'static str,
 }
 
-
 #[derive(Serialize)]
 struct Document<'a> {
     tool: Tool,

@@ -36,7 +36,6 @@ pub fn walk(roots: &[PathBuf], base: &Path, opts: &WalkOptions) -> Vec<Artifact>
             .git_exclude(!opts.no_ignore)
             .ignore(!opts.no_ignore)
             .parents(!opts.no_ignore)
-            .require_git(false)
             .threads(opts.threads)
             .filter_entry(|e| e.file_name() != ".git");
         builder.build_parallel().run(|| {
