@@ -19,11 +19,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn keylint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .args(args)
-        .arg(dir)
-        .output()
-        .expect("keylint binary runs")
+    Command::new(env!("CARGO_BIN_EXE_keylint")).args(args).arg(dir).output().expect("keylint binary runs")
 }
 
 fn scan_json(dir: &Path) -> (i32, Value) {
@@ -182,7 +178,8 @@ fn trading_bot_findings_have_the_output_contract_shape() {
     for f in findings {
         let rule = f["rule"].as_str().expect("rule");
         let path = f["path"].as_str().expect("path");
-        for key in ["rule", "category", "severity", "path", "start", "end", "message", "help", "fingerprint", "snippet"] {
+        for key in ["rule", "category", "severity", "path", "start", "end", "message", "help", "fingerprint", "snippet"]
+        {
             assert!(!f[key].is_null(), "{rule} at {path}: missing `{key}`");
         }
         // line/column agree with the byte offset, computed independently from the file
@@ -258,11 +255,7 @@ fn demo_tree_findings() {
 /// The token starting at (line, column): up to the next quote, whitespace, `&` or `,`.
 fn token_at(text: &str, line: usize, column: usize) -> String {
     let line_text = text.split('\n').nth(line - 1).expect("line exists");
-    line_text
-        .chars()
-        .skip(column - 1)
-        .take_while(|c| !matches!(c, '"' | '\'' | '`' | ' ' | '\t' | '&' | ','))
-        .collect()
+    line_text.chars().skip(column - 1).take_while(|c| !matches!(c, '"' | '\'' | '`' | ' ' | '\t' | '&' | ',')).collect()
 }
 
 fn percent_decode(s: &str) -> String {

@@ -259,7 +259,9 @@ impl DetectorSet {
         }
         let mut found = Vec::new();
         let text = doc.text;
-        let scope = scope::Scope::new(doc, &hits.mentions, self.exchange_in_path(path));
+        let path_exchange = self.exchange_in_path(path);
+        let scope = scope::Scope::new(doc, &hits.mentions, path_exchange);
+        let code = is_code_file(path);
 
         if self.rules.iter().enumerate().any(|(i, r)| hits.active[i] && r.spec.mode == MatchMode::Assignment)
             || !hits.mentions.is_empty()
@@ -271,6 +273,11 @@ impl DetectorSet {
                 assign::scan_line(&text[start..end], start, &mut assignments);
             }
             for a in &assignments {
+                // In source code a literal is always quoted; `password: cfg.pass` or
+                // `'Invalid key': AuthError` are references, not secrets.
+                if code && !a.quoted {
+                    continue;
+                }
                 self.match_assignment(doc, a, &scope, hits, k8s_secret, &mut found);
             }
         }
@@ -281,7 +288,8 @@ impl DetectorSet {
             if let Some(re) = rule.value_re() {
                 for caps in re.captures_iter(text) {
                     let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else { continue };
-                    self.push_if_secret(idx, m.start(), m.end(), m.as_str(), rule.exchange, &mut found);
+                    let exchange = rule.exchange.or(path_exchange);
+                    self.push_if_secret(idx, m.start(), m.end(), m.as_str(), exchange, &mut found);
                 }
             }
         }
@@ -295,7 +303,7 @@ impl DetectorSet {
             if let Some(re) = self.rules[idx].value_re() {
                 for caps in re.captures_iter(&text[ls..le]) {
                     let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else { continue };
-                    let ex = self.rules[idx].exchange;
+                    let ex = self.rules[idx].exchange.or(path_exchange);
                     self.push_if_secret(idx, ls + m.start(), ls + m.end(), m.as_str(), ex, &mut found);
                 }
             }
@@ -435,6 +443,39 @@ impl DetectorSet {
         let hits = self.prefilter(text.as_bytes());
         self.detect(path, &doc, &hits)
     }
+}
+
+/// Source files by extension: their string literals are quoted, unlike config values.
+fn is_code_file(path: &str) -> bool {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    matches!(
+        ext.as_str(),
+        "py" | "js"
+            | "mjs"
+            | "cjs"
+            | "jsx"
+            | "ts"
+            | "tsx"
+            | "go"
+            | "rb"
+            | "java"
+            | "kt"
+            | "kts"
+            | "rs"
+            | "php"
+            | "cs"
+            | "swift"
+            | "scala"
+            | "c"
+            | "h"
+            | "cc"
+            | "cpp"
+            | "hpp"
+            | "m"
+            | "lua"
+            | "dart"
+            | "groovy"
+    )
 }
 
 fn first_line(text: &str) -> String {
