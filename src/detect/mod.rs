@@ -136,7 +136,7 @@ impl DetectorSet {
         rules.retain(|r| !disabled.contains(&r.spec.id));
         let compile = |src: &Option<String>| -> Result<Option<regex::Regex>, RuleError> {
             src.as_deref()
-                .map(|s| regex::Regex::new(s))
+                .map(regex::Regex::new)
                 .transpose()
                 .map_err(|e| RuleError::new("rules/detectors/_parts.yaml", parts_text, None, e.to_string()))
         };
