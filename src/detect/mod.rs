@@ -85,23 +85,28 @@ impl DetectorSet {
     /// Built-in detectors plus user rule files (which add rules or replace built-ins by id).
     pub fn load(user_files: &[RuleSource], disabled: &BTreeSet<String>) -> Result<Self, RuleError> {
         let exchanges = ExchangeTable::builtin()?;
-        let parts_text = crate::rules_embedded::get("detectors/_parts.yaml").unwrap_or("parts: {}");
-        let parts: PartsFile = serde_yaml::from_str(parts_text)
-            .map_err(|e| RuleError::from_yaml("rules/detectors/_parts.yaml", parts_text, &e))?;
-        let ignore_text = crate::rules_embedded::get("detectors/_ignore.yaml").unwrap_or("{}");
-        let ignore = IgnoreList::parse("rules/detectors/_ignore.yaml", ignore_text)?;
+        let parts_text = crate::rules_embedded::get("detectors/_parts.yaml").unwrap_or_default();
+        let parts: PartsFile = crate::rules_embedded::parse("detectors/_parts.yaml")?;
+        let ignore = IgnoreList::builtin()?;
 
-        let mut sources: Vec<(String, &str, bool)> = crate::rules_embedded::RULE_FILES
+        // Built-in files come pre-converted to JSON (cheap to parse); user files are YAML.
+        let mut sources: Vec<(String, &str, Option<&str>)> = crate::rules_embedded::RULE_FILES
             .iter()
-            .filter(|(p, _)| p.starts_with("detectors/") && !p.rsplit('/').next().unwrap_or("").starts_with('_'))
-            .map(|(p, t)| (format!("rules/{p}"), *t, false))
+            .filter(|(p, _, _)| p.starts_with("detectors/") && !p.rsplit('/').next().unwrap_or("").starts_with('_'))
+            .map(|(p, text, json)| (format!("rules/{p}"), *text, Some(*json)))
             .collect();
-        sources.extend(user_files.iter().map(|s| (s.origin.clone(), s.text.as_str(), true)));
+        sources.extend(user_files.iter().map(|s| (s.origin.clone(), s.text.as_str(), None)));
 
         let mut rules: Vec<Detector> = Vec::new();
         let mut by_id: HashMap<String, usize> = HashMap::new();
-        for (origin, text, is_user) in &sources {
-            let file = rules::parse_file(origin, text)?;
+        for (origin, text, json) in &sources {
+            let is_user = json.is_none();
+            let file = match json {
+                Some(json) => {
+                    serde_json::from_str(json).map_err(|e| RuleError::new(origin, text, None, e.to_string()))?
+                }
+                None => rules::parse_file(origin, text)?,
+            };
             for spec in file.rules {
                 let slug = spec.exchange.clone().or_else(|| file.exchange.clone());
                 let exchange = match &slug {
@@ -119,7 +124,7 @@ impl DetectorSet {
                 let default_names = parts.parts.get(spec.part.as_str()).map(String::as_str).unwrap_or("$^");
                 let id = spec.id.clone();
                 let detector = Detector::new(spec, exchange, origin.clone(), !is_user, default_names);
-                if *is_user {
+                if is_user {
                     detector.validate().map_err(|msg| {
                         RuleError::new(origin, text, rules::locate_rule(text, &id), format!("rule `{id}`: {msg}"))
                     })?;
@@ -189,9 +194,12 @@ impl DetectorSet {
         words.dedup();
         // Pattern ids must line up with `targets`: rebuild targets in `words` order.
         let ordered: Vec<KeywordTarget> = words.iter().map(|w| targets[*index.get(w).unwrap_or(&0)].clone()).collect();
+        // A DFA costs ~3 ms to build but searches twice as fast as a contiguous NFA on the Linux
+        // tree (measured: 2.2 s vs 4.6 s user time): throughput wins over start-up here.
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&words)
             .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!()));
 
