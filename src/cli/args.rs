@@ -119,9 +119,13 @@ pub struct ScanArgs {
     /// Do not respect .gitignore / .ignore files.
     #[arg(long)]
     pub no_ignore: bool,
-    /// Scan hidden files and directories too.
-    #[arg(long)]
+    /// Scan hidden files and directories (the default: `.env` is where keys leak most; kept for
+    /// ripgrep users).
+    #[arg(long, conflicts_with = "no_hidden")]
     pub hidden: bool,
+    /// Skip hidden files and directories.
+    #[arg(long)]
+    pub no_hidden: bool,
     /// Number of worker threads (default: number of CPUs).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,

@@ -128,7 +128,8 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         fail_on,
         exit_zero: args.exit_zero,
         show_secrets: args.show_secrets,
-        hidden: args.hidden || file.scan.hidden.unwrap_or(false),
+        // Unlike ripgrep, hidden files are scanned by default: `.env` and `.github/` hold keys.
+        hidden: args.hidden || (!args.no_hidden && file.scan.hidden.unwrap_or(true)),
         no_ignore: args.no_ignore || file.scan.no_ignore.unwrap_or(false),
         exclude,
         threads,

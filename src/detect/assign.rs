@@ -46,9 +46,11 @@ pub fn scan_line(line: &str, line_start: usize, out: &mut Vec<Assignment>) {
             _ => {}
         }
         let name = name_before(bytes, sep);
-        let value = value_after(bytes, sep_end);
+        // A query parameter (`?key=…&next=…`) ends at the next `&`.
+        let in_query = name.is_some_and(|(start, _)| start > 0 && matches!(bytes[start - 1], b'?' | b'&'));
+        let value = value_after(bytes, sep_end, in_query);
         i = sep_end;
-        if let (Some(name), Some((vs, ve, quoted))) = (name, value) {
+        if let (Some((_, name)), Some((vs, ve, quoted))) = (name, value) {
             let normalized = normalize_name(name);
             if !normalized.is_empty() && ve > vs {
                 out.push(Assignment {
@@ -58,8 +60,7 @@ pub fn scan_line(line: &str, line_start: usize, out: &mut Vec<Assignment>) {
                     quoted,
                 });
             }
-            // Continue after a scalar value; a `{`/`[` value was not consumed, so inner pairs are seen.
-            i = i.max(ve);
+            // Values are not skipped: a URL value can hold `?api_key=…` pairs of its own.
         }
         if i >= bytes.len() {
             break;
@@ -67,8 +68,9 @@ pub fn scan_line(line: &str, line_start: usize, out: &mut Vec<Assignment>) {
     }
 }
 
-/// The raw name left of a separator: an identifier, a quoted key, or a `["subscript"]`.
-fn name_before(bytes: &[u8], sep: usize) -> Option<&str> {
+/// The raw name left of a separator (an identifier, a quoted key, or a `["subscript"]`) and
+/// where it starts.
+fn name_before(bytes: &[u8], sep: usize) -> Option<(usize, &str)> {
     let mut end = sep;
     while end > 0 && matches!(bytes[end - 1], b' ' | b'\t') {
         end -= 1;
@@ -97,11 +99,13 @@ fn name_before(bytes: &[u8], sep: usize) -> Option<&str> {
     if stop <= start || stop - start > 128 {
         return None;
     }
-    std::str::from_utf8(&bytes[start..stop]).ok()
+    let raw_start =
+        if start > 0 && (is_quote(bytes[start - 1]) || bytes[start - 1] == b'[') { start - 1 } else { start };
+    std::str::from_utf8(&bytes[start..stop]).ok().map(|name| (raw_start, name))
 }
 
 /// The scalar value right of a separator: `(start, end, quoted)` relative to the line.
-fn value_after(bytes: &[u8], from: usize) -> Option<(usize, usize, bool)> {
+fn value_after(bytes: &[u8], from: usize, in_query: bool) -> Option<(usize, usize, bool)> {
     let mut s = from;
     while s < bytes.len() && matches!(bytes[s], b' ' | b'\t') {
         s += 1;
@@ -119,7 +123,9 @@ fn value_after(bytes: &[u8], from: usize) -> Option<(usize, usize, bool)> {
         return None;
     }
     let mut e = s;
-    while e < bytes.len() && !matches!(bytes[e], b' ' | b'\t' | b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`')
+    while e < bytes.len()
+        && !matches!(bytes[e], b' ' | b'\t' | b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`')
+        && !(in_query && bytes[e] == b'&')
     {
         e += 1;
     }
@@ -186,6 +192,10 @@ mod tests {
         assert_eq!(pairs("if a == b and c != d:"), vec![]);
         assert_eq!(pairs("url: https://api.okx.com/x"), vec![("url".into(), "https://api.okx.com/x".into())]);
         assert_eq!(pairs("APIKey := \"z\""), vec![("api_key".into(), "z".into())]);
+        assert_eq!(
+            pairs("curl https://x/api?key=k%2B1&timeout=5"),
+            vec![("key".into(), "k%2B1".into()), ("timeout".into(), "5".into())]
+        );
     }
 
     #[test]
