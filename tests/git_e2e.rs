@@ -1,8 +1,10 @@
 //! The real binary on temporary git repositories: staged vs working tree, a pull-request diff,
 //! a key added then deleted found in history, a shallow clone, and stdin.
 
+mod common;
 mod gitutil;
 
+use common::locations;
 use gitutil::{fake_binance_key, fake_okx_secret, git_in, keylint, Repo};
 use serde_json::Value;
 use std::io::Write;
@@ -14,25 +16,6 @@ fn scan_json(dir: &std::path::Path, extra: &[&str]) -> (i32, Value, String) {
     let (code, stdout, stderr) = keylint(dir, &args);
     let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
     (code, json, stderr)
-}
-
-/// (rule, path, line, column) of every finding.
-fn locations(json: &Value) -> Vec<(String, String, u64, u64)> {
-    json["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| {
-                    (
-                        f["rule"].as_str().unwrap_or_default().to_string(),
-                        f["path"].as_str().unwrap_or_default().to_string(),
-                        f["start"]["line"].as_u64().unwrap_or_default(),
-                        f["start"]["column"].as_u64().unwrap_or_default(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn loc(rule: &str, path: &str, line: u64, col: u64) -> (String, String, u64, u64) {
