@@ -310,4 +310,12 @@ fn a_clean_pull_request_passes_and_a_bad_mode_is_an_error() {
     assert_eq!(*code, 2);
     assert!(log.contains("::error title=keylint::mode must be diff, full or history, not 'everything'"), "{log}");
     assert!(!run.steps["result"].0, "later steps are skipped once the job failed");
+
+    // A base that git would read as an option is refused before it reaches `git fetch`.
+    let home = tempfile::tempdir().unwrap();
+    let run = run_action(&workspace, home.path(), &context(&base, &[("base", "--upload-pack=touch pwned")]));
+    let (_, code, log) = &run.steps["scan"];
+    assert_eq!(*code, 2, "{log}");
+    assert!(log.contains("::error title=keylint::base must be a revision"), "{log}");
+    assert!(!workspace.join("pwned").exists());
 }
