@@ -16,6 +16,11 @@ fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$' | b'@')
 }
 
+/// Longest name and quoted value looked at: bounds the work per separator, so a hostile line
+/// (megabytes of `]=` or `="`) stays linear.
+const MAX_NAME: usize = 128;
+const MAX_QUOTED_VALUE: usize = 8 * 1024;
+
 fn is_quote(b: u8) -> bool {
     matches!(b, b'"' | b'\'' | b'`')
 }
@@ -71,19 +76,20 @@ pub fn scan_line(line: &str, line_start: usize, out: &mut Vec<Assignment>) {
 /// The raw name left of a separator (an identifier, a quoted key, or a `["subscript"]`) and
 /// where it starts.
 fn name_before(bytes: &[u8], sep: usize) -> Option<(usize, &str)> {
+    let floor = sep.saturating_sub(MAX_NAME + 16);
     let mut end = sep;
-    while end > 0 && matches!(bytes[end - 1], b' ' | b'\t') {
+    while end > floor && matches!(bytes[end - 1], b' ' | b'\t') {
         end -= 1;
     }
-    if end == 0 {
+    if end <= floor {
         return None;
     }
     let last = bytes[end - 1];
     let (start, stop) = if is_quote(last) {
-        let open = bytes[..end - 1].iter().rposition(|&b| b == last)?;
+        let open = floor + bytes[floor..end - 1].iter().rposition(|&b| b == last)?;
         (open + 1, end - 1)
     } else if last == b']' {
-        let open = bytes[..end - 1].iter().rposition(|&b| b == b'[')?;
+        let open = floor + bytes[floor..end - 1].iter().rposition(|&b| b == b'[')?;
         let inner = &bytes[open + 1..end - 1];
         let trim = |b: &u8| is_quote(*b);
         let s = open + 1 + inner.iter().position(|b| !trim(b))?;
@@ -91,12 +97,12 @@ fn name_before(bytes: &[u8], sep: usize) -> Option<(usize, &str)> {
         (s, e)
     } else {
         let mut s = end;
-        while s > 0 && is_name_byte(bytes[s - 1]) {
+        while s > floor && is_name_byte(bytes[s - 1]) {
             s -= 1;
         }
         (s, end)
     };
-    if stop <= start || stop - start > 128 {
+    if stop <= start || stop - start > MAX_NAME {
         return None;
     }
     let raw_start =
@@ -112,12 +118,15 @@ fn value_after(bytes: &[u8], from: usize, in_query: bool) -> Option<(usize, usiz
     }
     let first = *bytes.get(s)?;
     if is_quote(first) {
+        let limit = bytes.len().min(s + 1 + MAX_QUOTED_VALUE);
         let mut e = s + 1;
-        while e < bytes.len() && bytes[e] != first {
+        while e < limit && bytes[e] != first {
             e += if bytes[e] == b'\\' { 2 } else { 1 };
         }
-        let e = e.min(bytes.len());
-        return Some((s + 1, e, true));
+        if e >= limit && limit < bytes.len() {
+            return None;
+        }
+        return Some((s + 1, e.min(bytes.len()), true));
     }
     if matches!(first, b'{' | b'[' | b'(' | b'|' | b'>' | b'&' | b'*' | b'!' | b'#') {
         return None;

@@ -135,7 +135,7 @@ impl<'d, 'a> Scope<'d, 'a> {
     }
 }
 
-/// Leading whitespace width (a tab counts as 4).
+/// Leading whitespace width (a tab counts as 4), capped so a hostile line costs nothing.
 fn indent(line: &str) -> usize {
-    line.bytes().take_while(|b| matches!(b, b' ' | b'\t')).map(|b| if b == b'\t' { 4 } else { 1 }).sum()
+    line.bytes().take(512).take_while(|b| matches!(b, b' ' | b'\t')).map(|b| if b == b'\t' { 4 } else { 1 }).sum()
 }
