@@ -201,3 +201,13 @@ fn rules_test_runs_user_examples() {
     assert!(stdout(&out).contains("FAIL okx-secret-key: example not found"));
     assert!(!stdout(&out).contains(SECRET), "failure messages redact example values");
 }
+
+#[test]
+fn quiet_drops_the_summary_line_only() {
+    let dir = bot_tree();
+    let loud = stdout(&run(dir.path(), &["scan", "bot", "--rules", "rules"], None));
+    let quiet = stdout(&run(dir.path(), &["scan", "bot", "--rules", "rules", "-q"], None));
+    assert!(loud.contains("scanned 2 files"), "{loud}");
+    assert!(!quiet.contains("scanned 2 files"));
+    assert!(quiet.contains("okx-secret-key"), "findings are still printed");
+}

@@ -275,7 +275,7 @@ fn write_report(plan: &ScanPlan, findings: &[Finding], summary: &Summary, rules:
     let to_terminal = plan.output.is_none() && std::io::stdout().is_terminal();
     let report = Report { findings, summary, rules, show_secrets: plan.show_secrets, color: to_terminal };
     let reporter: Box<dyn Reporter> = match plan.format {
-        Format::Human => Box::new(HumanReporter),
+        Format::Human => Box::new(HumanReporter { summary: !plan.quiet }),
         Format::Json => Box::new(JsonReporter),
         Format::Jsonl => Box::new(JsonlReporter),
         Format::Sarif => Box::new(Sarif),

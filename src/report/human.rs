@@ -10,7 +10,10 @@ use miette::{
 use std::fmt;
 use std::io::{self, Write};
 
-pub struct HumanReporter;
+pub struct HumanReporter {
+    /// Print the one-line summary at the end (off with `-q`).
+    pub summary: bool,
+}
 
 /// The excerpt text, shown with the file's real line numbers. Redaction shortens secrets, so
 /// the header position (miette reads it from the primary span alone) comes from the finding.
@@ -137,7 +140,10 @@ impl Reporter for HumanReporter {
             }
             write!(out, "{rendered}")?;
         }
-        writeln!(out, "{}", summary_line(report.summary))
+        if self.summary {
+            writeln!(out, "{}", summary_line(report.summary))?;
+        }
+        Ok(())
     }
 }
 
