@@ -6,5 +6,8 @@
 pub mod cli;
 pub mod decode;
 pub mod diagnostic;
+pub mod extract;
+pub mod policy;
 pub mod report;
 pub mod source;
+pub mod syntax;
