@@ -1,0 +1,116 @@
+//! The exchange table (`rules/exchanges.yaml`) as the policy layer reads it: slugs and aliases,
+//! the permission vocabulary (native name → canonical), and IP allowlist limits.
+//! Fields other stages add are ignored here, so the table can grow without touching this file.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The canonical permission names (spec/manifest.md).
+pub const CANONICAL_PERMISSIONS: &[&str] = &["read", "trade", "withdraw", "transfer"];
+
+/// The built-in exchange table, embedded so the binary works alone.
+pub const BUILTIN_TABLE: &str = include_str!("../../rules/exchanges.yaml");
+
+/// What an exchange accepts in a key's IP allowlist. `None` = not established (no check fires).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct IpLimits {
+    pub max_entries: Option<usize>,
+    pub cidr: Option<bool>,
+    pub ipv6: Option<bool>,
+    /// Where the limits come from (shown in help texts).
+    pub source: Option<String>,
+}
+
+/// One venue.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Exchange {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub docs: Option<String>,
+    /// Canonical permission → the exchange's own names for it.
+    #[serde(default)]
+    pub permissions: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub ip_allowlist: IpLimits,
+}
+
+#[derive(Deserialize)]
+struct TableFile {
+    exchanges: Vec<Exchange>,
+}
+
+/// All venues, with a lookup by slug or alias.
+#[derive(Debug, Clone)]
+pub struct ExchangeTable {
+    pub exchanges: Vec<Exchange>,
+    by_name: BTreeMap<String, usize>,
+}
+
+/// Compares permission names loosely: `Withdraw Funds` = `withdraw_funds` = `withdrawFunds`.
+pub fn normalize_permission(name: &str) -> String {
+    name.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect()
+}
+
+impl ExchangeTable {
+    /// Parses the exchange table YAML.
+    pub fn parse(text: &str) -> Result<ExchangeTable, serde_yaml::Error> {
+        let file: TableFile = serde_yaml::from_str(text)?;
+        let mut by_name = BTreeMap::new();
+        for (i, ex) in file.exchanges.iter().enumerate() {
+            by_name.insert(ex.slug.to_ascii_lowercase(), i);
+            for alias in &ex.aliases {
+                let alias = alias.trim_matches(['"', '\'']).to_ascii_lowercase();
+                by_name.entry(alias).or_insert(i);
+            }
+        }
+        Ok(ExchangeTable { exchanges: file.exchanges, by_name })
+    }
+
+    /// The built-in table. It is checked by a unit test, so failure here is a build defect.
+    pub fn builtin() -> ExchangeTable {
+        ExchangeTable::parse(BUILTIN_TABLE).unwrap_or_else(|_| ExchangeTable { exchanges: Vec::new(), by_name: BTreeMap::new() })
+    }
+
+    /// The slug for a slug or alias (case-insensitive).
+    pub fn resolve(&self, name: &str) -> Option<&str> {
+        self.get(name).map(|e| e.slug.as_str())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Exchange> {
+        self.by_name.get(&name.trim().to_ascii_lowercase()).and_then(|&i| self.exchanges.get(i))
+    }
+
+    /// The canonical name of a permission as written for `exchange`, if known.
+    /// Canonical names win over an exchange's identically spelled native name.
+    pub fn canonical_permission(&self, exchange: Option<&str>, permission: &str) -> Option<String> {
+        let norm = normalize_permission(permission);
+        if let Some(c) = CANONICAL_PERMISSIONS.iter().find(|c| **c == norm) {
+            return Some(c.to_string());
+        }
+        let ex = self.get(exchange?)?;
+        ex.permissions.iter().find_map(|(canonical, natives)| {
+            natives.iter().any(|n| normalize_permission(n) == norm).then(|| canonical.clone())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_table_parses_and_maps_native_permissions() {
+        let t = ExchangeTable::parse(BUILTIN_TABLE).unwrap();
+        assert!(t.exchanges.len() >= 19);
+        assert_eq!(t.resolve("OKEX"), Some("okx"));
+        assert_eq!(t.canonical_permission(Some("binance"), "enableWithdrawals").as_deref(), Some("withdraw"));
+        assert_eq!(t.canonical_permission(Some("okx"), "read_only").as_deref(), Some("read"));
+        assert_eq!(t.canonical_permission(Some("okx"), "enableWithdrawals"), None);
+        assert_eq!(t.canonical_permission(None, "Trade").as_deref(), Some("trade"));
+        assert_eq!(t.get("okx").unwrap().ip_allowlist.max_entries, Some(20));
+    }
+}
