@@ -11,7 +11,25 @@ macro_rules! policies {
 }
 
 policies!(
+    "excess-permission",
+    "exchange-unknown",
+    "ip-allowlist-duplicate",
+    "ip-allowlist-invalid",
+    "ip-allowlist-not-public",
+    "ip-allowlist-open",
+    "ip-allowlist-over-limit",
+    "ip-allowlist-unapproved",
+    "key-allows-transfer",
     "key-allows-withdraw",
+    "key-expired",
+    "key-name-duplicate",
+    "key-rotation-overdue",
+    "key-rotation-unknown",
+    "key-without-ip-allowlist",
+    "manifest-invalid",
+    "permission-unknown",
+    "secret-inline",
+    "waiver-without-reason",
 );
 
 #[cfg(test)]

@@ -104,13 +104,17 @@ pub fn looks_like_key_material(s: &str) -> bool {
     if is_reference(s) || s.len() < 16 || Net::parse(s).is_ok() {
         return false;
     }
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "+/=_-.".contains(c);
-    if !s.chars().all(allowed) {
+    if !s.chars().all(|c| c.is_ascii_alphanumeric() || "+/=_-.".contains(c)) {
         return false;
     }
-    let has_digit = s.chars().any(|c| c.is_ascii_digit());
-    let has_alpha = s.chars().any(|c| c.is_ascii_alphabetic());
-    has_digit && has_alpha && shannon_entropy(s) >= 3.0
+    // A UUID is a key id at several exchanges (OKX, KuCoin secrets).
+    let groups: Vec<&str> = s.split('-').collect();
+    let uuid = groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12]) && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit()));
+    // Otherwise one long high-entropy run: names like `okx-mm-prod-2026` split into short words.
+    let token = s.split(['-', '_', '.']).max_by_key(|r| r.len()).unwrap_or("");
+    let has_digit = token.chars().any(|c| c.is_ascii_digit());
+    let has_alpha = token.chars().any(|c| c.is_ascii_alphabetic());
+    uuid || (token.len() >= 16 && has_digit && has_alpha && shannon_entropy(token) >= 3.0)
 }
 
 fn shannon_entropy(s: &str) -> f64 {
@@ -211,6 +215,19 @@ impl<'a> Ctx<'a> {
                 Some(Item::Problem(p)) => Val::Str(p.kind.to_string()),
                 _ => Val::Unknown,
             },
+            "item.message" => match self.item {
+                Some(Item::Problem(p)) => Val::Str(p.message.clone()),
+                _ => Val::Unknown,
+            },
+            "item.help" => match self.item {
+                Some(Item::Problem(p)) => Val::Str(p.help.clone()),
+                _ => Val::Unknown,
+            },
+            "item.network" => match item_str().map(Net::parse) {
+                Some(Ok(n)) => Val::Str(n.to_text()),
+                Some(Err(_)) => Val::Absent,
+                None => Val::Unknown,
+            },
             "item.canonical" => match item_str() {
                 Some(s) => self.table.canonical_permission(self.exchange_slug(), s).map(Val::Str).unwrap_or(Val::Absent),
                 None => Val::Unknown,
@@ -263,10 +280,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// `$name`: a parameter, or else a subject such as `$exchange.ip_max_entries`.
+    fn param_or_subject(&self, name: &str) -> Val {
+        match self.params.get(name, self.decl()) {
+            Val::Unknown if super::rule::is_subject(name) => self.resolve(name),
+            v => v,
+        }
+    }
+
     fn list_operand(&self, op: &ListOperand) -> Option<Vec<String>> {
         match op {
             ListOperand::Items(items) => Some(items.clone()),
-            ListOperand::Param(p) => match self.params.get(p, self.decl()) {
+            ListOperand::Param(p) => match self.param_or_subject(p) {
                 Val::List(l) => Some(l),
                 Val::Str(s) => Some(vec![s]),
                 _ => None,
@@ -277,7 +302,7 @@ impl<'a> Ctx<'a> {
     fn operand(&self, op: &Operand) -> Option<i64> {
         match op {
             Operand::Int(n) => Some(*n),
-            Operand::Param(p) => match self.params.get(p, self.decl()) {
+            Operand::Param(p) => match self.param_or_subject(p) {
                 Val::Int(n) => Some(n),
                 _ => None,
             },
@@ -457,5 +482,22 @@ impl<'a> Ctx<'a> {
         let (i, d) = self.decl?;
         let mine = d.str(subject)?.value.clone();
         Some(self.decls[..i.min(self.decls.len())].iter().any(|o| o.source == d.source && o.str(subject).is_some_and(|v| v.value == mine)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_material_heuristic() {
+        assert!(looks_like_key_material("9C0D3E8F1A2B4C5D6E7F8091A2B3C4D5"));
+        assert!(looks_like_key_material("37c541a1-0a1b-4c2d-9e8f-10fe7a038418"));
+        assert!(looks_like_key_material("-----BEGIN PRIVATE KEY-----\nMIIE"));
+        assert!(!looks_like_key_material("okx-mm-prod-2026"));
+        assert!(!looks_like_key_material("vault:kv/trading/9C0D3E8F1A2B4C5D6E7F8091A2B3C4D5"));
+        assert!(!looks_like_key_material("binance-treasury-cold-storage"));
+        assert!(!looks_like_key_material("2001:db8::1"));
+        assert!(!looks_like_key_material("deploy/mm-bot/**"));
     }
 }

@@ -307,10 +307,12 @@ impl PolicySet {
             if p.file.examples.is_empty() {
                 failures.push(format!("{}: has no examples", p.id()));
             }
-            let cases = p.file.examples.iter().map(|e| (e, true)).chain(p.file.negative_examples.iter().map(|e| (e, false)));
-            for (n, (ex, positive)) in cases.enumerate() {
+            let positives = p.file.examples.iter().enumerate().map(|(n, e)| (n, e, true));
+            let negatives = p.file.negative_examples.iter().enumerate().map(|(n, e)| (n, e, false));
+            for (n, ex, positive) in positives.chain(negatives) {
                 match self.run_example(p, ex) {
                     Err(msg) => failures.push(format!("{}: example {}: {msg}", p.id(), n + 1)),
+
                     Ok(got) => {
                         let want: Vec<String> = if positive { ex.expect.clone() } else { Vec::new() };
                         if positive && want.is_empty() {
