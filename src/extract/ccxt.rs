@@ -9,17 +9,25 @@ use std::sync::OnceLock;
 
 /// Source files that may construct ccxt exchanges.
 pub fn matches(file: &str) -> bool {
-    [".py", ".js", ".ts", ".mjs", ".cjs"].iter().any(|e| file.ends_with(e))
+    [".py", ".js", ".ts", ".mjs", ".cjs"]
+        .iter()
+        .any(|e| file.ends_with(e))
 }
 
 fn constructor() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"ccxt(?:\.pro|\.async_support)?\.([a-z0-9_]+)\s*\(\s*\{").expect("constant pattern"))
+    RE.get_or_init(|| {
+        Regex::new(r"ccxt(?:\.pro|\.async_support)?\.([a-z0-9_]+)\s*\(\s*\{")
+            .expect("constant pattern")
+    })
 }
 
 fn field() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r#"["']?(apiKey|secret|password|privateKey)["']?\s*:\s*"#).expect("constant pattern"))
+    RE.get_or_init(|| {
+        Regex::new(r#"["']?(apiKey|secret|password|privateKey)["']?\s*:\s*"#)
+            .expect("constant pattern")
+    })
 }
 
 /// Longest object literal looked at, so a missing `}` cannot make the scan quadratic.
@@ -30,12 +38,18 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {
         return;
     }
     for cap in constructor().captures_iter(text) {
-        let (Some(id), Some(whole)) = (cap.get(1), cap.get(0)) else { continue };
-        let Some(slug) = table.resolve(id.as_str()).map(str::to_string) else { continue };
+        let (Some(id), Some(whole)) = (cap.get(1), cap.get(0)) else {
+            continue;
+        };
+        let Some(slug) = table.resolve(id.as_str()).map(str::to_string) else {
+            continue;
+        };
         let body_start = whole.end();
         let body = object_body(&text[body_start..]);
         for f in field().captures_iter(body) {
-            let (Some(name), Some(m)) = (f.get(1), f.get(0)) else { continue };
+            let (Some(name), Some(m)) = (f.get(1), f.get(0)) else {
+                continue;
+            };
             let part = match name.as_str() {
                 "apiKey" => Part::ApiKey,
                 "password" => Part::Passphrase,
@@ -55,8 +69,19 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {
             if classify_secret(&value, name.as_str()).is_none() {
                 continue;
             }
-            let var = Spanned::new(format!("ccxt.{}.{}", id.as_str(), name.as_str()), body_start + name.start(), body_start + name.end());
-            push_inferred(out, "ccxt", &slug, part, var, Spanned::new(value, body_start + vs, body_start + ve));
+            let var = Spanned::new(
+                format!("ccxt.{}.{}", id.as_str(), name.as_str()),
+                body_start + name.start(),
+                body_start + name.end(),
+            );
+            push_inferred(
+                out,
+                "ccxt",
+                &slug,
+                part,
+                var,
+                Spanned::new(value, body_start + vs, body_start + ve),
+            );
         }
     }
 }
@@ -90,12 +115,18 @@ mod tests {
         let mut out = Extraction::default();
         extract(py, &ExchangeTable::builtin(), &mut out);
         assert_eq!(out.declarations.len(), 1);
-        assert_eq!(out.declarations[0].str("secret_ref").unwrap().value, "env:BINANCE_SECRET");
+        assert_eq!(
+            out.declarations[0].str("secret_ref").unwrap().value,
+            "env:BINANCE_SECRET"
+        );
         let js = "const ex = new ccxt.pro.okx({\n  apiKey: 'k',\n  secret: 'literalsecret',\n})\n";
         let mut out = Extraction::default();
         extract(js, &ExchangeTable::builtin(), &mut out);
         let s = out.declarations[0].str("secret_ref").unwrap();
         assert_eq!(&js[s.start..s.end], "literalsecret");
-        assert_eq!(out.declarations[0].str("secret_source").unwrap().value, "literal");
+        assert_eq!(
+            out.declarations[0].str("secret_source").unwrap().value,
+            "literal"
+        );
     }
 }

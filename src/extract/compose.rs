@@ -6,14 +6,19 @@ use crate::syntax::{self, Format, Kind};
 
 /// `docker-compose.yml`, `compose.prod.yaml`, …
 pub fn matches(file: &str) -> bool {
-    (file.starts_with("docker-compose") || file.starts_with("compose")) && (file.ends_with(".yml") || file.ends_with(".yaml"))
+    (file.starts_with("docker-compose") || file.starts_with("compose"))
+        && (file.ends_with(".yml") || file.ends_with(".yaml"))
 }
 
 pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {
-    let Ok(docs) = syntax::parse(Format::Yaml, text) else { return };
+    let Ok(docs) = syntax::parse(Format::Yaml, text) else {
+        return;
+    };
     for doc in &docs {
         for service in doc.get("services").map(|s| s.entries()).unwrap_or(&[]) {
-            let Some(env) = service.value.get("environment") else { continue };
+            let Some(env) = service.value.get("environment") else {
+                continue;
+            };
             match &env.kind {
                 Kind::Seq(items) => {
                     for item in items {
@@ -25,7 +30,14 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {
                         }
                     }
                 }
-                Kind::Map(_) => walk_credentials(env, table, "compose", &mut super::words(&service.key), 0, out),
+                Kind::Map(_) => walk_credentials(
+                    env,
+                    table,
+                    "compose",
+                    &mut super::words(&service.key),
+                    0,
+                    out,
+                ),
                 _ => {}
             }
         }
@@ -46,6 +58,9 @@ mod tests {
         assert_eq!(okx.str("secret_ref").unwrap().value, "env:OKX_SECRET_KEY");
         let s = okx.str("secret_ref").unwrap();
         assert_eq!(&text[s.start..s.end], "${OKX_SECRET_KEY}");
-        assert_eq!(out.declarations[1].str("secret_source").unwrap().value, "literal");
+        assert_eq!(
+            out.declarations[1].str("secret_source").unwrap().value,
+            "literal"
+        );
     }
 }

@@ -10,7 +10,9 @@ pub fn matches(path: &str) -> bool {
 }
 
 pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {
-    let Ok(docs) = syntax::parse(Format::Yaml, text) else { return };
+    let Ok(docs) = syntax::parse(Format::Yaml, text) else {
+        return;
+    };
     for doc in &docs {
         visit(doc, table, 0, out);
     }
@@ -23,9 +25,18 @@ fn visit(node: &Node, table: &ExchangeTable, depth: usize, out: &mut Extraction)
     for e in node.entries() {
         if e.key == "env" {
             for var in e.value.entries() {
-                if let (Kind::Str(v), Some((slug, part))) = (&var.value.kind, super::exchange_in_name(table, &var.key)) {
+                if let (Kind::Str(v), Some((slug, part))) =
+                    (&var.value.kind, super::exchange_in_name(table, &var.key))
+                {
                     let name = Spanned::new(var.key.clone(), var.key_start, var.key_end);
-                    super::push_inferred(out, "github-actions", &slug, part, name, Spanned::new(v.clone(), var.value.start, var.value.end));
+                    super::push_inferred(
+                        out,
+                        "github-actions",
+                        &slug,
+                        part,
+                        name,
+                        Spanned::new(v.clone(), var.value.start, var.value.end),
+                    );
                 }
             }
         } else {
@@ -48,7 +59,10 @@ mod tests {
         let mut out = Extraction::default();
         extract(text, &ExchangeTable::builtin(), &mut out);
         assert_eq!(out.declarations.len(), 1);
-        assert_eq!(out.declarations[0].str("secret_ref").unwrap().value, "env:KUCOIN_API_SECRET");
+        assert_eq!(
+            out.declarations[0].str("secret_ref").unwrap().value,
+            "env:KUCOIN_API_SECRET"
+        );
         assert_eq!(out.declarations[0].source, "github-actions");
     }
 }

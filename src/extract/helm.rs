@@ -11,7 +11,9 @@ pub fn matches(file: &str) -> bool {
 }
 
 pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {
-    let Ok(docs) = syntax::parse(Format::Yaml, text) else { return };
+    let Ok(docs) = syntax::parse(Format::Yaml, text) else {
+        return;
+    };
     for doc in &docs {
         walk_credentials(doc, table, "helm", &mut Vec::new(), 0, out);
     }
@@ -27,6 +29,9 @@ mod tests {
         let mut out = Extraction::default();
         extract(text, &ExchangeTable::builtin(), &mut out);
         assert_eq!(out.declarations.len(), 1);
-        assert_eq!(out.declarations[0].str("secret_source").unwrap().value, "reference");
+        assert_eq!(
+            out.declarations[0].str("secret_source").unwrap().value,
+            "reference"
+        );
     }
 }

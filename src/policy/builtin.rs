@@ -44,7 +44,8 @@ mod tests {
             .filter(|n| n.ends_with(".yaml"))
             .collect();
         on_disk.sort();
-        let mut embedded: Vec<String> = super::POLICIES.iter().map(|(o, _)| o.to_string()).collect();
+        let mut embedded: Vec<String> =
+            super::POLICIES.iter().map(|(o, _)| o.to_string()).collect();
         embedded.sort();
         assert_eq!(on_disk, embedded);
     }

@@ -70,8 +70,14 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(err());
     }
-    let num = |r: std::ops::Range<usize>| text.get(r).filter(|s| s.bytes().all(|c| c.is_ascii_digit())).and_then(|s| s.parse::<u32>().ok());
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return Err(err()) };
+    let num = |r: std::ops::Range<usize>| {
+        text.get(r)
+            .filter(|s| s.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|s| s.parse::<u32>().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return Err(err());
+    };
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(i64::from(y), m) {
         return Err(format!("`{text}` is not a calendar date"));
     }
@@ -85,7 +91,10 @@ mod tests {
     #[test]
     fn round_trips_and_counts_days() {
         assert_eq!(parse_date("1970-01-01"), Ok(Date(0)));
-        assert_eq!(parse_date("2000-03-01").unwrap().0 - parse_date("2000-02-28").unwrap().0, 2);
+        assert_eq!(
+            parse_date("2000-03-01").unwrap().0 - parse_date("2000-02-28").unwrap().0,
+            2
+        );
         assert_eq!(parse_date("2026-11-22").unwrap().to_string(), "2026-11-22");
         assert_eq!(parse_date("1969-12-31"), Ok(Date(-1)));
         assert!(parse_date("2026-02-29").is_err());

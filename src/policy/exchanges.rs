@@ -52,7 +52,10 @@ pub struct ExchangeTable {
 
 /// Compares permission names loosely: `Withdraw Funds` = `withdraw_funds` = `withdrawFunds`.
 pub fn normalize_permission(name: &str) -> String {
-    name.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect()
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
 }
 
 impl ExchangeTable {
@@ -67,12 +70,18 @@ impl ExchangeTable {
                 by_name.entry(alias).or_insert(i);
             }
         }
-        Ok(ExchangeTable { exchanges: file.exchanges, by_name })
+        Ok(ExchangeTable {
+            exchanges: file.exchanges,
+            by_name,
+        })
     }
 
     /// The built-in table. It is checked by a unit test, so failure here is a build defect.
     pub fn builtin() -> ExchangeTable {
-        ExchangeTable::parse(BUILTIN_TABLE).unwrap_or_else(|_| ExchangeTable { exchanges: Vec::new(), by_name: BTreeMap::new() })
+        ExchangeTable::parse(BUILTIN_TABLE).unwrap_or_else(|_| ExchangeTable {
+            exchanges: Vec::new(),
+            by_name: BTreeMap::new(),
+        })
     }
 
     /// The slug for a slug or alias (case-insensitive).
@@ -81,7 +90,9 @@ impl ExchangeTable {
     }
 
     pub fn get(&self, name: &str) -> Option<&Exchange> {
-        self.by_name.get(&name.trim().to_ascii_lowercase()).and_then(|&i| self.exchanges.get(i))
+        self.by_name
+            .get(&name.trim().to_ascii_lowercase())
+            .and_then(|&i| self.exchanges.get(i))
     }
 
     /// The canonical name of a permission as written for `exchange`, if known.
@@ -93,7 +104,10 @@ impl ExchangeTable {
         }
         let ex = self.get(exchange?)?;
         ex.permissions.iter().find_map(|(canonical, natives)| {
-            natives.iter().any(|n| normalize_permission(n) == norm).then(|| canonical.clone())
+            natives
+                .iter()
+                .any(|n| normalize_permission(n) == norm)
+                .then(|| canonical.clone())
         })
     }
 }
@@ -107,10 +121,23 @@ mod tests {
         let t = ExchangeTable::parse(BUILTIN_TABLE).unwrap();
         assert!(t.exchanges.len() >= 19);
         assert_eq!(t.resolve("OKEX"), Some("okx"));
-        assert_eq!(t.canonical_permission(Some("binance"), "enableWithdrawals").as_deref(), Some("withdraw"));
-        assert_eq!(t.canonical_permission(Some("okx"), "read_only").as_deref(), Some("read"));
-        assert_eq!(t.canonical_permission(Some("okx"), "enableWithdrawals"), None);
-        assert_eq!(t.canonical_permission(None, "Trade").as_deref(), Some("trade"));
+        assert_eq!(
+            t.canonical_permission(Some("binance"), "enableWithdrawals")
+                .as_deref(),
+            Some("withdraw")
+        );
+        assert_eq!(
+            t.canonical_permission(Some("okx"), "read_only").as_deref(),
+            Some("read")
+        );
+        assert_eq!(
+            t.canonical_permission(Some("okx"), "enableWithdrawals"),
+            None
+        );
+        assert_eq!(
+            t.canonical_permission(None, "Trade").as_deref(),
+            Some("trade")
+        );
         assert_eq!(t.get("okx").unwrap().ip_allowlist.max_entries, Some(20));
     }
 }

@@ -98,7 +98,14 @@ pub struct Example {
 }
 
 /// The collections a policy can iterate.
-pub const COLLECTIONS: &[&str] = &["permissions", "ip_allowlist", "allow", "used_by", "strings", "problems"];
+pub const COLLECTIONS: &[&str] = &[
+    "permissions",
+    "ip_allowlist",
+    "allow",
+    "used_by",
+    "strings",
+    "problems",
+];
 
 /// Subjects other than declaration fields.
 pub const SUBJECTS: &[&str] = &[
@@ -134,7 +141,10 @@ pub fn is_subject(name: &str) -> bool {
     if SUBJECTS.contains(&name) || field_type(name).is_some() || name.starts_with('$') {
         return true;
     }
-    if let Some(base) = name.strip_suffix(".age_days").or_else(|| name.strip_suffix(".days_until")) {
+    if let Some(base) = name
+        .strip_suffix(".age_days")
+        .or_else(|| name.strip_suffix(".days_until"))
+    {
         return base == "last_rotation" || field_type(base) == Some(FieldType::Date);
     }
     if let Some(base) = name.strip_suffix(".redacted") {
@@ -212,7 +222,10 @@ pub struct CompileError {
 }
 
 fn err<T>(message: impl Into<String>, needle: &str) -> Result<T, CompileError> {
-    Err(CompileError { message: message.into(), needle: needle.to_string() })
+    Err(CompileError {
+        message: message.into(),
+        needle: needle.to_string(),
+    })
 }
 
 fn yaml_str(v: &serde_yaml::Value) -> Option<String> {
@@ -225,27 +238,43 @@ fn yaml_str(v: &serde_yaml::Value) -> Option<String> {
 }
 
 fn as_bool(key: &str, v: &serde_yaml::Value) -> Result<bool, CompileError> {
-    v.as_bool().map_or_else(|| err(format!("`{key}` takes true or false"), key), Ok)
+    v.as_bool()
+        .map_or_else(|| err(format!("`{key}` takes true or false"), key), Ok)
 }
 
 fn as_list(key: &str, v: &serde_yaml::Value) -> Result<ListOperand, CompileError> {
     match v {
-        serde_yaml::Value::String(s) if s.starts_with('$') => Ok(ListOperand::Param(s[1..].to_string())),
+        serde_yaml::Value::String(s) if s.starts_with('$') => {
+            Ok(ListOperand::Param(s[1..].to_string()))
+        }
         serde_yaml::Value::Sequence(items) => {
             let mut out = Vec::new();
             for i in items {
-                out.push(yaml_str(i).map_or_else(|| err(format!("items of `{key}` must be strings"), key), Ok)?);
+                out.push(
+                    yaml_str(i).map_or_else(
+                        || err(format!("items of `{key}` must be strings"), key),
+                        Ok,
+                    )?,
+                );
             }
             Ok(ListOperand::Items(out))
         }
-        _ => err(format!("`{key}` takes a list of strings or a `$parameter`"), key),
+        _ => err(
+            format!("`{key}` takes a list of strings or a `$parameter`"),
+            key,
+        ),
     }
 }
 
 fn as_operand(key: &str, v: &serde_yaml::Value) -> Result<Operand, CompileError> {
     match v {
-        serde_yaml::Value::Number(n) => n.as_i64().map(Operand::Int).map_or_else(|| err(format!("`{key}` takes an integer"), key), Ok),
-        serde_yaml::Value::String(s) if s.starts_with('$') => Ok(Operand::Param(s[1..].to_string())),
+        serde_yaml::Value::Number(n) => n
+            .as_i64()
+            .map(Operand::Int)
+            .map_or_else(|| err(format!("`{key}` takes an integer"), key), Ok),
+        serde_yaml::Value::String(s) if s.starts_with('$') => {
+            Ok(Operand::Param(s[1..].to_string()))
+        }
         _ => err(format!("`{key}` takes an integer or a `$parameter`"), key),
     }
 }
@@ -263,11 +292,21 @@ fn op_of(key: &str) -> Option<Op> {
 }
 
 fn as_cmps(key: &str, v: &serde_yaml::Value) -> Result<Vec<(Op, Operand)>, CompileError> {
-    let Some(map) = v.as_mapping() else { return err(format!("`{key}` takes a map such as `{{gt: 90}}`"), key) };
+    let Some(map) = v.as_mapping() else {
+        return err(format!("`{key}` takes a map such as `{{gt: 90}}`"), key);
+    };
     let mut out = Vec::new();
     for (k, v) in map {
         let k = yaml_str(k).unwrap_or_default();
-        let op = op_of(&k).map_or_else(|| err(format!("unknown comparison `{k}` (use gt, gte, lt, lte, eq, ne)"), &k), Ok)?;
+        let op = op_of(&k).map_or_else(
+            || {
+                err(
+                    format!("unknown comparison `{k}` (use gt, gte, lt, lte, eq, ne)"),
+                    &k,
+                )
+            },
+            Ok,
+        )?;
         out.push((op, as_operand(&k, v)?));
     }
     Ok(out)
@@ -275,20 +314,49 @@ fn as_cmps(key: &str, v: &serde_yaml::Value) -> Result<Vec<(Op, Operand)>, Compi
 
 /// Predicate names, for error messages.
 pub const PREDICATES: &[&str] = &[
-    "present", "equals", "in", "not_in", "matches", "any_of", "all_of", "none_of", "gt", "gte", "lt", "lte", "eq", "ne",
-    "count", "age_days", "before_today", "ip_valid", "host_bits", "cidr", "ipv6", "prefix_len", "class", "within",
-    "duplicate", "reference", "key_material",
+    "present",
+    "equals",
+    "in",
+    "not_in",
+    "matches",
+    "any_of",
+    "all_of",
+    "none_of",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "eq",
+    "ne",
+    "count",
+    "age_days",
+    "before_today",
+    "ip_valid",
+    "host_bits",
+    "cidr",
+    "ipv6",
+    "prefix_len",
+    "class",
+    "within",
+    "duplicate",
+    "reference",
+    "key_material",
 ];
 
 fn compile_pred(key: &str, v: &serde_yaml::Value) -> Result<Pred, CompileError> {
     Ok(match key {
         "present" => Pred::Present(as_bool(key, v)?),
-        "equals" => Pred::Equals(yaml_str(v).map_or_else(|| err("`equals` takes a string", key), Ok)?),
+        "equals" => {
+            Pred::Equals(yaml_str(v).map_or_else(|| err("`equals` takes a string", key), Ok)?)
+        }
         "in" => Pred::In(as_list(key, v)?),
         "not_in" => Pred::NotIn(as_list(key, v)?),
         "matches" => {
             let s = yaml_str(v).unwrap_or_default();
-            Pred::Matches(Regex::new(&s).map_err(|e| CompileError { message: format!("invalid regex: {e}"), needle: s.clone() })?)
+            Pred::Matches(Regex::new(&s).map_err(|e| CompileError {
+                message: format!("invalid regex: {e}"),
+                needle: s.clone(),
+            })?)
         }
         "any_of" => Pred::AnyOf(as_list(key, v)?),
         "all_of" => Pred::AllOf(as_list(key, v)?),
@@ -302,10 +370,18 @@ fn compile_pred(key: &str, v: &serde_yaml::Value) -> Result<Pred, CompileError> 
         "cidr" => Pred::Cidr(as_bool(key, v)?),
         "ipv6" => Pred::Ipv6(as_bool(key, v)?),
         "class" => {
-            let ListOperand::Items(classes) = as_list(key, v)? else { return err("`class` takes a list of class names", key) };
+            let ListOperand::Items(classes) = as_list(key, v)? else {
+                return err("`class` takes a list of class names", key);
+            };
             for c in &classes {
                 if !super::net::CLASSES.contains(&c.as_str()) {
-                    return err(format!("unknown address class `{c}` (known: {})", super::net::CLASSES.join(", ")), c);
+                    return err(
+                        format!(
+                            "unknown address class `{c}` (known: {})",
+                            super::net::CLASSES.join(", ")
+                        ),
+                        c,
+                    );
                 }
             }
             Pred::Class(classes)
@@ -316,7 +392,12 @@ fn compile_pred(key: &str, v: &serde_yaml::Value) -> Result<Pred, CompileError> 
         "key_material" => Pred::KeyMaterial(as_bool(key, v)?),
         k => match op_of(k) {
             Some(op) => Pred::Cmp(op, as_operand(k, v)?),
-            None => return err(format!("unknown predicate `{k}` (known: {})", PREDICATES.join(", ")), k),
+            None => {
+                return err(
+                    format!("unknown predicate `{k}` (known: {})", PREDICATES.join(", ")),
+                    k,
+                )
+            }
         },
     })
 }
@@ -326,31 +407,63 @@ pub fn compile_cond(v: &serde_yaml::Value, depth: usize) -> Result<Cond, Compile
     if depth > 32 {
         return err("condition nested too deeply", "when");
     }
-    let Some(map) = v.as_mapping() else { return err("a condition must be a map (`field: {predicate: value}`, `all:`, `any:` or `not:`)", "when") };
+    let Some(map) = v.as_mapping() else {
+        return err(
+            "a condition must be a map (`field: {predicate: value}`, `all:`, `any:` or `not:`)",
+            "when",
+        );
+    };
     let mut parts = Vec::new();
     for (k, val) in map {
         let key = yaml_str(k).unwrap_or_default();
         match key.as_str() {
             "all" | "any" => {
-                let Some(items) = val.as_sequence() else { return err(format!("`{key}` takes a list of conditions"), &key) };
-                let conds = items.iter().map(|c| compile_cond(c, depth + 1)).collect::<Result<Vec<_>, _>>()?;
-                parts.push(if key == "all" { Cond::All(conds) } else { Cond::Any(conds) });
+                let Some(items) = val.as_sequence() else {
+                    return err(format!("`{key}` takes a list of conditions"), &key);
+                };
+                let conds = items
+                    .iter()
+                    .map(|c| compile_cond(c, depth + 1))
+                    .collect::<Result<Vec<_>, _>>()?;
+                parts.push(if key == "all" {
+                    Cond::All(conds)
+                } else {
+                    Cond::Any(conds)
+                });
             }
             "not" => parts.push(Cond::Not(Box::new(compile_cond(val, depth + 1)?))),
             subject => {
                 if !is_subject(subject) {
-                    return err(format!("unknown subject `{subject}`: use a declaration field or one of {}", SUBJECTS.join(", ")), subject);
+                    return err(
+                        format!(
+                            "unknown subject `{subject}`: use a declaration field or one of {}",
+                            SUBJECTS.join(", ")
+                        ),
+                        subject,
+                    );
                 }
-                let Some(preds) = val.as_mapping() else { return err(format!("`{subject}` takes a map of predicates, e.g. `{{in: [a, b]}}`"), subject) };
+                let Some(preds) = val.as_mapping() else {
+                    return err(
+                        format!("`{subject}` takes a map of predicates, e.g. `{{in: [a, b]}}`"),
+                        subject,
+                    );
+                };
                 let mut compiled = Vec::new();
                 for (pk, pv) in preds {
                     compiled.push(compile_pred(&yaml_str(pk).unwrap_or_default(), pv)?);
                 }
-                parts.push(Cond::Test { subject: subject.to_string(), preds: compiled });
+                parts.push(Cond::Test {
+                    subject: subject.to_string(),
+                    preds: compiled,
+                });
             }
         }
     }
-    Ok(if parts.len() == 1 { parts.remove(0) } else { Cond::All(parts) })
+    Ok(if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        Cond::All(parts)
+    })
 }
 
 /// The names `{…}` in a template; errors on an unbalanced brace.
@@ -359,7 +472,9 @@ pub fn template_vars(template: &str) -> Result<Vec<String>, String> {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
-        let close = after.find('}').ok_or_else(|| "unclosed `{` in template".to_string())?;
+        let close = after
+            .find('}')
+            .ok_or_else(|| "unclosed `{` in template".to_string())?;
         out.push(after[..close].trim().to_string());
         rest = &after[close + 1..];
     }
