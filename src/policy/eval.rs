@@ -104,6 +104,19 @@ pub struct Ctx<'a> {
     pub item: Option<Item<'a>>,
 }
 
+/// Does entry `j` (`other`) make entry `index` redundant? Equal entries: the later one is
+/// redundant; otherwise an IP entry inside another entry's block is.
+fn covers(me: Option<Net>, index: usize, j: usize, mine: &str, other: &Spanned<String>) -> bool {
+    if j == index {
+        return false;
+    }
+    match (me, Net::parse(&other.value).ok()) {
+        (Some(a), Some(b)) if a.v6 == b.v6 && a.addr == b.addr && a.prefix == b.prefix => j < index,
+        (Some(a), Some(b)) => b.contains(&a),
+        _ => j < index && other.value == mine,
+    }
+}
+
 /// Secret-manager reference schemes (spec/manifest.md `secret_ref`).
 pub const REFERENCE_SCHEMES: &[&str] = &[
     "env:",
@@ -278,6 +291,14 @@ impl<'a> Ctx<'a> {
             "item.help" => match self.item {
                 Some(Item::Problem(p)) => Val::Str(p.help.clone()),
                 _ => Val::Unknown,
+            },
+            "item.covered_by" => match self.covering_entry() {
+                Some(s) => Val::Str(s),
+                None => Val::Absent,
+            },
+            "exchange.suggestion" => match self.resolve("exchange") {
+                Val::Str(s) => self.table.suggest(&s).map(|s| Val::Str(s.to_string())).unwrap_or(Val::Absent),
+                other => other,
             },
             "item.network" => match item_str().map(Net::parse) {
                 Some(Ok(n)) => Val::Str(n.to_text()),
@@ -542,6 +563,16 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The entry of the item's list that repeats or covers the item (see `is_duplicate`).
+    fn covering_entry(&self) -> Option<String> {
+        let Some(Item::Str { index, value, list, .. }) = self.item else { return None };
+        let me = Net::parse(&value.value).ok();
+        list.iter()
+            .enumerate()
+            .find(|(j, other)| covers(me, index, *j, &value.value, other))
+            .map(|(_, other)| other.value.clone())
+    }
+
     /// `item`: an earlier equal entry of the same list, or (IPs) contained in another entry.
     /// A field: an earlier declaration in the file with the same value.
     fn is_duplicate(&self, subject: &str) -> Option<bool> {
@@ -553,20 +584,7 @@ impl<'a> Ctx<'a> {
                 return None;
             };
             let me = Net::parse(&value.value).ok();
-            return Some(list.iter().enumerate().any(|(j, other)| {
-                if j == index {
-                    return false;
-                }
-                match (me, Net::parse(&other.value).ok()) {
-                    (Some(a), Some(b))
-                        if a == b || (a.addr == b.addr && a.prefix == b.prefix && a.v6 == b.v6) =>
-                    {
-                        j < index
-                    }
-                    (Some(a), Some(b)) => b.contains(&a),
-                    _ => j < index && other.value == value.value,
-                }
-            }));
+            return Some(list.iter().enumerate().any(|(j, other)| covers(me, index, j, &value.value, other)));
         }
         let (i, d) = self.decl?;
         let mine = d.str(subject)?.value.clone();

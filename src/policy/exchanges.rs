@@ -95,6 +95,17 @@ impl ExchangeTable {
             .and_then(|&i| self.exchanges.get(i))
     }
 
+    /// The slug closest to a misspelt exchange name (edit distance ≤ 2), for did-you-mean help.
+    pub fn suggest(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.exchanges
+            .iter()
+            .map(|e| (crate::extract::manifest::edit_distance(&name, &e.slug), e.slug.as_str()))
+            .filter(|(d, _)| *d <= 2)
+            .min()
+            .map(|(_, s)| s)
+    }
+
     /// The canonical name of a permission as written for `exchange`, if known.
     /// Canonical names win over an exchange's identically spelled native name.
     pub fn canonical_permission(&self, exchange: Option<&str>, permission: &str) -> Option<String> {
