@@ -1,0 +1,124 @@
+//! User policies: written to a temp directory at test time and loaded without rebuilding;
+//! invalid policy files are `RuleError`s pointing at the bad line.
+
+use keylint::decode::Document;
+use keylint::policy::{parse_date, PolicyConfig, PolicySet};
+use miette::Diagnostic;
+
+const USER_POLICY: &str = r#"id: prod-keys-in-vault
+description: Production keys must live in Vault.
+severity: error
+when:
+  environment: {equals: prod}
+  secret_ref: {present: true}
+  not: {secret_ref: {matches: '^vault:'}}
+at: secret_ref
+message: "production key `{name}` keeps its secret in `{secret_ref}`, not Vault"
+help: "move the secret to Vault and set `secret_ref: vault:kv/{environment}/{name}`"
+examples:
+  - manifest: |
+      keys:
+        - name: okx-mm
+          exchange: okx
+          environment: prod
+          permissions: [read]
+          secret_ref: env:OKX_SECRET
+    expect: ["6:17"]
+negative_examples:
+  - manifest: |
+      keys:
+        - name: okx-mm
+          exchange: okx
+          environment: staging
+          permissions: [read]
+          secret_ref: env:OKX_SECRET
+"#;
+
+const MANIFEST: &str = "keys:\n  - name: bybit-mm\n    exchange: bybit\n    environment: prod\n    permissions: [read]\n    secret_ref: aws-sm:prod/bybit-mm\n";
+
+#[test]
+fn a_user_policy_fires_without_rebuilding() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("prod-keys-in-vault.yaml"), USER_POLICY).unwrap();
+    let today = parse_date("2026-11-22").unwrap();
+
+    let without = PolicySet::load(&[], &PolicyConfig::default()).unwrap();
+    assert!(without.check("exchange-keys.yaml", &Document::new(MANIFEST), today).iter().all(|f| f.rule != "prod-keys-in-vault"));
+
+    let set = PolicySet::load(&[dir.path().to_path_buf()], &PolicyConfig::default()).unwrap();
+    let findings: Vec<_> =
+        set.check("exchange-keys.yaml", &Document::new(MANIFEST), today).into_iter().filter(|f| f.rule == "prod-keys-in-vault").collect();
+    assert_eq!(findings.len(), 1);
+    let f = &findings[0];
+    assert_eq!((f.path.as_str(), f.start.line, f.start.column), ("exchange-keys.yaml", 6, 17));
+    assert_eq!(f.message, "production key `bybit-mm` keeps its secret in `aws-sm:prod/bybit-mm`, not Vault");
+    assert_eq!(f.help, "move the secret to Vault and set `secret_ref: vault:kv/prod/bybit-mm`");
+    // Its examples run like the built-ins' (`keylint rules test DIR`).
+    assert_eq!(set.run_examples(), Vec::<String>::new());
+    assert!(set.rule_infos().iter().any(|r| r.id == "prod-keys-in-vault"));
+    assert!(set.explain("prod-keys-in-vault").unwrap().contains("Production keys must live in Vault."));
+}
+
+#[test]
+fn config_dirs_disable_and_severity_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.yml"), USER_POLICY).unwrap();
+    let cfg = PolicyConfig {
+        dirs: Some(vec![dir.path().to_path_buf()]),
+        severity: Some([("prod-keys-in-vault".to_string(), keylint::diagnostic::Severity::Note)].into()),
+        ..Default::default()
+    };
+    let set = PolicySet::load(&[], &cfg).unwrap();
+    let today = parse_date("2026-11-22").unwrap();
+    let f = set.check("exchange-keys.yaml", &Document::new(MANIFEST), today);
+    assert_eq!(f.iter().find(|f| f.rule == "prod-keys-in-vault").map(|f| f.severity), Some(keylint::diagnostic::Severity::Note));
+
+    let cfg = PolicyConfig { dirs: Some(vec![dir.path().to_path_buf()]), disabled: Some(vec!["prod-keys-in-vault".into()]), ..Default::default() };
+    let set = PolicySet::load(&[], &cfg).unwrap();
+    assert!(set.check("exchange-keys.yaml", &Document::new(MANIFEST), today).iter().all(|f| f.rule != "prod-keys-in-vault"));
+
+    let bad = PolicyConfig { disabled: Some(vec!["key-allows-withdrawal".into()]), ..Default::default() };
+    assert!(PolicySet::load(&[], &bad).unwrap_err().to_string().contains("unknown policy id `key-allows-withdrawal`"));
+}
+
+/// The label's line (1-based) in the error's source.
+fn label_line(err: &keylint::policy::RuleError, text: &str) -> usize {
+    let label = err.labels().and_then(|mut l| l.next()).expect("error has a label");
+    text[..label.offset()].matches('\n').count() + 1
+}
+
+#[test]
+fn invalid_policy_files_point_at_the_bad_line() {
+    let cases = [
+        // Unknown subject on line 6.
+        (USER_POLICY.replace("environment: {equals: prod}", "enviroment: {equals: prod}"), 5, "unknown subject `enviroment`"),
+        // Unknown predicate.
+        (USER_POLICY.replace("{equals: prod}", "{equal: prod}"), 5, "unknown predicate `equal`"),
+        // Bad regex.
+        (USER_POLICY.replace("'^vault:'", "'^(vault:'"), 7, "invalid regex"),
+        // Unknown template variable.
+        (USER_POLICY.replace("{secret_ref}`, not", "{secret_reff}`, not"), 9, "unknown template variable `{secret_reff}`"),
+        // Unknown top-level field (serde, with its location).
+        (USER_POLICY.replace("severity: error", "severity: error\nseverty: warning"), 4, "unknown field `severty`"),
+    ];
+    for (text, line, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bad.yaml"), &text).unwrap();
+        let err = PolicySet::load(&[dir.path().to_path_buf()], &PolicyConfig::default()).unwrap_err();
+        assert!(err.to_string().contains(message), "{err}");
+        assert!(err.to_string().contains("bad.yaml"), "{err}");
+        assert_eq!(label_line(&err, &text), line, "{message}");
+        assert_eq!(err.code().map(|c| c.to_string()).as_deref(), Some("keylint::invalid-rule"));
+    }
+    let missing = PolicySet::load(&[std::path::PathBuf::from("/nonexistent/policies")], &PolicyConfig::default());
+    assert!(missing.is_err());
+}
+
+#[test]
+fn failing_user_examples_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.yaml"), USER_POLICY.replace("[\"6:17\"]", "[\"6:18\"]")).unwrap();
+    let set = PolicySet::load(&[dir.path().to_path_buf()], &PolicyConfig::default()).unwrap();
+    let failures = set.run_examples();
+    assert_eq!(failures, ["prod-keys-in-vault: example 1: expected diagnostics at [\"6:18\"], got [\"6:17\"]"]);
+}
