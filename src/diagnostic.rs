@@ -120,6 +120,9 @@ pub struct Finding {
     /// Rendering aid for the human reporter; never serialized.
     #[serde(skip)]
     pub excerpt: Option<Excerpt>,
+    /// The span itself is key material: excerpts redact it (e.g. `secret-inline`).
+    #[serde(skip)]
+    pub sensitive: bool,
 }
 
 impl Finding {
@@ -163,6 +166,31 @@ pub fn redact(value: &str, is_passphrase: bool) -> String {
     let head: String = chars[..keep].iter().collect();
     let tail: String = chars[chars.len() - keep..].iter().collect();
     format!("{head}…{tail}")
+}
+
+/// Redacts every long token on a line (for messages about a line whose secret spans are
+/// unknown, e.g. a failing rule example): runs of 12+ key-like characters keep 4 at each end.
+pub fn redact_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        if token.chars().count() >= 12 {
+            out.push_str(&redact(token, false));
+        } else {
+            out.push_str(token);
+        }
+        token.clear();
+    };
+    for c in line.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_') {
+            token.push(c);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut token, &mut out);
+    out
 }
 
 #[cfg(test)]

@@ -4,10 +4,17 @@
 //! Data flows one way: source → decode → detect / extract → policy → filter → report.
 
 pub mod cli;
+pub mod config;
 pub mod decode;
+pub mod detect;
 pub mod diagnostic;
+pub mod exchanges;
 pub mod extract;
+pub mod filter;
 pub mod policy;
 pub mod report;
+pub mod rules_embedded;
+pub mod rules_error;
+pub mod scan;
 pub mod source;
 pub mod syntax;

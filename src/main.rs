@@ -1,5 +1,6 @@
 use clap::Parser;
 
 fn main() {
-    let _cli = keylint::cli::args::Cli::parse();
+    let cli = keylint::cli::args::Cli::parse();
+    std::process::exit(keylint::cli::run::run(cli));
 }

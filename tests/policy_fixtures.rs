@@ -104,7 +104,9 @@ fn ip_allowlist_boundaries_classes_and_limits() {
     assert_eq!(spans[4], "100.64.0.0/10");
     assert_eq!(spans[12], "\"*\"");
     assert_eq!(spans[15], "11.22.35.11");
-    assert!(findings[6].help.starts_with("10.0.3.7 is a private address; exchanges see your NAT gateway's public address"));
+    assert!(findings[6]
+        .help
+        .starts_with("10.0.3.7 is a private address; exchanges see your NAT gateway's public address"));
     assert!(findings[10].help.contains("`10.0.0.0/24`"), "{}", findings[10].help);
     assert!(findings[13].message.contains("covered by `11.22.33.0/25`"), "{}", findings[13].message);
 }
@@ -156,11 +158,7 @@ fn waivers_duplicates_and_inline_secret_in_json() {
     let findings = check(&builtin(), "waivers", p);
     assert_eq!(
         summary(&findings),
-        expect(&[
-            ("key-name-duplicate", p, 6, 14),
-            ("waiver-without-reason", p, 8, 15),
-            ("secret-inline", p, 9, 81),
-        ])
+        expect(&[("key-name-duplicate", p, 6, 14), ("waiver-without-reason", p, 8, 15), ("secret-inline", p, 9, 81),])
     );
     let secret = &findings[2];
     assert_eq!(secret.snippet, "9C0D…C4D5");
@@ -207,10 +205,38 @@ fn inferred_declarations_carry_exchange_and_secret_location() {
     let cases = [
         (".env", "dotenv", "binance", "env:BINANCE_API_SECRET", "reference", "${BINANCE_API_SECRET}"),
         ("docker-compose.yml", "compose", "okx", "env:OKX_SECRET_KEY", "reference", "${OKX_SECRET_KEY}"),
-        (".github/workflows/backtest.yml", "github-actions", "bybit", "env:BYBIT_API_SECRET", "reference", "${{ secrets.BYBIT_API_SECRET }}"),
-        ("k8s/secret.yaml", "kubernetes", "kucoin", "vault:kv/trading/kucoin-bot", "reference", "kv/trading/kucoin-bot"),
-        ("conf/connectors/gate_io.yml", "hummingbot", "gate", "encrypted:gate_io_secret_key", "encrypted", "7b2263727970746f223a7b22636970686572223a22616573"),
-        ("chart/values.yaml", "helm", "bitget", "{{ .Values.global.bitgetSecret }}", "reference", "\"{{ .Values.global.bitgetSecret }}\""),
+        (
+            ".github/workflows/backtest.yml",
+            "github-actions",
+            "bybit",
+            "env:BYBIT_API_SECRET",
+            "reference",
+            "${{ secrets.BYBIT_API_SECRET }}",
+        ),
+        (
+            "k8s/secret.yaml",
+            "kubernetes",
+            "kucoin",
+            "vault:kv/trading/kucoin-bot",
+            "reference",
+            "kv/trading/kucoin-bot",
+        ),
+        (
+            "conf/connectors/gate_io.yml",
+            "hummingbot",
+            "gate",
+            "encrypted:gate_io_secret_key",
+            "encrypted",
+            "7b2263727970746f223a7b22636970686572223a22616573",
+        ),
+        (
+            "chart/values.yaml",
+            "helm",
+            "bitget",
+            "{{ .Values.global.bitgetSecret }}",
+            "reference",
+            "\"{{ .Values.global.bitgetSecret }}\"",
+        ),
         ("bots/arb.py", "ccxt", "kraken", "env:KRAKEN_API_SECRET", "reference", "os.environ[\"KRAKEN_API_SECRET\"]"),
     ];
     for (rel, source, exchange, secret_ref, secret_source, span_text) in cases {

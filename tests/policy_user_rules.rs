@@ -43,11 +43,17 @@ fn a_user_policy_fires_without_rebuilding() {
     let today = parse_date("2026-11-22").unwrap();
 
     let without = PolicySet::load(&[], &PolicyConfig::default()).unwrap();
-    assert!(without.check("exchange-keys.yaml", &Document::new(MANIFEST), today).iter().all(|f| f.rule != "prod-keys-in-vault"));
+    assert!(without
+        .check("exchange-keys.yaml", &Document::new(MANIFEST), today)
+        .iter()
+        .all(|f| f.rule != "prod-keys-in-vault"));
 
     let set = PolicySet::load(&[dir.path().to_path_buf()], &PolicyConfig::default()).unwrap();
-    let findings: Vec<_> =
-        set.check("exchange-keys.yaml", &Document::new(MANIFEST), today).into_iter().filter(|f| f.rule == "prod-keys-in-vault").collect();
+    let findings: Vec<_> = set
+        .check("exchange-keys.yaml", &Document::new(MANIFEST), today)
+        .into_iter()
+        .filter(|f| f.rule == "prod-keys-in-vault")
+        .collect();
     assert_eq!(findings.len(), 1);
     let f = &findings[0];
     assert_eq!((f.path.as_str(), f.start.line, f.start.column), ("exchange-keys.yaml", 6, 17));
@@ -71,11 +77,21 @@ fn config_dirs_disable_and_severity_apply() {
     let set = PolicySet::load(&[], &cfg).unwrap();
     let today = parse_date("2026-11-22").unwrap();
     let f = set.check("exchange-keys.yaml", &Document::new(MANIFEST), today);
-    assert_eq!(f.iter().find(|f| f.rule == "prod-keys-in-vault").map(|f| f.severity), Some(keylint::diagnostic::Severity::Note));
+    assert_eq!(
+        f.iter().find(|f| f.rule == "prod-keys-in-vault").map(|f| f.severity),
+        Some(keylint::diagnostic::Severity::Note)
+    );
 
-    let cfg = PolicyConfig { dirs: Some(vec![dir.path().to_path_buf()]), disabled: Some(vec!["prod-keys-in-vault".into()]), ..Default::default() };
+    let cfg = PolicyConfig {
+        dirs: Some(vec![dir.path().to_path_buf()]),
+        disabled: Some(vec!["prod-keys-in-vault".into()]),
+        ..Default::default()
+    };
     let set = PolicySet::load(&[], &cfg).unwrap();
-    assert!(set.check("exchange-keys.yaml", &Document::new(MANIFEST), today).iter().all(|f| f.rule != "prod-keys-in-vault"));
+    assert!(set
+        .check("exchange-keys.yaml", &Document::new(MANIFEST), today)
+        .iter()
+        .all(|f| f.rule != "prod-keys-in-vault"));
 
     let bad = PolicyConfig { disabled: Some(vec!["key-allows-withdrawal".into()]), ..Default::default() };
     assert!(PolicySet::load(&[], &bad).unwrap_err().to_string().contains("unknown policy id `key-allows-withdrawal`"));
@@ -91,13 +107,21 @@ fn label_line(err: &keylint::policy::RuleError, text: &str) -> usize {
 fn invalid_policy_files_point_at_the_bad_line() {
     let cases = [
         // Unknown subject on line 6.
-        (USER_POLICY.replace("environment: {equals: prod}", "enviroment: {equals: prod}"), 5, "unknown subject `enviroment`"),
+        (
+            USER_POLICY.replace("environment: {equals: prod}", "enviroment: {equals: prod}"),
+            5,
+            "unknown subject `enviroment`",
+        ),
         // Unknown predicate.
         (USER_POLICY.replace("{equals: prod}", "{equal: prod}"), 5, "unknown predicate `equal`"),
         // Bad regex.
         (USER_POLICY.replace("'^vault:'", "'^(vault:'"), 7, "invalid regex"),
         // Unknown template variable.
-        (USER_POLICY.replace("{secret_ref}`, not", "{secret_reff}`, not"), 9, "unknown template variable `{secret_reff}`"),
+        (
+            USER_POLICY.replace("{secret_ref}`, not", "{secret_reff}`, not"),
+            9,
+            "unknown template variable `{secret_reff}`",
+        ),
         // Unknown top-level field (serde, with its location).
         (USER_POLICY.replace("severity: error", "severity: error\nseverty: warning"), 4, "unknown field `severty`"),
     ];
@@ -108,7 +132,7 @@ fn invalid_policy_files_point_at_the_bad_line() {
         assert!(err.to_string().contains(message), "{err}");
         assert!(err.to_string().contains("bad.yaml"), "{err}");
         assert_eq!(label_line(&err, &text), line, "{message}");
-        assert_eq!(err.code().map(|c| c.to_string()).as_deref(), Some("keylint::invalid-rule"));
+        assert_eq!(err.code().map(|c| c.to_string()).as_deref(), Some("keylint::invalid-rule-file"));
     }
     let missing = PolicySet::load(&[std::path::PathBuf::from("/nonexistent/policies")], &PolicyConfig::default());
     assert!(missing.is_err());

@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files, staged changes, a diff or git history for key material and policy violations.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List, explain and test detector and policy rules.
     Rules {
         #[command(subcommand)]
@@ -47,6 +47,11 @@ pub enum RulesCommand {
         /// Print as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Print the prefilter keywords, one per line (for benchmarks and `rg` comparisons).
+    Keywords {
+        #[command(flatten)]
+        rules: RuleSourceArgs,
     },
     /// Run the examples of the rules in DIR (default: the built-in rules).
     Test {
@@ -114,9 +119,13 @@ pub struct ScanArgs {
     /// Do not respect .gitignore / .ignore files.
     #[arg(long)]
     pub no_ignore: bool,
-    /// Scan hidden files and directories too.
-    #[arg(long)]
+    /// Scan hidden files and directories (the default: `.env` is where keys leak most; kept for
+    /// ripgrep users).
+    #[arg(long, conflicts_with = "no_hidden")]
     pub hidden: bool,
+    /// Skip hidden files and directories.
+    #[arg(long)]
+    pub no_hidden: bool,
     /// Number of worker threads (default: number of CPUs).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,

@@ -1,3 +1,5 @@
-//! The command line: flags (`args`), their resolution into a plan (`plan`), and the commands.
+//! The command line: flags (`args`), their resolution into a plan (`plan`), and the commands (`run`).
 
 pub mod args;
+pub mod plan;
+pub mod run;

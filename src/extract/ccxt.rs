@@ -9,25 +9,17 @@ use std::sync::OnceLock;
 
 /// Source files that may construct ccxt exchanges.
 pub fn matches(file: &str) -> bool {
-    [".py", ".js", ".ts", ".mjs", ".cjs"]
-        .iter()
-        .any(|e| file.ends_with(e))
+    [".py", ".js", ".ts", ".mjs", ".cjs"].iter().any(|e| file.ends_with(e))
 }
 
 fn constructor() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"ccxt(?:\.pro|\.async_support)?\.([a-z0-9_]+)\s*\(\s*\{")
-            .expect("constant pattern")
-    })
+    RE.get_or_init(|| Regex::new(r"ccxt(?:\.pro|\.async_support)?\.([a-z0-9_]+)\s*\(\s*\{").expect("constant pattern"))
 }
 
 fn field() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r#"["']?(apiKey|secret|password|privateKey)["']?\s*:\s*"#)
-            .expect("constant pattern")
-    })
+    RE.get_or_init(|| Regex::new(r#"["']?(apiKey|secret|password|privateKey)["']?\s*:\s*"#).expect("constant pattern"))
 }
 
 /// Longest object literal looked at, so a missing `}` cannot make the scan quadratic.
@@ -74,14 +66,7 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {
                 body_start + name.start(),
                 body_start + name.end(),
             );
-            push_inferred(
-                out,
-                "ccxt",
-                &slug,
-                part,
-                var,
-                Spanned::new(value, body_start + vs, body_start + ve),
-            );
+            push_inferred(out, "ccxt", &slug, part, var, Spanned::new(value, body_start + vs, body_start + ve));
         }
     }
 }
@@ -115,18 +100,12 @@ mod tests {
         let mut out = Extraction::default();
         extract(py, &ExchangeTable::builtin(), &mut out);
         assert_eq!(out.declarations.len(), 1);
-        assert_eq!(
-            out.declarations[0].str("secret_ref").unwrap().value,
-            "env:BINANCE_SECRET"
-        );
+        assert_eq!(out.declarations[0].str("secret_ref").unwrap().value, "env:BINANCE_SECRET");
         let js = "const ex = new ccxt.pro.okx({\n  apiKey: 'k',\n  secret: 'literalsecret',\n})\n";
         let mut out = Extraction::default();
         extract(js, &ExchangeTable::builtin(), &mut out);
         let s = out.declarations[0].str("secret_ref").unwrap();
         assert_eq!(&js[s.start..s.end], "literalsecret");
-        assert_eq!(
-            out.declarations[0].str("secret_source").unwrap().value,
-            "literal"
-        );
+        assert_eq!(out.declarations[0].str("secret_source").unwrap().value, "literal");
     }
 }

@@ -30,14 +30,7 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {
                         }
                     }
                 }
-                Kind::Map(_) => walk_credentials(
-                    env,
-                    table,
-                    "compose",
-                    &mut super::words(&service.key),
-                    0,
-                    out,
-                ),
+                Kind::Map(_) => walk_credentials(env, table, "compose", &mut super::words(&service.key), 0, out),
                 _ => {}
             }
         }
@@ -58,9 +51,6 @@ mod tests {
         assert_eq!(okx.str("secret_ref").unwrap().value, "env:OKX_SECRET_KEY");
         let s = okx.str("secret_ref").unwrap();
         assert_eq!(&text[s.start..s.end], "${OKX_SECRET_KEY}");
-        assert_eq!(
-            out.declarations[1].str("secret_source").unwrap().value,
-            "literal"
-        );
+        assert_eq!(out.declarations[1].str("secret_source").unwrap().value, "literal");
     }
 }

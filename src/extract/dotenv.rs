@@ -31,8 +31,7 @@ mod tests {
 
     #[test]
     fn infers_exchange_and_secret_location() {
-        let text =
-            "# bot\nexport BINANCE_API_KEY=${BINANCE_KEY}\nBINANCE_API_SECRET=\"abc123\"\nLOG=1\n";
+        let text = "# bot\nexport BINANCE_API_KEY=${BINANCE_KEY}\nBINANCE_API_SECRET=\"abc123\"\nLOG=1\n";
         let mut out = Extraction::default();
         extract(text, &ExchangeTable::builtin(), &mut out);
         assert_eq!(out.declarations.len(), 1);

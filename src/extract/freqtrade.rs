@@ -15,10 +15,7 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {
     let Some(exchange) = docs.first().and_then(|d| d.get("exchange")) else {
         return;
     };
-    let Some(name) = exchange
-        .get("name")
-        .filter(|n| matches!(n.kind, Kind::Str(_)))
-    else {
+    let Some(name) = exchange.get("name").filter(|n| matches!(n.kind, Kind::Str(_))) else {
         return;
     };
     let name_text = name.as_str().unwrap_or("");
@@ -26,32 +23,17 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {
     // Keep the written name: `exchange-unknown` must see a venue the table does not know.
     let slug = table.resolve(name_text).unwrap_or(name_text);
     d.set_str("exchange", slug.to_string(), name.start, name.end);
-    d.set_str(
-        "name",
-        format!("freqtrade:{name_text}"),
-        name.start,
-        name.end,
-    );
-    let secret = exchange
-        .get("secret")
-        .or_else(|| exchange.get("ccxt_config").and_then(|c| c.get("secret")));
+    d.set_str("name", format!("freqtrade:{name_text}"), name.start, name.end);
+    let secret = exchange.get("secret").or_else(|| exchange.get("ccxt_config").and_then(|c| c.get("secret")));
     if let Some(s) = secret {
         match s.as_str().and_then(|v| super::classify_secret(v, "secret")) {
             Some((r, source)) => {
                 d.set_str("secret_ref", r, s.start, s.end);
                 d.set_str("secret_source", source.to_string(), s.start, s.end);
-                d.strings.push((
-                    "secret".into(),
-                    Spanned::new(s.as_str().unwrap_or("").to_string(), s.start, s.end),
-                ));
+                d.strings.push(("secret".into(), Spanned::new(s.as_str().unwrap_or("").to_string(), s.start, s.end)));
             }
             None => {
-                d.set_str(
-                    "secret_ref",
-                    "env:FREQTRADE__EXCHANGE__SECRET".into(),
-                    s.start,
-                    s.end,
-                );
+                d.set_str("secret_ref", "env:FREQTRADE__EXCHANGE__SECRET".into(), s.start, s.end);
                 d.set_str("secret_source", "reference".into(), s.start, s.end);
             }
         }

@@ -25,8 +25,7 @@ fn visit(node: &Node, table: &ExchangeTable, depth: usize, out: &mut Extraction)
     for e in node.entries() {
         if e.key == "env" {
             for var in e.value.entries() {
-                if let (Kind::Str(v), Some((slug, part))) =
-                    (&var.value.kind, super::exchange_in_name(table, &var.key))
+                if let (Kind::Str(v), Some((slug, part))) = (&var.value.kind, super::exchange_in_name(table, &var.key))
                 {
                     let name = Spanned::new(var.key.clone(), var.key_start, var.key_end);
                     super::push_inferred(
@@ -59,10 +58,7 @@ mod tests {
         let mut out = Extraction::default();
         extract(text, &ExchangeTable::builtin(), &mut out);
         assert_eq!(out.declarations.len(), 1);
-        assert_eq!(
-            out.declarations[0].str("secret_ref").unwrap().value,
-            "env:KUCOIN_API_SECRET"
-        );
+        assert_eq!(out.declarations[0].str("secret_ref").unwrap().value, "env:KUCOIN_API_SECRET");
         assert_eq!(out.declarations[0].source, "github-actions");
     }
 }

@@ -29,9 +29,6 @@ mod tests {
         let mut out = Extraction::default();
         extract(text, &ExchangeTable::builtin(), &mut out);
         assert_eq!(out.declarations.len(), 1);
-        assert_eq!(
-            out.declarations[0].str("secret_source").unwrap().value,
-            "reference"
-        );
+        assert_eq!(out.declarations[0].str("secret_source").unwrap().value, "reference");
     }
 }

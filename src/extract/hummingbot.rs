@@ -13,11 +13,7 @@ pub fn matches(path: &str) -> bool {
 pub fn extract(path: &str, text: &str, table: &ExchangeTable, out: &mut Extraction) {
     let file = path.rsplit('/').next().unwrap_or(path);
     let stem = file.split('.').next().unwrap_or(file);
-    let Some(slug) = words(stem)
-        .iter()
-        .find_map(|w| table.resolve(w))
-        .map(str::to_string)
-    else {
+    let Some(slug) = words(stem).iter().find_map(|w| table.resolve(w)).map(str::to_string) else {
         return;
     };
     let Ok(docs) = syntax::parse(Format::Yaml, text) else {
@@ -32,14 +28,7 @@ pub fn extract(path: &str, text: &str, table: &ExchangeTable, out: &mut Extracti
                 continue;
             };
             let var = Spanned::new(e.key.clone(), e.key_start, e.key_end);
-            push_inferred(
-                out,
-                "hummingbot",
-                &slug,
-                part,
-                var,
-                Spanned::new(v.clone(), e.value.start, e.value.end),
-            );
+            push_inferred(out, "hummingbot", &slug, part, var, Spanned::new(v.clone(), e.value.start, e.value.end));
         }
     }
 }
@@ -52,17 +41,9 @@ mod tests {
     fn encrypted_values_are_not_literals() {
         let text = "connector: gate_io\ngate_io_api_key: 7b2263727970746f223a7b\ngate_io_secret_key: 7b2263727970746f223a7b7d\n";
         let mut out = Extraction::default();
-        extract(
-            "bot/conf/connectors/gate_io.yml",
-            text,
-            &ExchangeTable::builtin(),
-            &mut out,
-        );
+        extract("bot/conf/connectors/gate_io.yml", text, &ExchangeTable::builtin(), &mut out);
         assert_eq!(out.declarations.len(), 1);
         assert_eq!(out.declarations[0].str("exchange").unwrap().value, "gate");
-        assert_eq!(
-            out.declarations[0].str("secret_source").unwrap().value,
-            "encrypted"
-        );
+        assert_eq!(out.declarations[0].str("secret_source").unwrap().value, "encrypted");
     }
 }

@@ -15,25 +15,17 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) -> bool 
     };
     let mut any = false;
     for doc in &docs {
-        let (Some(kind), Some(_)) = (
-            doc.get("kind").and_then(|k| k.as_str()),
-            doc.get("apiVersion"),
-        ) else {
+        let (Some(kind), Some(_)) = (doc.get("kind").and_then(|k| k.as_str()), doc.get("apiVersion")) else {
             continue;
         };
         any = true;
-        let namespace = doc
-            .get("metadata")
-            .and_then(|m| m.get("namespace"))
-            .and_then(|n| n.as_str())
-            .unwrap_or("default");
+        let namespace =
+            doc.get("metadata").and_then(|m| m.get("namespace")).and_then(|n| n.as_str()).unwrap_or("default");
         match kind {
             "Secret" => {
                 for field in ["data", "stringData"] {
                     for e in doc.get(field).map(|d| d.entries()).unwrap_or(&[]) {
-                        if let (Kind::Str(v), Some((slug, part))) =
-                            (&e.value.kind, exchange_in_name(table, &e.key))
-                        {
+                        if let (Kind::Str(v), Some((slug, part))) = (&e.value.kind, exchange_in_name(table, &e.key)) {
                             let var = Spanned::new(e.key.clone(), e.key_start, e.key_end);
                             push_inferred(
                                 out,
@@ -48,26 +40,18 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) -> bool 
                 }
             }
             "ExternalSecret" => {
-                for item in doc
-                    .get("spec")
-                    .and_then(|s| s.get("data"))
-                    .map(|d| d.items())
-                    .unwrap_or(&[])
-                {
-                    let (Some(key), Some(remote)) = (
-                        item.entry("secretKey"),
-                        item.get("remoteRef").and_then(|r| r.get("key")),
-                    ) else {
+                for item in doc.get("spec").and_then(|s| s.get("data")).map(|d| d.items()).unwrap_or(&[]) {
+                    let (Some(key), Some(remote)) =
+                        (item.entry("secretKey"), item.get("remoteRef").and_then(|r| r.get("key")))
+                    else {
                         continue;
                     };
-                    let (Some(name), Some(remote_key)) = (key.value.as_str(), remote.as_str())
-                    else {
+                    let (Some(name), Some(remote_key)) = (key.value.as_str(), remote.as_str()) else {
                         continue;
                     };
                     if let Some((slug, part)) = exchange_in_name(table, name) {
                         let var = Spanned::new(name.to_string(), key.value.start, key.value.end);
-                        let value =
-                            Spanned::new(format!("vault:{remote_key}"), remote.start, remote.end);
+                        let value = Spanned::new(format!("vault:{remote_key}"), remote.start, remote.end);
                         push_inferred(out, "kubernetes", &slug, part, var, value);
                     }
                 }
@@ -79,20 +63,13 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) -> bool 
 }
 
 /// `env: [{name: X, value: …}]` and `{name: X, valueFrom: {secretKeyRef: {name, key}}}` anywhere.
-fn container_env(
-    node: &Node,
-    table: &ExchangeTable,
-    namespace: &str,
-    depth: usize,
-    out: &mut Extraction,
-) {
+fn container_env(node: &Node, table: &ExchangeTable, namespace: &str, depth: usize, out: &mut Extraction) {
     if depth > syntax::MAX_DEPTH {
         return;
     }
     for item in node.items() {
-        if let Some(name) = item
-            .entry("name")
-            .filter(|_| item.entry("value").is_some() || item.entry("valueFrom").is_some())
+        if let Some(name) =
+            item.entry("name").filter(|_| item.entry("value").is_some() || item.entry("valueFrom").is_some())
         {
             let Some(var) = name.value.as_str() else {
                 continue;
@@ -103,14 +80,7 @@ fn container_env(
             let var = Spanned::new(var.to_string(), name.value.start, name.value.end);
             if let Some(v) = item.get("value") {
                 if let Kind::Str(s) = &v.kind {
-                    push_inferred(
-                        out,
-                        "kubernetes",
-                        &slug,
-                        part,
-                        var,
-                        Spanned::new(s.clone(), v.start, v.end),
-                    );
+                    push_inferred(out, "kubernetes", &slug, part, var, Spanned::new(s.clone(), v.start, v.end));
                 }
             } else if let Some(r) = item.get("valueFrom").and_then(|v| v.get("secretKeyRef")) {
                 let secret = r.get("name").and_then(|n| n.as_str()).unwrap_or("");
@@ -141,13 +111,7 @@ mod tests {
         let mut out = Extraction::default();
         assert!(extract(text, &ExchangeTable::builtin(), &mut out));
         assert_eq!(out.declarations.len(), 2);
-        assert_eq!(
-            out.declarations[0].str("secret_source").unwrap().value,
-            "literal"
-        );
-        assert_eq!(
-            out.declarations[1].str("secret_ref").unwrap().value,
-            "k8s:bots/bybit#secret"
-        );
+        assert_eq!(out.declarations[0].str("secret_source").unwrap().value, "literal");
+        assert_eq!(out.declarations[1].str("secret_ref").unwrap().value, "k8s:bots/bybit#secret");
     }
 }

@@ -1,19 +1,14 @@
 //! Key manifests (spec/manifest.md): YAML (multi-document), TOML and JSON files whose top level
 //! holds a `keys` list. Structural problems become `Problem`s (→ `manifest-invalid`), never errors.
 
-use super::{
-    field_type, Declaration, Extraction, FieldType, FieldValue, Problem, Spanned, FIELDS,
-    REQUIRED_FIELDS,
-};
+use super::{field_type, Declaration, Extraction, FieldType, FieldValue, Problem, Spanned, FIELDS, REQUIRED_FIELDS};
 use crate::policy::exchanges::ExchangeTable;
 use crate::syntax::{self, Format, Kind, Node};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 /// The default manifest globs (spec/manifest.md).
-pub const DEFAULT_GLOBS: &[&str] = &[
-    "**/exchange-keys.{yaml,yml,toml,json}",
-    "**/*.exchange-keys.{yaml,yml,toml,json}",
-];
+pub const DEFAULT_GLOBS: &[&str] =
+    &["**/exchange-keys.{yaml,yml,toml,json}", "**/*.exchange-keys.{yaml,yml,toml,json}"];
 
 /// Compiled manifest globs.
 #[derive(Debug, Clone)]
@@ -27,31 +22,21 @@ impl ManifestGlobs {
         let mut b = GlobSetBuilder::new();
         for g in globs {
             // `**/x` should also match `x` at the root.
-            for pat in [
-                g.clone(),
-                g.strip_prefix("**/")
-                    .map(str::to_string)
-                    .unwrap_or_default(),
-            ] {
+            for pat in [g.clone(), g.strip_prefix("**/").map(str::to_string).unwrap_or_default()] {
                 if pat.is_empty() {
                     continue;
                 }
-                let glob =
-                    Glob::new(&pat).map_err(|e| format!("invalid manifest glob `{g}`: {e}"))?;
+                let glob = Glob::new(&pat).map_err(|e| format!("invalid manifest glob `{g}`: {e}"))?;
                 b.add(glob);
             }
         }
-        b.build()
-            .map(|set| ManifestGlobs { set })
-            .map_err(|e| e.to_string())
+        b.build().map(|set| ManifestGlobs { set }).map_err(|e| e.to_string())
     }
 
     pub fn default_globs() -> ManifestGlobs {
         let globs: Vec<String> = DEFAULT_GLOBS.iter().map(|s| s.to_string()).collect();
         // The defaults are constants covered by a test.
-        ManifestGlobs::new(&globs).unwrap_or(ManifestGlobs {
-            set: GlobSet::empty(),
-        })
+        ManifestGlobs::new(&globs).unwrap_or(ManifestGlobs { set: GlobSet::empty() })
     }
 
     pub fn is_match(&self, path: &str) -> bool {
@@ -60,13 +45,7 @@ impl ManifestGlobs {
 }
 
 /// Reads `path` as a manifest if it is one; returns false when it is not a manifest at all.
-pub fn extract(
-    path: &str,
-    text: &str,
-    table: &ExchangeTable,
-    globs: &ManifestGlobs,
-    out: &mut Extraction,
-) -> bool {
+pub fn extract(path: &str, text: &str, table: &ExchangeTable, globs: &ManifestGlobs, out: &mut Extraction) -> bool {
     let Some(format) = Format::from_path(path) else {
         return false;
     };
@@ -97,13 +76,7 @@ pub fn extract(
             continue;
         };
         // Outside the manifest globs, only a `keys` list of maps that name an exchange counts.
-        if !named
-            && !entry
-                .value
-                .items()
-                .iter()
-                .any(|i| i.entry("exchange").is_some())
-        {
+        if !named && !entry.value.items().iter().any(|i| i.entry("exchange").is_some()) {
             continue;
         }
         found = true;
@@ -118,10 +91,7 @@ pub fn extract(
                 "wrong-type",
                 "keys",
                 "",
-                format!(
-                    "`keys` must be a list of key entries, found {}",
-                    entry.value.kind_name()
-                ),
+                format!("`keys` must be a list of key entries, found {}", entry.value.kind_name()),
                 "write `keys:` followed by `- name: …` entries".into(),
                 entry.value.start,
                 entry.value.end,
@@ -152,15 +122,7 @@ fn problem(
     start: usize,
     end: usize,
 ) -> Problem {
-    Problem {
-        kind,
-        field: field.to_string(),
-        key: key.to_string(),
-        message,
-        help,
-        start,
-        end,
-    }
+    Problem { kind, field: field.to_string(), key: key.to_string(), message, help, start, end }
 }
 
 fn read_entry(item: &Node, table: &ExchangeTable, out: &mut Extraction) {
@@ -169,37 +131,24 @@ fn read_entry(item: &Node, table: &ExchangeTable, out: &mut Extraction) {
             "wrong-type",
             "keys",
             "",
-            format!(
-                "each entry of `keys` must be a map, found {}",
-                item.kind_name()
-            ),
+            format!("each entry of `keys` must be a map, found {}", item.kind_name()),
             "write the entry as `- name: …` with its fields indented below".into(),
             item.start,
             item.end,
         ));
         return;
     };
-    let all: Vec<&'static str> = FIELDS
-        .iter()
-        .map(|(n, _)| *n)
-        .filter(|n| *n != "secret_source")
-        .collect();
+    let all: Vec<&'static str> = FIELDS.iter().map(|(n, _)| *n).filter(|n| *n != "secret_source").collect();
     let mut decl = Declaration::new("manifest", item.start, item.end, &all);
-    let key_name = item
-        .get("name")
-        .and_then(|n| n.as_str())
-        .unwrap_or("")
-        .to_string();
+    let key_name = item.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string();
     let _ = table;
     for e in entries {
-        let Some((name, ty)) = FIELDS
-            .iter()
-            .find(|(n, _)| *n == e.key && *n != "secret_source")
-            .copied()
-        else {
+        let Some((name, ty)) = FIELDS.iter().find(|(n, _)| *n == e.key && *n != "secret_source").copied() else {
             let suggestion = did_you_mean(&e.key);
             let help = match suggestion {
-                Some(s) => format!("did you mean `{s}`? A misspelt field is ignored, so the check it feeds is silently off"),
+                Some(s) => {
+                    format!("did you mean `{s}`? A misspelt field is ignored, so the check it feeds is silently off")
+                }
                 None => format!("remove it, or use one of the manifest fields: {}", field_list()),
             };
             out.problems.push(problem(
@@ -221,8 +170,7 @@ fn read_entry(item: &Node, table: &ExchangeTable, out: &mut Extraction) {
             Ok(None) => {}
             Err((msg, help, s, en)) => {
                 out.problems.push(problem(
-                    if msg.contains("date") && matches!(e.value.kind, Kind::Date(_) | Kind::Str(_))
-                    {
+                    if msg.contains("date") && matches!(e.value.kind, Kind::Date(_) | Kind::Str(_)) {
                         "bad-value"
                     } else {
                         "wrong-type"
@@ -240,15 +188,8 @@ fn read_entry(item: &Node, table: &ExchangeTable, out: &mut Extraction) {
     }
     for req in REQUIRED_FIELDS {
         if item.entry(req).is_none() {
-            let (s, e) = entries
-                .first()
-                .map(|e| (e.key_start, e.key_end))
-                .unwrap_or((item.start, item.start));
-            let label = if key_name.is_empty() {
-                "key entry".to_string()
-            } else {
-                format!("key entry `{key_name}`")
-            };
+            let (s, e) = entries.first().map(|e| (e.key_start, e.key_end)).unwrap_or((item.start, item.start));
+            let label = if key_name.is_empty() { "key entry".to_string() } else { format!("key entry `{key_name}`") };
             out.problems.push(problem(
                 "missing-field",
                 req,
@@ -273,12 +214,7 @@ fn required_hint(field: &str) -> &'static str {
 }
 
 fn field_list() -> String {
-    FIELDS
-        .iter()
-        .filter(|(n, _)| *n != "secret_source")
-        .map(|(n, _)| *n)
-        .collect::<Vec<_>>()
-        .join(", ")
+    FIELDS.iter().filter(|(n, _)| *n != "secret_source").map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
 }
 
 type FieldError = (String, String, usize, usize);
@@ -297,11 +233,7 @@ fn read_value(name: &str, ty: FieldType, v: &Node) -> Result<Option<FieldValue>,
     }
     match ty {
         FieldType::Str => match &v.kind {
-            Kind::Str(s) => Ok(Some(FieldValue::Str(Spanned::new(
-                s.clone(),
-                v.start,
-                v.end,
-            )))),
+            Kind::Str(s) => Ok(Some(FieldValue::Str(Spanned::new(s.clone(), v.start, v.end)))),
             _ => wrong("a string"),
         },
         FieldType::Date => {
@@ -327,14 +259,8 @@ fn read_value(name: &str, ty: FieldType, v: &Node) -> Result<Option<FieldValue>,
                         Kind::Str(s) => out.push(Spanned::new(s.clone(), item.start, item.end)),
                         _ => {
                             return Err((
-                                format!(
-                                    "items of `{name}` must be strings, found {}",
-                                    item.kind_name()
-                                ),
-                                format!(
-                                    "quote the item: `\"{}\"`",
-                                    item.scalar_text().unwrap_or_default()
-                                ),
+                                format!("items of `{name}` must be strings, found {}", item.kind_name()),
+                                format!("quote the item: `\"{}\"`", item.scalar_text().unwrap_or_default()),
                                 item.start,
                                 item.end,
                             ))
@@ -354,10 +280,7 @@ fn collect_strings(field: &str, v: &Node, out: &mut Vec<(String, Spanned<String>
         Kind::Seq(items) => {
             for item in items {
                 if let Kind::Str(s) = &item.kind {
-                    out.push((
-                        field.to_string(),
-                        Spanned::new(s.clone(), item.start, item.end),
-                    ));
+                    out.push((field.to_string(), Spanned::new(s.clone(), item.start, item.end)));
                 }
             }
         }
@@ -385,9 +308,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -405,30 +326,21 @@ mod tests {
 
     fn run(path: &str, text: &str) -> Extraction {
         let mut out = Extraction::default();
-        extract(
-            path,
-            text,
-            &ExchangeTable::builtin(),
-            &ManifestGlobs::default_globs(),
-            &mut out,
-        );
+        extract(path, text, &ExchangeTable::builtin(), &ManifestGlobs::default_globs(), &mut out);
         out
     }
 
     #[test]
     fn reads_fields_with_spans_and_reports_typos() {
-        let text = "keys:\n  - name: a\n    exchange: okx\n    permissions: [read, withdraw]\n    ip_alowlist: [1.2.3.4]\n";
+        let text =
+            "keys:\n  - name: a\n    exchange: okx\n    permissions: [read, withdraw]\n    ip_alowlist: [1.2.3.4]\n";
         let out = run("deploy/exchange-keys.yaml", text);
         assert_eq!(out.declarations.len(), 1);
         let perms = out.declarations[0].list("permissions").unwrap();
         assert_eq!(&text[perms.value[1].start..perms.value[1].end], "withdraw");
         assert_eq!(out.problems.len(), 1);
         assert_eq!(out.problems[0].kind, "unknown-field");
-        assert!(
-            out.problems[0].help.contains("`ip_allowlist`"),
-            "{}",
-            out.problems[0].help
-        );
+        assert!(out.problems[0].help.contains("`ip_allowlist`"), "{}", out.problems[0].help);
     }
 
     #[test]
@@ -444,12 +356,9 @@ mod tests {
     fn unnamed_files_count_only_with_an_exchange_keys_list() {
         assert!(run("values.yaml", "keys: [a, b]\n").declarations.is_empty());
         assert_eq!(
-            run(
-                "ops/keys.json",
-                r#"{"keys": [{"name": "a", "exchange": "okx", "permissions": []}]}"#
-            )
-            .declarations
-            .len(),
+            run("ops/keys.json", r#"{"keys": [{"name": "a", "exchange": "okx", "permissions": []}]}"#)
+                .declarations
+                .len(),
             1
         );
         let bad = run("exchange-keys.json", "{\"keys\": [");

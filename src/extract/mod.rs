@@ -105,14 +105,7 @@ pub struct Declaration {
 
 impl Declaration {
     pub fn new(source: Source, start: usize, end: usize, known: &[&'static str]) -> Self {
-        Declaration {
-            source,
-            start,
-            end,
-            fields: BTreeMap::new(),
-            known: known.to_vec(),
-            strings: Vec::new(),
-        }
+        Declaration { source, start, end, fields: BTreeMap::new(), known: known.to_vec(), strings: Vec::new() }
     }
 
     pub fn is_known(&self, field: &str) -> bool {
@@ -140,16 +133,12 @@ impl Declaration {
     }
 
     pub fn set_str(&mut self, field: &'static str, value: String, start: usize, end: usize) {
-        self.fields
-            .insert(field, FieldValue::Str(Spanned::new(value, start, end)));
+        self.fields.insert(field, FieldValue::Str(Spanned::new(value, start, end)));
     }
 
     /// The declaration's name for messages and fingerprints (`name` or the exchange).
     pub fn label(&self) -> String {
-        self.str("name")
-            .or(self.str("exchange"))
-            .map(|s| s.value.clone())
-            .unwrap_or_default()
+        self.str("name").or(self.str("exchange")).map(|s| s.value.clone()).unwrap_or_default()
     }
 }
 
@@ -246,11 +235,7 @@ pub fn classify_secret(value: &str, var_name: &str) -> Option<(String, &'static 
     if let Some(name) = env_reference(v) {
         return Some((format!("env:{name}"), "reference"));
     }
-    if v.contains("{{")
-        || v.starts_with('<')
-        || v.starts_with("vault:")
-        || v.contains("secretKeyRef")
-    {
+    if v.contains("{{") || v.starts_with('<') || v.starts_with("vault:") || v.contains("secretKeyRef") {
         return Some((v.to_string(), "reference"));
     }
     if v.starts_with("7b2263727970746f223a") {
@@ -262,30 +247,16 @@ pub fn classify_secret(value: &str, var_name: &str) -> Option<(String, &'static 
 /// The variable a `${VAR}` / `$VAR` / `os.environ["VAR"]` / `process.env.VAR` expression reads.
 pub fn env_reference(v: &str) -> Option<String> {
     let ident = |s: &str| -> Option<String> {
-        let name: String = s
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
+        let name: String = s.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
         (!name.is_empty()).then_some(name)
     };
     if let Some(rest) = v.strip_prefix("${") {
-        return ident(
-            rest.trim_start_matches('{')
-                .trim()
-                .trim_start_matches("secrets.")
-                .trim_start_matches("env."),
-        );
+        return ident(rest.trim_start_matches('{').trim().trim_start_matches("secrets.").trim_start_matches("env."));
     }
     if let Some(rest) = v.strip_prefix('$') {
         return ident(rest);
     }
-    for prefix in [
-        "os.environ.get(",
-        "os.environ[",
-        "os.getenv(",
-        "process.env.",
-        "process.env[",
-    ] {
+    for prefix in ["os.environ.get(", "os.environ[", "os.getenv(", "process.env.", "process.env["] {
         if let Some(pos) = v.find(prefix) {
             return ident(v[pos + prefix.len()..].trim_start_matches(['"', '\'']));
         }
@@ -294,12 +265,7 @@ pub fn env_reference(v: &str) -> Option<String> {
 }
 
 /// Runs every extractor that recognises `path`; `text` is the whole file.
-pub fn extract(
-    path: &str,
-    text: &str,
-    table: &ExchangeTable,
-    globs: &manifest::ManifestGlobs,
-) -> Extraction {
+pub fn extract(path: &str, text: &str, table: &ExchangeTable, globs: &manifest::ManifestGlobs) -> Extraction {
     let mut out = Extraction::default();
     if manifest::extract(path, text, table, globs, &mut out) {
         return out;
@@ -341,44 +307,24 @@ pub fn push_inferred(
     let Some((secret_ref, secret_source)) = classify_secret(&value.value, &var.value) else {
         return;
     };
-    let existing = out
-        .declarations
-        .iter()
-        .position(|d| d.source == source && d.str("exchange").is_some_and(|e| e.value == slug));
+    let existing =
+        out.declarations.iter().position(|d| d.source == source && d.str("exchange").is_some_and(|e| e.value == slug));
     if let Some(i) = existing {
         if part != Part::Secret {
             return;
         }
         // Replace a key-id declaration with the secret's, which carries more.
-        if out.declarations[i]
-            .strings
-            .first()
-            .is_some_and(|(f, _)| f == "secret")
-        {
+        if out.declarations[i].strings.first().is_some_and(|(f, _)| f == "secret") {
             return;
         }
         out.declarations.remove(i);
     }
-    let mut d = Declaration::new(
-        source,
-        var.start.min(value.start),
-        var.end.max(value.end),
-        INFERRED_KNOWN,
-    );
+    let mut d = Declaration::new(source, var.start.min(value.start), var.end.max(value.end), INFERRED_KNOWN);
     d.set_str("name", var.value.clone(), var.start, var.end);
     d.set_str("exchange", slug.to_string(), var.start, var.end);
     d.set_str("secret_ref", secret_ref, value.start, value.end);
-    d.set_str(
-        "secret_source",
-        secret_source.to_string(),
-        value.start,
-        value.end,
-    );
-    let part_name = if part == Part::Secret {
-        "secret"
-    } else {
-        "credential"
-    };
+    d.set_str("secret_source", secret_source.to_string(), value.start, value.end);
+    let part_name = if part == Part::Secret { "secret" } else { "credential" };
     d.strings.push((part_name.to_string(), value));
     out.declarations.push(d);
 }
@@ -406,10 +352,7 @@ pub fn walk_credentials(
                         let Some(part) = credential_part(&w) else {
                             continue;
                         };
-                        let slug = w
-                            .iter()
-                            .chain(context.iter().rev())
-                            .find_map(|word| table.resolve(word));
+                        let slug = w.iter().chain(context.iter().rev()).find_map(|word| table.resolve(word));
                         if let Some(slug) = slug {
                             let var = Spanned::new(e.key.clone(), e.key_start, e.key_end);
                             push_inferred(
@@ -441,13 +384,7 @@ pub fn walk_credentials(
 }
 
 /// Reads `NAME=value` pairs (a `.env` line, a compose list item) into inferred declarations.
-pub fn push_assignment(
-    out: &mut Extraction,
-    source: Source,
-    table: &ExchangeTable,
-    text: &str,
-    offset: usize,
-) {
+pub fn push_assignment(out: &mut Extraction, source: Source, table: &ExchangeTable, text: &str, offset: usize) {
     let Some(eq) = text.find('=') else { return };
     let name = text[..eq].trim();
     let name_start = offset + text[..eq].find(name).unwrap_or(0);
@@ -461,11 +398,7 @@ pub fn push_assignment(
         Some(q @ ('"' | '\'')) => {
             let inner = &trimmed[1..];
             let end = inner.find(q).unwrap_or(inner.len());
-            (
-                inner[..end].to_string(),
-                value_start + 1,
-                value_start + 1 + end,
-            )
+            (inner[..end].to_string(), value_start + 1, value_start + 1 + end)
         }
         _ => {
             // An unquoted value ends at an inline comment.
@@ -496,18 +429,12 @@ mod tests {
 
     #[test]
     fn secrets_are_classified() {
-        assert_eq!(
-            classify_secret("${OKX_SECRET}", "X"),
-            Some(("env:OKX_SECRET".into(), "reference"))
-        );
+        assert_eq!(classify_secret("${OKX_SECRET}", "X"), Some(("env:OKX_SECRET".into(), "reference")));
         assert_eq!(
             classify_secret("${{ secrets.BINANCE_SECRET }}", "X"),
             Some(("env:BINANCE_SECRET".into(), "reference"))
         );
-        assert_eq!(
-            classify_secret("os.environ[\"K\"]", "X"),
-            Some(("env:K".into(), "reference"))
-        );
+        assert_eq!(classify_secret("os.environ[\"K\"]", "X"), Some(("env:K".into(), "reference")));
         assert_eq!(classify_secret("abc", "X").map(|v| v.1), Some("literal"));
         assert_eq!(classify_secret("  ", "X"), None);
     }

@@ -62,21 +62,10 @@ mod tests {
     #[test]
     fn parses_layers_and_rejects_typos() {
         let mut base = PolicyConfig::from_toml("max_age_days = 90\ndisabled = [\"key-allows-transfer\"]\n[max_age_days_by_environment]\ndev = 365\n[severity]\nip-allowlist-duplicate = \"error\"\n").unwrap();
-        assert_eq!(
-            base.severity.as_ref().unwrap()["ip-allowlist-duplicate"],
-            Severity::Error
-        );
-        base.update(PolicyConfig {
-            max_age_days: Some(30),
-            ..Default::default()
-        });
+        assert_eq!(base.severity.as_ref().unwrap()["ip-allowlist-duplicate"], Severity::Error);
+        base.update(PolicyConfig { max_age_days: Some(30), ..Default::default() });
         assert_eq!(base.max_age_days, Some(30));
-        assert_eq!(
-            base.disabled.as_deref(),
-            Some(&["key-allows-transfer".to_string()][..])
-        );
-        assert!(PolicyConfig::from_toml("max_age_day = 3")
-            .unwrap_err()
-            .contains("unknown field"));
+        assert_eq!(base.disabled.as_deref(), Some(&["key-allows-transfer".to_string()][..]));
+        assert!(PolicyConfig::from_toml("max_age_day = 3").unwrap_err().contains("unknown field"));
     }
 }

@@ -10,10 +10,8 @@ pub struct Date(pub i64);
 impl Date {
     /// Today in UTC from the system clock.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let secs =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         Date(secs.div_euclid(86_400))
     }
 
@@ -71,9 +69,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         return Err(err());
     }
     let num = |r: std::ops::Range<usize>| {
-        text.get(r)
-            .filter(|s| s.bytes().all(|c| c.is_ascii_digit()))
-            .and_then(|s| s.parse::<u32>().ok())
+        text.get(r).filter(|s| s.bytes().all(|c| c.is_ascii_digit())).and_then(|s| s.parse::<u32>().ok())
     };
     let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
         return Err(err());
@@ -91,10 +87,7 @@ mod tests {
     #[test]
     fn round_trips_and_counts_days() {
         assert_eq!(parse_date("1970-01-01"), Ok(Date(0)));
-        assert_eq!(
-            parse_date("2000-03-01").unwrap().0 - parse_date("2000-02-28").unwrap().0,
-            2
-        );
+        assert_eq!(parse_date("2000-03-01").unwrap().0 - parse_date("2000-02-28").unwrap().0, 2);
         assert_eq!(parse_date("2026-11-22").unwrap().to_string(), "2026-11-22");
         assert_eq!(parse_date("1969-12-31"), Ok(Date(-1)));
         assert!(parse_date("2026-02-29").is_err());

@@ -39,19 +39,13 @@ impl Val {
     /// Converts a parameter given in YAML or TOML.
     pub fn from_yaml(v: &serde_yaml::Value) -> Val {
         match v {
-            serde_yaml::Value::Number(n) => {
-                n.as_i64().map(Val::Int).unwrap_or(Val::Str(n.to_string()))
-            }
+            serde_yaml::Value::Number(n) => n.as_i64().map(Val::Int).unwrap_or(Val::Str(n.to_string())),
             serde_yaml::Value::Bool(b) => Val::Bool(*b),
             serde_yaml::Value::String(s) => Val::Str(s.clone()),
             serde_yaml::Value::Sequence(items) => Val::List(
                 items
                     .iter()
-                    .filter_map(|i| {
-                        i.as_str()
-                            .map(str::to_string)
-                            .or_else(|| i.as_i64().map(|n| n.to_string()))
-                    })
+                    .filter_map(|i| i.as_str().map(str::to_string).or_else(|| i.as_i64().map(|n| n.to_string())))
                     .collect(),
             ),
             _ => Val::Unknown,
@@ -70,11 +64,7 @@ pub struct Params {
 impl Params {
     pub fn get(&self, name: &str, decl: Option<&Declaration>) -> Val {
         if let Some(env) = decl.and_then(|d| d.str("environment")) {
-            if let Some(v) = self
-                .by_environment
-                .get(&env.value)
-                .and_then(|m| m.get(name))
-            {
+            if let Some(v) = self.by_environment.get(&env.value).and_then(|m| m.get(name)) {
                 return v.clone();
             }
         }
@@ -85,12 +75,7 @@ impl Params {
 /// The item a `for_each` policy is looking at.
 #[derive(Debug, Clone, Copy)]
 pub enum Item<'a> {
-    Str {
-        field: &'a str,
-        index: usize,
-        value: &'a Spanned<String>,
-        list: &'a [Spanned<String>],
-    },
+    Str { field: &'a str, index: usize, value: &'a Spanned<String>, list: &'a [Spanned<String>] },
     Problem(&'a Problem),
 }
 
@@ -118,24 +103,12 @@ fn covers(me: Option<Net>, index: usize, j: usize, mine: &str, other: &Spanned<S
 }
 
 /// Secret-manager reference schemes (spec/manifest.md `secret_ref`).
-pub const REFERENCE_SCHEMES: &[&str] = &[
-    "env:",
-    "vault:",
-    "aws-sm:",
-    "gcp-sm:",
-    "azure-kv:",
-    "k8s:",
-    "sops:",
-    "1password:",
-    "op://",
-    "encrypted:",
-];
+pub const REFERENCE_SCHEMES: &[&str] =
+    &["env:", "vault:", "aws-sm:", "gcp-sm:", "azure-kv:", "k8s:", "sops:", "1password:", "op://", "encrypted:"];
 
 pub fn is_reference(s: &str) -> bool {
     let s = s.trim();
-    REFERENCE_SCHEMES
-        .iter()
-        .any(|p| s.len() > p.len() && s.starts_with(p))
+    REFERENCE_SCHEMES.iter().any(|p| s.len() > p.len() && s.starts_with(p))
 }
 
 /// Does a value look like key material rather than a name, reference, address or date?
@@ -147,23 +120,15 @@ pub fn looks_like_key_material(s: &str) -> bool {
     if is_reference(s) || s.len() < 16 || Net::parse(s).is_ok() {
         return false;
     }
-    if !s
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "+/=_-.".contains(c))
-    {
+    if !s.chars().all(|c| c.is_ascii_alphanumeric() || "+/=_-.".contains(c)) {
         return false;
     }
     // A UUID is a key id at several exchanges (OKX, KuCoin secrets).
     let groups: Vec<&str> = s.split('-').collect();
     let uuid = groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-        && groups
-            .iter()
-            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()));
+        && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit()));
     // Otherwise one long high-entropy run: names like `okx-mm-prod-2026` split into short words.
-    let token = s
-        .split(['-', '_', '.'])
-        .max_by_key(|r| r.len())
-        .unwrap_or("");
+    let token = s.split(['-', '_', '.']).max_by_key(|r| r.len()).unwrap_or("");
     let has_digit = token.chars().any(|c| c.is_ascii_digit());
     let has_alpha = token.chars().any(|c| c.is_ascii_alphabetic());
     uuid || (token.len() >= 16 && has_digit && has_alpha && shannon_entropy(token) >= 3.0)
@@ -222,11 +187,7 @@ impl<'a> Ctx<'a> {
             };
         }
         if let Some(base) = subject.strip_suffix(".age_days") {
-            let v = if base == "last_rotation" {
-                self.last_rotation().0
-            } else {
-                self.date_field(base)
-            };
+            let v = if base == "last_rotation" { self.last_rotation().0 } else { self.date_field(base) };
             return match v {
                 Val::Date(d) => Val::Int(self.today.0 - d.0),
                 other => other,
@@ -251,9 +212,7 @@ impl<'a> Ctx<'a> {
                     parse_date(&s.value).map(Val::Date).unwrap_or(Val::Unknown)
                 }
                 Some(FieldValue::Str(s)) => Val::Str(s.value.clone()),
-                Some(FieldValue::List(l)) => {
-                    Val::List(l.value.iter().map(|i| i.value.clone()).collect())
-                }
+                Some(FieldValue::List(l)) => Val::List(l.value.iter().map(|i| i.value.clone()).collect()),
             };
         }
         let item_str = || match self.item {
@@ -261,10 +220,7 @@ impl<'a> Ctx<'a> {
             _ => None,
         };
         match subject {
-            "source" => self
-                .decl()
-                .map(|d| Val::Str(d.source.to_string()))
-                .unwrap_or(Val::Str("manifest".into())),
+            "source" => self.decl().map(|d| Val::Str(d.source.to_string())).unwrap_or(Val::Str("manifest".into())),
             "today" => Val::Date(self.today),
             "item" => match self.item {
                 Some(Item::Str { value, .. }) => Val::Str(value.value.clone()),
@@ -306,11 +262,9 @@ impl<'a> Ctx<'a> {
                 None => Val::Unknown,
             },
             "item.canonical" => match item_str() {
-                Some(s) => self
-                    .table
-                    .canonical_permission(self.exchange_slug(), s)
-                    .map(Val::Str)
-                    .unwrap_or(Val::Absent),
+                Some(s) => {
+                    self.table.canonical_permission(self.exchange_slug(), s).map(Val::Str).unwrap_or(Val::Absent)
+                }
                 None => Val::Unknown,
             },
             "item.class" => match item_str().map(Net::parse) {
@@ -325,20 +279,16 @@ impl<'a> Ctx<'a> {
             },
             "permissions.canonical" => match self.resolve("permissions") {
                 Val::List(l) => Val::List(
-                    l.iter()
-                        .filter_map(|p| self.table.canonical_permission(self.exchange_slug(), p))
-                        .collect(),
+                    l.iter().filter_map(|p| self.table.canonical_permission(self.exchange_slug(), p)).collect(),
                 ),
                 Val::Absent => Val::List(Vec::new()),
                 other => other,
             },
-            "permissions.count" | "ip_allowlist.count" => {
-                match self.resolve(subject.trim_end_matches(".count")) {
-                    Val::List(l) => Val::Int(l.len() as i64),
-                    Val::Absent => Val::Int(0),
-                    other => other,
-                }
-            }
+            "permissions.count" | "ip_allowlist.count" => match self.resolve(subject.trim_end_matches(".count")) {
+                Val::List(l) => Val::Int(l.len() as i64),
+                Val::Absent => Val::Int(0),
+                other => other,
+            },
             "last_rotation" => self.last_rotation().0,
             "last_rotation.field" => match self.last_rotation() {
                 (Val::Date(_), f) => Val::Str(f.into()),
@@ -361,19 +311,12 @@ impl<'a> Ctx<'a> {
             "exchange.slug" => Val::Str(ex.slug.clone()),
             "exchange.name" => Val::Str(ex.name.clone()),
             "exchange.docs" => ex.docs.clone().map(Val::Str).unwrap_or(Val::Absent),
-            "exchange.ip_max_entries" => ex
-                .ip_allowlist
-                .max_entries
-                .map(|n| Val::Int(n as i64))
-                .unwrap_or(Val::Unknown),
+            "exchange.ip_max_entries" => {
+                ex.ip_allowlist.max_entries.map(|n| Val::Int(n as i64)).unwrap_or(Val::Unknown)
+            }
             "exchange.ip_cidr" => opt_bool(ex.ip_allowlist.cidr),
             "exchange.ip_ipv6" => opt_bool(ex.ip_allowlist.ipv6),
-            "exchange.ip_source" => ex
-                .ip_allowlist
-                .source
-                .clone()
-                .map(Val::Str)
-                .unwrap_or(Val::Absent),
+            "exchange.ip_source" => ex.ip_allowlist.source.clone().map(Val::Str).unwrap_or(Val::Absent),
             _ => Val::Unknown,
         }
     }
@@ -552,10 +495,7 @@ impl<'a> Ctx<'a> {
             Pred::Within(l) => {
                 let ranges = self.list_operand(l)?;
                 let Some(n) = net() else { return Some(false) };
-                ranges
-                    .iter()
-                    .filter_map(|r| Net::parse(r).ok())
-                    .any(|r| r.contains(&n))
+                ranges.iter().filter_map(|r| Net::parse(r).ok()).any(|r| r.contains(&n))
             }
             Pred::Duplicate(want) => self.is_duplicate(subject)? == *want,
             Pred::Reference(want) => text().is_some_and(|t| is_reference(&t)) == *want,
@@ -577,10 +517,7 @@ impl<'a> Ctx<'a> {
     /// A field: an earlier declaration in the file with the same value.
     fn is_duplicate(&self, subject: &str) -> Option<bool> {
         if subject == "item" {
-            let Some(Item::Str {
-                index, value, list, ..
-            }) = self.item
-            else {
+            let Some(Item::Str { index, value, list, .. }) = self.item else {
                 return None;
             };
             let me = Net::parse(&value.value).ok();
@@ -603,14 +540,10 @@ mod tests {
     #[test]
     fn key_material_heuristic() {
         assert!(looks_like_key_material("9C0D3E8F1A2B4C5D6E7F8091A2B3C4D5"));
-        assert!(looks_like_key_material(
-            "37c541a1-0a1b-4c2d-9e8f-10fe7a038418"
-        ));
+        assert!(looks_like_key_material("37c541a1-0a1b-4c2d-9e8f-10fe7a038418"));
         assert!(looks_like_key_material("-----BEGIN PRIVATE KEY-----\nMIIE"));
         assert!(!looks_like_key_material("okx-mm-prod-2026"));
-        assert!(!looks_like_key_material(
-            "vault:kv/trading/9C0D3E8F1A2B4C5D6E7F8091A2B3C4D5"
-        ));
+        assert!(!looks_like_key_material("vault:kv/trading/9C0D3E8F1A2B4C5D6E7F8091A2B3C4D5"));
         assert!(!looks_like_key_material("binance-treasury-cold-storage"));
         assert!(!looks_like_key_material("2001:db8::1"));
         assert!(!looks_like_key_material("deploy/mm-bot/**"));

@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 /// The canonical permission names (spec/manifest.md).
 pub const CANONICAL_PERMISSIONS: &[&str] = &["read", "trade", "withdraw", "transfer"];
 
-/// The built-in exchange table, embedded so the binary works alone.
-pub const BUILTIN_TABLE: &str = include_str!("../../rules/exchanges.yaml");
+/// The built-in exchange table (embedded by build.rs, so the binary works alone).
+pub fn builtin_text() -> &'static str {
+    crate::rules_embedded::get("exchanges.yaml").unwrap_or("exchanges: []")
+}
 
 /// What an exchange accepts in a key's IP allowlist. `None` = not established (no check fires).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -52,10 +54,7 @@ pub struct ExchangeTable {
 
 /// Compares permission names loosely: `Withdraw Funds` = `withdraw_funds` = `withdrawFunds`.
 pub fn normalize_permission(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(|c| c.to_lowercase())
-        .collect()
+    name.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect()
 }
 
 impl ExchangeTable {
@@ -70,18 +69,13 @@ impl ExchangeTable {
                 by_name.entry(alias).or_insert(i);
             }
         }
-        Ok(ExchangeTable {
-            exchanges: file.exchanges,
-            by_name,
-        })
+        Ok(ExchangeTable { exchanges: file.exchanges, by_name })
     }
 
     /// The built-in table. It is checked by a unit test, so failure here is a build defect.
     pub fn builtin() -> ExchangeTable {
-        ExchangeTable::parse(BUILTIN_TABLE).unwrap_or_else(|_| ExchangeTable {
-            exchanges: Vec::new(),
-            by_name: BTreeMap::new(),
-        })
+        ExchangeTable::parse(builtin_text())
+            .unwrap_or_else(|_| ExchangeTable { exchanges: Vec::new(), by_name: BTreeMap::new() })
     }
 
     /// The slug for a slug or alias (case-insensitive).
@@ -90,9 +84,7 @@ impl ExchangeTable {
     }
 
     pub fn get(&self, name: &str) -> Option<&Exchange> {
-        self.by_name
-            .get(&name.trim().to_ascii_lowercase())
-            .and_then(|&i| self.exchanges.get(i))
+        self.by_name.get(&name.trim().to_ascii_lowercase()).and_then(|&i| self.exchanges.get(i))
     }
 
     /// The slug closest to a misspelt exchange name (edit distance ≤ 2), for did-you-mean help.
@@ -115,10 +107,7 @@ impl ExchangeTable {
         }
         let ex = self.get(exchange?)?;
         ex.permissions.iter().find_map(|(canonical, natives)| {
-            natives
-                .iter()
-                .any(|n| normalize_permission(n) == norm)
-                .then(|| canonical.clone())
+            natives.iter().any(|n| normalize_permission(n) == norm).then(|| canonical.clone())
         })
     }
 }
@@ -129,26 +118,13 @@ mod tests {
 
     #[test]
     fn builtin_table_parses_and_maps_native_permissions() {
-        let t = ExchangeTable::parse(BUILTIN_TABLE).unwrap();
+        let t = ExchangeTable::parse(builtin_text()).unwrap();
         assert!(t.exchanges.len() >= 19);
         assert_eq!(t.resolve("OKEX"), Some("okx"));
-        assert_eq!(
-            t.canonical_permission(Some("binance"), "enableWithdrawals")
-                .as_deref(),
-            Some("withdraw")
-        );
-        assert_eq!(
-            t.canonical_permission(Some("okx"), "read_only").as_deref(),
-            Some("read")
-        );
-        assert_eq!(
-            t.canonical_permission(Some("okx"), "enableWithdrawals"),
-            None
-        );
-        assert_eq!(
-            t.canonical_permission(None, "Trade").as_deref(),
-            Some("trade")
-        );
+        assert_eq!(t.canonical_permission(Some("binance"), "enableWithdrawals").as_deref(), Some("withdraw"));
+        assert_eq!(t.canonical_permission(Some("okx"), "read_only").as_deref(), Some("read"));
+        assert_eq!(t.canonical_permission(Some("okx"), "enableWithdrawals"), None);
+        assert_eq!(t.canonical_permission(None, "Trade").as_deref(), Some("trade"));
         assert_eq!(t.get("okx").unwrap().ip_allowlist.max_entries, Some(20));
     }
 }

@@ -20,87 +20,18 @@ use crate::extract::{self, manifest::ManifestGlobs, Declaration, Extraction};
 use crate::report::RuleInfo;
 use eval::{Ctx, Item, Params, Val};
 use exchanges::ExchangeTable;
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 use rule::{compile_cond, template_vars, Cond, Example, OneOrMany, PolicyFile, COLLECTIONS};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The evaluation date examples use unless they set `today`.
 pub const EXAMPLE_TODAY: &str = "2026-11-22";
 
-/// An invalid policy file, exchange table or policy config: exit 2, rendered by miette at the
-/// bad line.
-#[derive(Debug)]
-pub struct RuleError(Box<RuleErrorInner>);
+pub use crate::rules_error::RuleError;
 
-/// The parts of a `RuleError` (boxed: errors are rare, results are everywhere).
-#[derive(Debug)]
-pub struct RuleErrorInner {
-    pub message: String,
-    pub src: NamedSource<String>,
-    pub span: Option<(usize, usize)>,
-    pub help: Option<String>,
-}
-
-impl std::ops::Deref for RuleError {
-    type Target = RuleErrorInner;
-    fn deref(&self) -> &RuleErrorInner {
-        &self.0
-    }
-}
-
-impl fmt::Display for RuleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.src.name(), self.message)
-    }
-}
-
-impl std::error::Error for RuleError {}
-
-impl Diagnostic for RuleError {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new("keylint::invalid-rule"))
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.span.map(|_| &self.src as &dyn SourceCode)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (s, e) = self.span?;
-        Some(Box::new(std::iter::once(LabeledSpan::new(
-            Some("here".into()),
-            s,
-            e.saturating_sub(s).max(1),
-        ))))
-    }
-}
-
-impl RuleError {
-    fn new(
-        name: &str,
-        text: &str,
-        message: String,
-        span: Option<(usize, usize)>,
-        help: Option<String>,
-    ) -> Self {
-        RuleError(Box::new(RuleErrorInner {
-            message,
-            src: NamedSource::new(name, text.to_string()),
-            span,
-            help,
-        }))
-    }
-
-    /// Error located at the first occurrence of `needle` as a key or value in `text`.
-    fn at_needle(name: &str, text: &str, message: String, needle: &str) -> Self {
-        let span = locate(text, needle);
-        RuleError::new(name, text, message, span, None)
-    }
+/// A `RuleError` at the first token `needle` in `text` (the bad line), or at the top.
+fn error_at(origin: &str, text: &str, message: String, needle: &str) -> RuleError {
+    RuleError::new(origin, text, locate(text, needle).map(|(s, _)| s), message)
 }
 
 /// Byte range of a line mentioning `needle` as a YAML token, for error labels.
@@ -113,7 +44,8 @@ fn locate(text: &str, needle: &str) -> Option<(usize, usize)> {
     while let Some(p) = text[from..].find(needle).map(|p| p + from) {
         let before = p.checked_sub(1).map(|i| bytes[i]);
         let after = bytes.get(p + needle.len()).copied();
-        let boundary = |b: Option<u8>| !matches!(b, Some(b) if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-');
+        let boundary =
+            |b: Option<u8>| !matches!(b, Some(b) if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-');
         if boundary(before) && boundary(after) {
             return Some((p, p + needle.len()));
         }
@@ -139,62 +71,33 @@ impl Policy {
     /// Compiles one policy file's text.
     pub fn compile(origin: &str, text: &str) -> Result<Policy, RuleError> {
         let file: PolicyFile = serde_yaml::from_str(text).map_err(|e| {
-            let span = e.location().map(|l| (l.index(), l.index() + 1));
-            RuleError::new(
-                origin,
-                text,
-                format!("invalid policy file: {e}"),
-                span,
-                Some("see rules/README.md for the policy file format".into()),
-            )
+            RuleError::from_yaml(origin, text, &e).with_help("see rules/README.md for the policy file format")
         })?;
-        let fail = |msg: String, needle: &str| Err(RuleError::at_needle(origin, text, msg, needle));
-        let id_ok = !file.id.is_empty()
-            && file
-                .id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let fail = |msg: String, needle: &str| Err(error_at(origin, text, msg, needle));
+        let id_ok =
+            !file.id.is_empty() && file.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !id_ok {
-            return fail(
-                format!("policy id `{}` must be kebab-case (a-z, 0-9, -)", file.id),
-                &file.id,
-            );
+            return fail(format!("policy id `{}` must be kebab-case (a-z, 0-9, -)", file.id), &file.id);
         }
         let category = match file.category.as_deref() {
             None | Some("policy") => Category::Policy,
             Some("config") => Category::Config,
-            Some(other) => {
-                return fail(
-                    format!("unknown category `{other}` (use policy or config)"),
-                    other,
-                )
-            }
+            Some(other) => return fail(format!("unknown category `{other}` (use policy or config)"), other),
         };
         if let Some(fe) = &file.for_each {
             if !COLLECTIONS.contains(&fe.as_str()) {
-                return fail(
-                    format!(
-                        "unknown `for_each` collection `{fe}` (known: {})",
-                        COLLECTIONS.join(", ")
-                    ),
-                    fe,
-                );
+                return fail(format!("unknown `for_each` collection `{fe}` (known: {})", COLLECTIONS.join(", ")), fe);
             }
         }
-        let compile = |v: &serde_yaml::Value| {
-            compile_cond(v, 0).map_err(|e| RuleError::at_needle(origin, text, e.message, &e.needle))
-        };
+        let compile =
+            |v: &serde_yaml::Value| compile_cond(v, 0).map_err(|e| error_at(origin, text, e.message, &e.needle));
         let when = file.when.as_ref().map(compile).transpose()?;
         let mut severity_when = Vec::new();
         for sw in &file.severity_when {
             severity_when.push((compile(&sw.when)?, sw.severity));
         }
         let at = match &file.at {
-            None => vec![if file.for_each.is_some() {
-                "item".to_string()
-            } else {
-                "entry".to_string()
-            }],
+            None => vec![if file.for_each.is_some() { "item".to_string() } else { "entry".to_string() }],
             Some(OneOrMany::One(s)) => vec![s.clone()],
             Some(OneOrMany::Many(v)) => v.clone(),
         };
@@ -209,23 +112,14 @@ impl Policy {
             }
         }
         for template in [&file.message, &file.help] {
-            let vars = template_vars(template)
-                .map_err(|m| RuleError::at_needle(origin, text, m, "message"))?;
+            let vars = template_vars(template).map_err(|m| error_at(origin, text, m, "message"))?;
             for var in vars {
                 if !rule::is_subject(&var) {
                     return fail(format!("unknown template variable `{{{var}}}`"), &var);
                 }
             }
         }
-        Ok(Policy {
-            file,
-            origin: origin.to_string(),
-            text: text.to_string(),
-            category,
-            when,
-            severity_when,
-            at,
-        })
+        Ok(Policy { file, origin: origin.to_string(), text: text.to_string(), category, when, severity_when, at })
     }
 
     pub fn id(&self) -> &str {
@@ -249,11 +143,7 @@ pub struct PolicySet {
 }
 
 /// One item of a `for_each` collection: (field, value, the list it belongs to).
-type ItemRow<'a> = (
-    &'a str,
-    &'a extract::Spanned<String>,
-    &'a [extract::Spanned<String>],
-);
+type ItemRow<'a> = (&'a str, &'a extract::Spanned<String>, &'a [extract::Spanned<String>]);
 
 /// The extensions of files that can hold declarations (besides `.env` files).
 const STRUCTURED_EXTS: &[&str] = &[".yaml", ".yml", ".json", ".toml"];
@@ -263,19 +153,12 @@ impl PolicySet {
     /// Compiles built-in policies, then user policies from `user_dirs` and `config.dirs`
     /// (a user policy with a built-in's id replaces it), and applies `config`.
     pub fn load(user_dirs: &[PathBuf], config: &PolicyConfig) -> Result<PolicySet, RuleError> {
-        let table = ExchangeTable::parse(exchanges::BUILTIN_TABLE).map_err(|e| {
-            let span = e.location().map(|l| (l.index(), l.index() + 1));
-            RuleError::new(
-                "rules/exchanges.yaml",
-                exchanges::BUILTIN_TABLE,
-                format!("invalid exchange table: {e}"),
-                span,
-                None,
-            )
-        })?;
+        let table_text = exchanges::builtin_text();
+        let table = ExchangeTable::parse(table_text)
+            .map_err(|e| RuleError::from_yaml("rules/exchanges.yaml", table_text, &e))?;
         let mut policies: BTreeMap<String, Policy> = BTreeMap::new();
-        for (origin, text) in builtin::POLICIES {
-            let p = Policy::compile(origin, text)?;
+        for (origin, text) in builtin::policies() {
+            let p = Policy::compile(&origin, text)?;
             policies.insert(p.id().to_string(), p);
         }
         let mut dirs: Vec<PathBuf> = user_dirs.to_vec();
@@ -288,33 +171,17 @@ impl PolicySet {
         let policies: Vec<Policy> = policies.into_values().collect();
         let known = |id: &str| policies.iter().any(|p| p.id() == id);
         let config_error = |msg: String| {
-            RuleError::new(
-                ".keylint.toml",
-                "",
-                msg,
-                None,
-                Some("fix the [policy] table of .keylint.toml".into()),
-            )
+            RuleError::new(".keylint.toml", "", None, msg).with_help("fix the [policy] table of .keylint.toml")
         };
-        for id in config
-            .disabled
-            .iter()
-            .flatten()
-            .chain(config.severity.iter().flat_map(|m| m.keys()))
-        {
+        for id in config.disabled.iter().flatten().chain(config.severity.iter().flat_map(|m| m.keys())) {
             if !known(id) {
-                return Err(config_error(format!(
-                    "[policy] names unknown policy id `{id}`"
-                )));
+                return Err(config_error(format!("[policy] names unknown policy id `{id}`")));
             }
         }
         let mut defaults = Params::default();
         for p in &policies {
             for (k, v) in &p.file.params {
-                defaults
-                    .values
-                    .entry(k.clone())
-                    .or_insert_with(|| Val::from_yaml(v));
+                defaults.values.entry(k.clone()).or_insert_with(|| Val::from_yaml(v));
             }
         }
         let mut params = defaults.clone();
@@ -324,9 +191,7 @@ impl PolicySet {
                     return Err(config_error(format!("[policy] approved_egress: {e}")));
                 }
             }
-            params
-                .values
-                .insert("approved_egress".into(), Val::List(ranges.clone()));
+            params.values.insert("approved_egress".into(), Val::List(ranges.clone()));
         }
         for (name, v) in [
             ("max_age_days", config.max_age_days),
@@ -338,11 +203,7 @@ impl PolicySet {
             }
         }
         for (env, days) in config.max_age_days_by_environment.iter().flatten() {
-            params
-                .by_environment
-                .entry(env.clone())
-                .or_default()
-                .insert("max_age_days".into(), Val::Int(*days));
+            params.by_environment.entry(env.clone()).or_default().insert("max_age_days".into(), Val::Int(*days));
         }
         let globs = match &config.manifest_globs {
             Some(g) => ManifestGlobs::new(g).map_err(config_error)?,
@@ -370,10 +231,7 @@ impl PolicySet {
     }
 
     fn severity(&self, p: &Policy) -> Severity {
-        self.severities
-            .get(p.id())
-            .copied()
-            .unwrap_or(p.file.severity)
+        self.severities.get(p.id()).copied().unwrap_or(p.file.severity)
     }
 
     /// What `rules list`, `explain` and SARIF need to know about each policy.
@@ -397,13 +255,7 @@ impl PolicySet {
     /// The manual page of one policy.
     pub fn explain(&self, id: &str) -> Option<String> {
         let p = self.policies.iter().find(|p| p.id() == id)?;
-        let mut out = format!(
-            "{} ({}, {})\n\n{}\n",
-            p.id(),
-            self.severity(p).as_str(),
-            p.origin,
-            p.file.description
-        );
+        let mut out = format!("{} ({}, {})\n\n{}\n", p.id(), self.severity(p).as_str(), p.origin, p.file.description);
         if let Some(why) = &p.file.why {
             out.push_str(&format!("\n{}\n", why.trim_end()));
         }
@@ -424,40 +276,18 @@ impl PolicySet {
             if p.file.examples.is_empty() {
                 failures.push(format!("{}: has no examples", p.id()));
             }
-            let positives = p
-                .file
-                .examples
-                .iter()
-                .enumerate()
-                .map(|(n, e)| (n, e, true));
-            let negatives = p
-                .file
-                .negative_examples
-                .iter()
-                .enumerate()
-                .map(|(n, e)| (n, e, false));
+            let positives = p.file.examples.iter().enumerate().map(|(n, e)| (n, e, true));
+            let negatives = p.file.negative_examples.iter().enumerate().map(|(n, e)| (n, e, false));
             for (n, ex, positive) in positives.chain(negatives) {
                 match self.run_example(p, ex) {
                     Err(msg) => failures.push(format!("{}: example {}: {msg}", p.id(), n + 1)),
 
                     Ok(got) => {
-                        let want: Vec<String> = if positive {
-                            ex.expect.clone()
-                        } else {
-                            Vec::new()
-                        };
+                        let want: Vec<String> = if positive { ex.expect.clone() } else { Vec::new() };
                         if positive && want.is_empty() {
-                            failures.push(format!(
-                                "{}: example {} has no `expect` positions",
-                                p.id(),
-                                n + 1
-                            ));
+                            failures.push(format!("{}: example {} has no `expect` positions", p.id(), n + 1));
                         } else if got != want {
-                            let kind = if positive {
-                                "example"
-                            } else {
-                                "negative example"
-                            };
+                            let kind = if positive { "example" } else { "negative example" };
                             failures.push(format!(
                                 "{}: {kind} {}: expected diagnostics at {:?}, got {:?}",
                                 p.id(),
@@ -482,16 +312,10 @@ impl PolicySet {
         let path = ex.path.as_deref().unwrap_or("exchange-keys.yaml");
         let doc = Document::new(&ex.manifest);
         let findings = self.evaluate(path, &doc, today, &params, Some(p.id()));
-        let mut got: Vec<String> = findings
-            .iter()
-            .map(|f| format!("{}:{}", f.start.line, f.start.column))
-            .collect();
+        let mut got: Vec<String> = findings.iter().map(|f| format!("{}:{}", f.start.line, f.start.column)).collect();
         got.sort_by_key(|s| {
             let (l, c) = s.split_once(':').unwrap_or(("0", "0"));
-            (
-                l.parse::<usize>().unwrap_or(0),
-                c.parse::<usize>().unwrap_or(0),
-            )
+            (l.parse::<usize>().unwrap_or(0), c.parse::<usize>().unwrap_or(0))
         });
         Ok(got)
     }
@@ -521,14 +345,7 @@ impl PolicySet {
         extract::extract(path, text, &self.table, &self.globs)
     }
 
-    fn evaluate(
-        &self,
-        path: &str,
-        doc: &Document,
-        today: Date,
-        params: &Params,
-        only: Option<&str>,
-    ) -> Vec<Finding> {
+    fn evaluate(&self, path: &str, doc: &Document, today: Date, params: &Params, only: Option<&str>) -> Vec<Finding> {
         let ex = self.extract(path, doc.text);
         if ex.declarations.is_empty() && ex.problems.is_empty() {
             return Vec::new();
@@ -540,29 +357,12 @@ impl PolicySet {
                 None if self.disabled.iter().any(|d| d == p.id()) => continue,
                 _ => {}
             }
-            let base = Ctx {
-                table: &self.table,
-                params,
-                today,
-                decls: &ex.declarations,
-                decl: None,
-                item: None,
-            };
+            let base = Ctx { table: &self.table, params, today, decls: &ex.declarations, decl: None, item: None };
             if p.file.for_each.as_deref() == Some("problems") {
                 for prob in &ex.problems {
-                    let ctx = Ctx {
-                        item: Some(Item::Problem(prob)),
-                        ..base
-                    };
+                    let ctx = Ctx { item: Some(Item::Problem(prob)), ..base };
                     if self.fires(p, &ctx) {
-                        out.push(self.finding(
-                            p,
-                            &ctx,
-                            path,
-                            doc,
-                            (prob.start, prob.end),
-                            &prob.key,
-                        ));
+                        out.push(self.finding(p, &ctx, path, doc, (prob.start, prob.end), &prob.key));
                     }
                 }
                 continue;
@@ -571,53 +371,25 @@ impl PolicySet {
                 if waived(d, p.id()) {
                     continue;
                 }
-                let ctx = Ctx {
-                    decl: Some((i, d)),
-                    ..base
-                };
+                let ctx = Ctx { decl: Some((i, d)), ..base };
                 match p.file.for_each.as_deref() {
                     None => {
                         if self.fires(p, &ctx) {
-                            out.push(self.finding(
-                                p,
-                                &ctx,
-                                path,
-                                doc,
-                                target_span(p, &ctx, d),
-                                &d.label(),
-                            ));
+                            out.push(self.finding(p, &ctx, path, doc, target_span(p, &ctx, d), &d.label()));
                         }
                     }
                     Some(coll) => {
                         let owned: Vec<ItemRow> = if coll == "strings" {
-                            d.strings
-                                .iter()
-                                .map(|(f, s)| (f.as_str(), s, std::slice::from_ref(s)))
-                                .collect()
+                            d.strings.iter().map(|(f, s)| (f.as_str(), s, std::slice::from_ref(s))).collect()
                         } else {
                             let list = d.list(coll).map(|l| l.value.as_slice()).unwrap_or(&[]);
                             list.iter().map(|s| (coll, s, list)).collect()
                         };
                         for (index, (field, value, list)) in owned.into_iter().enumerate() {
                             let index = if coll == "strings" { 0 } else { index };
-                            let ctx = Ctx {
-                                item: Some(Item::Str {
-                                    field,
-                                    index,
-                                    value,
-                                    list,
-                                }),
-                                ..ctx
-                            };
+                            let ctx = Ctx { item: Some(Item::Str { field, index, value, list }), ..ctx };
                             if self.fires(p, &ctx) {
-                                out.push(self.finding(
-                                    p,
-                                    &ctx,
-                                    path,
-                                    doc,
-                                    target_span(p, &ctx, d),
-                                    &d.label(),
-                                ));
+                                out.push(self.finding(p, &ctx, path, doc, target_span(p, &ctx, d), &d.label()));
                             }
                         }
                     }
@@ -636,28 +408,12 @@ impl PolicySet {
         }
     }
 
-    fn finding(
-        &self,
-        p: &Policy,
-        ctx: &Ctx,
-        path: &str,
-        doc: &Document,
-        span: (usize, usize),
-        key: &str,
-    ) -> Finding {
+    fn finding(&self, p: &Policy, ctx: &Ctx, path: &str, doc: &Document, span: (usize, usize), key: &str) -> Finding {
         let (start, end) = span;
         let item_text = doc.text.get(start..end).unwrap_or("");
-        let mut severity = self
-            .severities
-            .get(p.id())
-            .copied()
-            .unwrap_or(p.file.severity);
+        let mut severity = self.severities.get(p.id()).copied().unwrap_or(p.file.severity);
         if !self.severities.contains_key(p.id()) {
-            if let Some((_, s)) = p
-                .severity_when
-                .iter()
-                .find(|(c, _)| ctx.eval(c) == Some(true))
-            {
+            if let Some((_, s)) = p.severity_when.iter().find(|(c, _)| ctx.eval(c) == Some(true)) {
                 severity = *s;
             }
         }
@@ -670,11 +426,8 @@ impl PolicySet {
             .and_then(|(_, d)| d.str("exchange"))
             .and_then(|e| self.table.resolve(&e.value))
             .map(str::to_string);
-        let snippet = if p.file.redact {
-            redact(item_text.trim_matches(['"', '\'']), false)
-        } else {
-            item_text.to_string()
-        };
+        let snippet =
+            if p.file.redact { redact(item_text.trim_matches(['"', '\'']), false) } else { item_text.to_string() };
         Finding {
             rule: p.id().to_string(),
             category,
@@ -692,13 +445,13 @@ impl PolicySet {
             credential: None,
             related: Vec::new(),
             excerpt: None,
+            sensitive: p.file.redact,
         }
     }
 }
 
 fn waived(d: &Declaration, id: &str) -> bool {
-    d.list("allow")
-        .is_some_and(|l| l.value.iter().any(|a| a.value == id))
+    d.list("allow").is_some_and(|l| l.value.iter().any(|a| a.value == id))
 }
 
 /// Where a declaration-level diagnostic points: the first `at` target that exists.
@@ -723,10 +476,7 @@ fn target_span(p: &Policy, ctx: &Ctx, d: &Declaration) -> (usize, usize) {
             }
         }
     }
-    d.fields
-        .get("name")
-        .map(|v| v.span())
-        .unwrap_or((d.start, d.end))
+    d.fields.get("name").map(|v| v.span()).unwrap_or((d.start, d.end))
 }
 
 /// Fills `{subject}` placeholders; with `redact`, item values never appear whole.
@@ -742,15 +492,8 @@ fn render(template: &str, ctx: &Ctx, redact_items: bool) -> String {
         };
         let var = after[..close].trim();
         let value = ctx.resolve(var).text();
-        let sensitive = redact_items
-            && var.starts_with("item")
-            && !var.ends_with(".redacted")
-            && var != "item.field";
-        out.push_str(&if sensitive {
-            redact(&value, false)
-        } else {
-            value
-        });
+        let sensitive = redact_items && var.starts_with("item") && !var.ends_with(".redacted") && var != "item.field";
+        out.push_str(&if sensitive { redact(&value, false) } else { value });
         rest = &after[close + 1..];
     }
     out.push_str(rest);
@@ -773,24 +516,14 @@ fn generic_template(template: &str) -> String {
 }
 
 fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("    {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    text.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
 }
 
 /// Compiles every `*.yaml` / `*.yml` policy file in `dir`, in name order.
 fn load_dir(dir: &Path) -> Result<Vec<Policy>, RuleError> {
     let name = dir.display().to_string();
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        RuleError::new(
-            &name,
-            "",
-            format!("cannot read policy directory: {e}"),
-            None,
-            None,
-        )
-    })?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| RuleError::new(&name, "", None, format!("cannot read policy directory: {e}")))?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
@@ -799,15 +532,8 @@ fn load_dir(dir: &Path) -> Result<Vec<Policy>, RuleError> {
     let mut out = Vec::new();
     for path in paths {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            RuleError::new(
-                &origin,
-                "",
-                format!("cannot read policy file: {e}"),
-                None,
-                None,
-            )
-        })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| RuleError::new(&origin, "", None, format!("cannot read policy file: {e}")))?;
         out.push(Policy::compile(&origin, &text)?);
     }
     Ok(out)

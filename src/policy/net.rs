@@ -47,17 +47,8 @@ const SPECIAL_V6: &[(&str, &str)] = &[
 ];
 
 /// Every class name `class` predicates accept.
-pub const CLASSES: &[&str] = &[
-    "unspecified",
-    "reserved",
-    "private",
-    "cgnat",
-    "loopback",
-    "link-local",
-    "documentation",
-    "multicast",
-    "public",
-];
+pub const CLASSES: &[&str] =
+    &["unspecified", "reserved", "private", "cgnat", "loopback", "link-local", "documentation", "multicast", "public"];
 
 fn mask(bits: u8, prefix: u8) -> u128 {
     let bits = u32::from(bits);
@@ -65,11 +56,7 @@ fn mask(bits: u8, prefix: u8) -> u128 {
     if prefix == 0 {
         return 0;
     }
-    let all: u128 = if bits == 128 {
-        u128::MAX
-    } else {
-        (1u128 << bits) - 1
-    };
+    let all: u128 = if bits == 128 { u128::MAX } else { (1u128 << bits) - 1 };
     all & !((1u128 << (bits - prefix)).wrapping_sub(1))
 }
 
@@ -81,9 +68,7 @@ impl Net {
             Some((a, p)) => (a, Some(p)),
             None => (t, None),
         };
-        let addr: IpAddr = addr_text
-            .parse()
-            .map_err(|_| format!("`{t}` is not an IP address"))?;
+        let addr: IpAddr = addr_text.parse().map_err(|_| format!("`{t}` is not an IP address"))?;
         let (v6, raw, bits) = match addr {
             IpAddr::V4(a) => (false, u128::from(u32::from(a)), 32u8),
             IpAddr::V6(a) => (true, u128::from(a), 128u8),
@@ -91,16 +76,9 @@ impl Net {
         let prefix = match prefix_text {
             None => bits,
             Some(p) => {
-                let n: u8 = p
-                    .parse()
-                    .ok()
-                    .filter(|n| *n <= bits && p.bytes().all(|c| c.is_ascii_digit()))
-                    .ok_or_else(|| {
-                        format!(
-                            "`/{p}` is not a prefix length for {}",
-                            if v6 { "IPv6 (0-128)" } else { "IPv4 (0-32)" }
-                        )
-                    })?;
+                let n: u8 = p.parse().ok().filter(|n| *n <= bits && p.bytes().all(|c| c.is_ascii_digit())).ok_or_else(
+                    || format!("`/{p}` is not a prefix length for {}", if v6 { "IPv6 (0-128)" } else { "IPv4 (0-32)" }),
+                )?;
                 n
             }
         };
@@ -128,9 +106,7 @@ impl Net {
 
     /// True when every address of `other` is in `self`.
     pub fn contains(&self, other: &Net) -> bool {
-        self.v6 == other.v6
-            && self.prefix <= other.prefix
-            && self.addr == other.addr & mask(self.bits(), self.prefix)
+        self.v6 == other.v6 && self.prefix <= other.prefix && self.addr == other.addr & mask(self.bits(), self.prefix)
     }
 
     pub fn overlaps(&self, other: &Net) -> bool {
@@ -152,11 +128,7 @@ impl Net {
 
     /// The address as text, e.g. `10.0.0.0/24` (normalised).
     pub fn to_text(&self) -> String {
-        let addr: IpAddr = if self.v6 {
-            IpAddr::V6(self.addr.into())
-        } else {
-            IpAddr::V4((self.addr as u32).into())
-        };
+        let addr: IpAddr = if self.v6 { IpAddr::V6(self.addr.into()) } else { IpAddr::V4((self.addr as u32).into()) };
         if self.is_cidr {
             format!("{addr}/{}", self.prefix)
         } else {

@@ -98,14 +98,7 @@ pub struct Example {
 }
 
 /// The collections a policy can iterate.
-pub const COLLECTIONS: &[&str] = &[
-    "permissions",
-    "ip_allowlist",
-    "allow",
-    "used_by",
-    "strings",
-    "problems",
-];
+pub const COLLECTIONS: &[&str] = &["permissions", "ip_allowlist", "allow", "used_by", "strings", "problems"];
 
 /// Subjects other than declaration fields.
 pub const SUBJECTS: &[&str] = &[
@@ -143,10 +136,7 @@ pub fn is_subject(name: &str) -> bool {
     if SUBJECTS.contains(&name) || field_type(name).is_some() || name.starts_with('$') {
         return true;
     }
-    if let Some(base) = name
-        .strip_suffix(".age_days")
-        .or_else(|| name.strip_suffix(".days_until"))
-    {
+    if let Some(base) = name.strip_suffix(".age_days").or_else(|| name.strip_suffix(".days_until")) {
         return base == "last_rotation" || field_type(base) == Some(FieldType::Date);
     }
     if let Some(base) = name.strip_suffix(".redacted") {
@@ -224,10 +214,7 @@ pub struct CompileError {
 }
 
 fn err<T>(message: impl Into<String>, needle: &str) -> Result<T, CompileError> {
-    Err(CompileError {
-        message: message.into(),
-        needle: needle.to_string(),
-    })
+    Err(CompileError { message: message.into(), needle: needle.to_string() })
 }
 
 fn yaml_str(v: &serde_yaml::Value) -> Option<String> {
@@ -240,43 +227,29 @@ fn yaml_str(v: &serde_yaml::Value) -> Option<String> {
 }
 
 fn as_bool(key: &str, v: &serde_yaml::Value) -> Result<bool, CompileError> {
-    v.as_bool()
-        .map_or_else(|| err(format!("`{key}` takes true or false"), key), Ok)
+    v.as_bool().map_or_else(|| err(format!("`{key}` takes true or false"), key), Ok)
 }
 
 fn as_list(key: &str, v: &serde_yaml::Value) -> Result<ListOperand, CompileError> {
     match v {
-        serde_yaml::Value::String(s) if s.starts_with('$') => {
-            Ok(ListOperand::Param(s[1..].to_string()))
-        }
+        serde_yaml::Value::String(s) if s.starts_with('$') => Ok(ListOperand::Param(s[1..].to_string())),
         serde_yaml::Value::Sequence(items) => {
             let mut out = Vec::new();
             for i in items {
-                out.push(
-                    yaml_str(i).map_or_else(
-                        || err(format!("items of `{key}` must be strings"), key),
-                        Ok,
-                    )?,
-                );
+                out.push(yaml_str(i).map_or_else(|| err(format!("items of `{key}` must be strings"), key), Ok)?);
             }
             Ok(ListOperand::Items(out))
         }
-        _ => err(
-            format!("`{key}` takes a list of strings or a `$parameter`"),
-            key,
-        ),
+        _ => err(format!("`{key}` takes a list of strings or a `$parameter`"), key),
     }
 }
 
 fn as_operand(key: &str, v: &serde_yaml::Value) -> Result<Operand, CompileError> {
     match v {
-        serde_yaml::Value::Number(n) => n
-            .as_i64()
-            .map(Operand::Int)
-            .map_or_else(|| err(format!("`{key}` takes an integer"), key), Ok),
-        serde_yaml::Value::String(s) if s.starts_with('$') => {
-            Ok(Operand::Param(s[1..].to_string()))
+        serde_yaml::Value::Number(n) => {
+            n.as_i64().map(Operand::Int).map_or_else(|| err(format!("`{key}` takes an integer"), key), Ok)
         }
+        serde_yaml::Value::String(s) if s.starts_with('$') => Ok(Operand::Param(s[1..].to_string())),
         _ => err(format!("`{key}` takes an integer or a `$parameter`"), key),
     }
 }
@@ -300,15 +273,8 @@ fn as_cmps(key: &str, v: &serde_yaml::Value) -> Result<Vec<(Op, Operand)>, Compi
     let mut out = Vec::new();
     for (k, v) in map {
         let k = yaml_str(k).unwrap_or_default();
-        let op = op_of(&k).map_or_else(
-            || {
-                err(
-                    format!("unknown comparison `{k}` (use gt, gte, lt, lte, eq, ne)"),
-                    &k,
-                )
-            },
-            Ok,
-        )?;
+        let op = op_of(&k)
+            .map_or_else(|| err(format!("unknown comparison `{k}` (use gt, gte, lt, lte, eq, ne)"), &k), Ok)?;
         out.push((op, as_operand(&k, v)?));
     }
     Ok(out)
@@ -348,17 +314,15 @@ pub const PREDICATES: &[&str] = &[
 fn compile_pred(key: &str, v: &serde_yaml::Value) -> Result<Pred, CompileError> {
     Ok(match key {
         "present" => Pred::Present(as_bool(key, v)?),
-        "equals" => {
-            Pred::Equals(yaml_str(v).map_or_else(|| err("`equals` takes a string", key), Ok)?)
-        }
+        "equals" => Pred::Equals(yaml_str(v).map_or_else(|| err("`equals` takes a string", key), Ok)?),
         "in" => Pred::In(as_list(key, v)?),
         "not_in" => Pred::NotIn(as_list(key, v)?),
         "matches" => {
             let s = yaml_str(v).unwrap_or_default();
-            Pred::Matches(Regex::new(&s).map_err(|e| CompileError {
-                message: format!("invalid regex: {e}"),
-                needle: s.clone(),
-            })?)
+            Pred::Matches(
+                Regex::new(&s)
+                    .map_err(|e| CompileError { message: format!("invalid regex: {e}"), needle: s.clone() })?,
+            )
         }
         "any_of" => Pred::AnyOf(as_list(key, v)?),
         "all_of" => Pred::AllOf(as_list(key, v)?),
@@ -377,13 +341,7 @@ fn compile_pred(key: &str, v: &serde_yaml::Value) -> Result<Pred, CompileError> 
             };
             for c in &classes {
                 if !super::net::CLASSES.contains(&c.as_str()) {
-                    return err(
-                        format!(
-                            "unknown address class `{c}` (known: {})",
-                            super::net::CLASSES.join(", ")
-                        ),
-                        c,
-                    );
+                    return err(format!("unknown address class `{c}` (known: {})", super::net::CLASSES.join(", ")), c);
                 }
             }
             Pred::Class(classes)
@@ -394,12 +352,7 @@ fn compile_pred(key: &str, v: &serde_yaml::Value) -> Result<Pred, CompileError> 
         "key_material" => Pred::KeyMaterial(as_bool(key, v)?),
         k => match op_of(k) {
             Some(op) => Pred::Cmp(op, as_operand(k, v)?),
-            None => {
-                return err(
-                    format!("unknown predicate `{k}` (known: {})", PREDICATES.join(", ")),
-                    k,
-                )
-            }
+            None => return err(format!("unknown predicate `{k}` (known: {})", PREDICATES.join(", ")), k),
         },
     })
 }
@@ -410,10 +363,7 @@ pub fn compile_cond(v: &serde_yaml::Value, depth: usize) -> Result<Cond, Compile
         return err("condition nested too deeply", "when");
     }
     let Some(map) = v.as_mapping() else {
-        return err(
-            "a condition must be a map (`field: {predicate: value}`, `all:`, `any:` or `not:`)",
-            "when",
-        );
+        return err("a condition must be a map (`field: {predicate: value}`, `all:`, `any:` or `not:`)", "when");
     };
     let mut parts = Vec::new();
     for (k, val) in map {
@@ -423,15 +373,8 @@ pub fn compile_cond(v: &serde_yaml::Value, depth: usize) -> Result<Cond, Compile
                 let Some(items) = val.as_sequence() else {
                     return err(format!("`{key}` takes a list of conditions"), &key);
                 };
-                let conds = items
-                    .iter()
-                    .map(|c| compile_cond(c, depth + 1))
-                    .collect::<Result<Vec<_>, _>>()?;
-                parts.push(if key == "all" {
-                    Cond::All(conds)
-                } else {
-                    Cond::Any(conds)
-                });
+                let conds = items.iter().map(|c| compile_cond(c, depth + 1)).collect::<Result<Vec<_>, _>>()?;
+                parts.push(if key == "all" { Cond::All(conds) } else { Cond::Any(conds) });
             }
             "not" => parts.push(Cond::Not(Box::new(compile_cond(val, depth + 1)?))),
             subject => {
@@ -445,27 +388,17 @@ pub fn compile_cond(v: &serde_yaml::Value, depth: usize) -> Result<Cond, Compile
                     );
                 }
                 let Some(preds) = val.as_mapping() else {
-                    return err(
-                        format!("`{subject}` takes a map of predicates, e.g. `{{in: [a, b]}}`"),
-                        subject,
-                    );
+                    return err(format!("`{subject}` takes a map of predicates, e.g. `{{in: [a, b]}}`"), subject);
                 };
                 let mut compiled = Vec::new();
                 for (pk, pv) in preds {
                     compiled.push(compile_pred(&yaml_str(pk).unwrap_or_default(), pv)?);
                 }
-                parts.push(Cond::Test {
-                    subject: subject.to_string(),
-                    preds: compiled,
-                });
+                parts.push(Cond::Test { subject: subject.to_string(), preds: compiled });
             }
         }
     }
-    Ok(if parts.len() == 1 {
-        parts.remove(0)
-    } else {
-        Cond::All(parts)
-    })
+    Ok(if parts.len() == 1 { parts.remove(0) } else { Cond::All(parts) })
 }
 
 /// The names `{…}` in a template; errors on an unbalanced brace.
@@ -474,9 +407,7 @@ pub fn template_vars(template: &str) -> Result<Vec<String>, String> {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
-        let close = after
-            .find('}')
-            .ok_or_else(|| "unclosed `{` in template".to_string())?;
+        let close = after.find('}').ok_or_else(|| "unclosed `{` in template".to_string())?;
         out.push(after[..close].trim().to_string());
         rest = &after[close + 1..];
     }

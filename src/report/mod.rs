@@ -56,3 +56,7 @@ pub struct Report<'a> {
 pub trait Reporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
 }
+
+pub mod human;
+pub mod json;
+pub mod jsonl;

@@ -35,7 +35,9 @@ pub struct Artifact {
 pub enum Content {
     Bytes(Vec<u8>),
     /// Read lazily by the worker that scans it (keeps the walker and memory lean).
-    OnDisk { size: u64 },
+    OnDisk {
+        size: u64,
+    },
     /// Could not be read: the error becomes an `io-error` finding.
     Unreadable(String),
 }

@@ -5,11 +5,7 @@ use super::tree::{Entry, Kind, Node, SyntaxError, MAX_DEPTH};
 
 /// Parses one JSON value (the whole text).
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let mut p = JsonParser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-    };
+    let mut p = JsonParser { text, bytes: text.as_bytes(), pos: 0 };
     p.skip_ws();
     let node = p.value(0)?;
     p.skip_ws();
@@ -52,16 +48,10 @@ impl JsonParser<'_> {
             Some(b'f') => self.literal("false", Kind::Bool(false)),
             Some(b'n') => self.literal("null", Kind::Null),
             Some(b'-' | b'0'..=b'9') => {
-                while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') =
-                    self.bytes.get(self.pos)
-                {
+                while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.bytes.get(self.pos) {
                     self.pos += 1;
                 }
-                Ok(Node::new(
-                    Kind::Number(self.text[start..self.pos].to_string()),
-                    start,
-                    self.pos,
-                ))
+                Ok(Node::new(Kind::Number(self.text[start..self.pos].to_string()), start, self.pos))
             }
             Some(_) => Err(self.error("expected a JSON value")),
             None => Err(self.error("unexpected end of input")),
@@ -102,12 +92,7 @@ impl JsonParser<'_> {
             self.pos += 1;
             self.skip_ws();
             let value = self.value(depth + 1)?;
-            entries.push(Entry {
-                key,
-                key_start,
-                key_end,
-                value,
-            });
+            entries.push(Entry { key, key_start, key_end, value });
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
@@ -167,12 +152,9 @@ impl JsonParser<'_> {
                         Some(b'b') => out.push('\u{8}'),
                         Some(b'f') => out.push('\u{c}'),
                         Some(b'u') => {
-                            let hex = self
-                                .text
-                                .get(self.pos..self.pos + 4)
-                                .ok_or_else(|| self.error("bad \\u escape"))?;
-                            let code = u32::from_str_radix(hex, 16)
-                                .map_err(|_| self.error("bad \\u escape"))?;
+                            let hex =
+                                self.text.get(self.pos..self.pos + 4).ok_or_else(|| self.error("bad \\u escape"))?;
+                            let code = u32::from_str_radix(hex, 16).map_err(|_| self.error("bad \\u escape"))?;
                             // Surrogate halves are replaced, not decoded: spans matter here, not text fidelity.
                             out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
                             self.pos += 4;

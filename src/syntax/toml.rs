@@ -19,10 +19,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 
 fn table(t: &Table, depth: usize) -> Result<Node, SyntaxError> {
     if depth >= MAX_DEPTH {
-        return Err(SyntaxError::new(
-            "nesting too deep",
-            t.span().map(|r| r.start).unwrap_or(0),
-        ));
+        return Err(SyntaxError::new("nesting too deep", t.span().map(|r| r.start).unwrap_or(0)));
     }
     let mut entries = Vec::new();
     for (key, item) in t.iter() {
@@ -30,31 +27,15 @@ fn table(t: &Table, depth: usize) -> Result<Node, SyntaxError> {
             Some(v) => v,
             None => continue,
         };
-        let (key_start, key_end) = t
-            .key(key)
-            .and_then(|k| k.span())
-            .map(|r| (r.start, r.end))
-            .unwrap_or((value.start, value.start));
-        entries.push(Entry {
-            key: key.to_string(),
-            key_start,
-            key_end,
-            value,
-        });
+        let (key_start, key_end) =
+            t.key(key).and_then(|k| k.span()).map(|r| (r.start, r.end)).unwrap_or((value.start, value.start));
+        entries.push(Entry { key: key.to_string(), key_start, key_end, value });
     }
     // toml_edit keeps entries in document order only per table; sort by position for determinism.
     entries.sort_by_key(|e| e.key_start);
     let header = t.span().map(|r| (r.start, r.end));
-    let start = header
-        .map(|h| h.0)
-        .or(entries.first().map(|e| e.key_start))
-        .unwrap_or(0);
-    let end = entries
-        .iter()
-        .map(|e| e.value.end)
-        .max()
-        .or(header.map(|h| h.1))
-        .unwrap_or(start);
+    let start = header.map(|h| h.0).or(entries.first().map(|e| e.key_start)).unwrap_or(0);
+    let end = entries.iter().map(|e| e.value.end).max().or(header.map(|h| h.1)).unwrap_or(start);
     Ok(Node::new(Kind::Map(entries), start, end.max(start)))
 }
 
@@ -104,17 +85,9 @@ fn value(v: &Value, depth: usize) -> Result<Node, SyntaxError> {
             let mut entries = Vec::new();
             for (key, item) in t.iter() {
                 let node = value(item, depth + 1)?;
-                let (ks, ke) = t
-                    .key(key)
-                    .and_then(|k| k.span())
-                    .map(|r| (r.start, r.end))
-                    .unwrap_or((node.start, node.start));
-                entries.push(Entry {
-                    key: key.to_string(),
-                    key_start: ks,
-                    key_end: ke,
-                    value: node,
-                });
+                let (ks, ke) =
+                    t.key(key).and_then(|k| k.span()).map(|r| (r.start, r.end)).unwrap_or((node.start, node.start));
+                entries.push(Entry { key: key.to_string(), key_start: ks, key_end: ke, value: node });
             }
             Kind::Map(entries)
         }
@@ -134,10 +107,7 @@ mod tests {
         let perms = key.get("permissions").unwrap();
         let w = &perms.items()[1];
         assert_eq!(&text[w.start..w.end], "\"withdraw\"");
-        assert_eq!(
-            key.get("rotated").unwrap().kind,
-            Kind::Date("2026-08-01".into())
-        );
+        assert_eq!(key.get("rotated").unwrap().kind, Kind::Date("2026-08-01".into()));
         let e = key.entry("name").unwrap();
         assert_eq!(&text[e.key_start..e.key_end], "name");
     }

@@ -48,10 +48,7 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub fn new(message: impl Into<String>, offset: usize) -> Self {
-        SyntaxError {
-            message: message.into(),
-            offset,
-        }
+        SyntaxError { message: message.into(), offset }
     }
 }
 
@@ -82,10 +79,7 @@ impl Format {
 /// Parses `text` into one tree per document (YAML may hold several, `---`-separated).
 pub fn parse(format: Format, text: &str) -> Result<Vec<Node>, SyntaxError> {
     if text.len() > MAX_TREE_BYTES {
-        return Err(SyntaxError::new(
-            format!("file larger than {MAX_TREE_BYTES} bytes is not parsed"),
-            0,
-        ));
+        return Err(SyntaxError::new(format!("file larger than {MAX_TREE_BYTES} bytes is not parsed"), 0));
     }
     match format {
         Format::Yaml => super::yaml::parse(text),
@@ -179,9 +173,7 @@ pub fn is_date(text: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 fn is_number(text: &str) -> bool {
@@ -207,26 +199,17 @@ mod tests {
 
     #[test]
     fn plain_scalars_resolve_like_yaml_core_schema() {
-        assert_eq!(
-            plain_scalar_kind("2026-01-02"),
-            Kind::Date("2026-01-02".into())
-        );
+        assert_eq!(plain_scalar_kind("2026-01-02"), Kind::Date("2026-01-02".into()));
         assert_eq!(plain_scalar_kind("42"), Kind::Number("42".into()));
         assert_eq!(plain_scalar_kind("true"), Kind::Bool(true));
         assert_eq!(plain_scalar_kind("~"), Kind::Null);
         assert_eq!(plain_scalar_kind("10.0.0.1"), Kind::Str("10.0.0.1".into()));
-        assert_eq!(
-            plain_scalar_kind("2026-1-02"),
-            Kind::Str("2026-1-02".into())
-        );
+        assert_eq!(plain_scalar_kind("2026-1-02"), Kind::Str("2026-1-02".into()));
     }
 
     #[test]
     fn format_follows_extension() {
-        assert_eq!(
-            Format::from_path("a/b/exchange-keys.YML"),
-            Some(Format::Yaml)
-        );
+        assert_eq!(Format::from_path("a/b/exchange-keys.YML"), Some(Format::Yaml));
         assert_eq!(Format::from_path("x.toml"), Some(Format::Toml));
         assert_eq!(Format::from_path("x.env"), None);
     }

@@ -35,15 +35,8 @@ impl<'a> ByteIndex<'a> {
 }
 
 enum Frame {
-    Seq {
-        start: usize,
-        items: Vec<Node>,
-    },
-    Map {
-        start: usize,
-        entries: Vec<Entry>,
-        key: Option<(String, usize, usize)>,
-    },
+    Seq { start: usize, items: Vec<Node> },
+    Map { start: usize, entries: Vec<Entry>, key: Option<(String, usize, usize)> },
 }
 
 /// Parses every document of a YAML stream.
@@ -56,12 +49,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
     loop {
         let (event, mark) = match parser.next_token() {
             Ok(ev) => ev,
-            Err(e) => {
-                return Err(SyntaxError::new(
-                    e.info().to_string(),
-                    index.byte(e.marker().index()),
-                ))
-            }
+            Err(e) => return Err(SyntaxError::new(e.info().to_string(), index.byte(e.marker().index()))),
         };
         let at = index.byte(mark.index());
         let node = match event {
@@ -75,31 +63,17 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
             Event::Nothing | Event::StreamStart | Event::DocumentStart => continue,
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(SyntaxError::new(
-                        format!("nesting deeper than {MAX_DEPTH} levels"),
-                        at,
-                    ));
+                    return Err(SyntaxError::new(format!("nesting deeper than {MAX_DEPTH} levels"), at));
                 }
                 stack.push(if matches!(event, Event::SequenceStart(..)) {
-                    Frame::Seq {
-                        start: at,
-                        items: Vec::new(),
-                    }
+                    Frame::Seq { start: at, items: Vec::new() }
                 } else {
-                    Frame::Map {
-                        start: at,
-                        entries: Vec::new(),
-                        key: None,
-                    }
+                    Frame::Map { start: at, entries: Vec::new(), key: None }
                 });
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let closer = if matches!(event, Event::SequenceEnd) {
-                    b']'
-                } else {
-                    b'}'
-                };
+                let closer = if matches!(event, Event::SequenceEnd) { b']' } else { b'}' };
                 let flow_end = (text.as_bytes().get(at) == Some(&closer)).then_some(at + 1);
                 match stack.pop() {
                     Some(Frame::Seq { start, items }) => {
@@ -107,9 +81,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
                         Node::new(Kind::Seq(items), start, end)
                     }
                     Some(Frame::Map { start, entries, .. }) => {
-                        let end = flow_end
-                            .or(entries.last().map(|e| e.value.end))
-                            .unwrap_or(start);
+                        let end = flow_end.or(entries.last().map(|e| e.value.end)).unwrap_or(start);
                         Node::new(Kind::Map(entries), start, end)
                     }
                     None => return Err(SyntaxError::new("unbalanced collection end", at)),
@@ -123,11 +95,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
                 } else {
                     Kind::Str(value)
                 };
-                let end = if kind == Kind::Null && end == at {
-                    at
-                } else {
-                    end
-                };
+                let end = if kind == Kind::Null && end == at { at } else { end };
                 Node::new(kind, at, end)
             }
         };
@@ -140,12 +108,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
                     let text = node.scalar_text().unwrap_or_default();
                     *key = Some((text, node.start, node.end));
                 }
-                Some((k, ks, ke)) => entries.push(Entry {
-                    key: k,
-                    key_start: ks,
-                    key_end: ke,
-                    value: node,
-                }),
+                Some((k, ks, ke)) => entries.push(Entry { key: k, key_start: ks, key_end: ke, value: node }),
             },
         }
     }
@@ -192,9 +155,7 @@ fn scalar_end(text: &str, start: usize, value: &str, style: TScalarStyle) -> usi
                 start + value.len()
             } else {
                 // Multi-line plain scalar: end at its last word.
-                last_word_end(rest, value)
-                    .map(|e| start + e)
-                    .unwrap_or_else(|| line_end(text, start))
+                last_word_end(rest, value).map(|e| start + e).unwrap_or_else(|| line_end(text, start))
             }
         }
         _ => {
@@ -203,9 +164,7 @@ fn scalar_end(text: &str, start: usize, value: &str, style: TScalarStyle) -> usi
             if last.is_empty() {
                 line_end(text, start)
             } else {
-                rest.find(last.trim())
-                    .map(|p| start + p + last.trim().len())
-                    .unwrap_or_else(|| line_end(text, start))
+                rest.find(last.trim()).map(|p| start + p + last.trim().len()).unwrap_or_else(|| line_end(text, start))
             }
         }
     }
@@ -214,9 +173,7 @@ fn scalar_end(text: &str, start: usize, value: &str, style: TScalarStyle) -> usi
 fn last_word_end(rest: &str, value: &str) -> Option<usize> {
     let last = value.split_whitespace().last()?;
     // Search within a window proportional to the value so a later repeat is not picked.
-    let window = rest
-        .get(..(value.len() * 2 + 64).min(rest.len()))
-        .unwrap_or(rest);
+    let window = rest.get(..(value.len() * 2 + 64).min(rest.len())).unwrap_or(rest);
     window.rfind(last).map(|p| p + last.len())
 }
 
@@ -270,10 +227,7 @@ mod tests {
     fn dates_and_block_sequences() {
         let text = "rotated: 2026-01-01\nlist:\n  - 10.0.0.1\n  - b\n";
         let docs = parse(text).unwrap();
-        assert_eq!(
-            docs[0].get("rotated").unwrap().kind,
-            Kind::Date("2026-01-01".into())
-        );
+        assert_eq!(docs[0].get("rotated").unwrap().kind, Kind::Date("2026-01-01".into()));
         let list = docs[0].get("list").unwrap();
         assert_eq!(slice(text, &list.items()[0]), "10.0.0.1");
     }

@@ -1,0 +1,150 @@
+//! Resolves flags + `.keylint.toml` into one `ScanPlan` (defaults ◁ file ◁ command line).
+//! Nothing after this point reads clap types.
+
+use super::args::{FailOn, Format, ScanArgs};
+use crate::config::LoadedConfig;
+use crate::diagnostic::Severity;
+use crate::rules_error::RuleError;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Where the artifacts come from.
+#[derive(Debug, Clone)]
+pub enum SourceMode {
+    Tree,
+    Stdin { name: String },
+    Staged,
+    Diff { base: String, head: Option<String> },
+    History { since: Option<String>, branches: Vec<String>, all: bool },
+}
+
+#[derive(Debug)]
+pub struct ScanPlan {
+    pub roots: Vec<PathBuf>,
+    /// Paths in output are relative to this directory.
+    pub base: PathBuf,
+    pub source: SourceMode,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub fail_on: Severity,
+    pub exit_zero: bool,
+    pub show_secrets: bool,
+    pub hidden: bool,
+    pub no_ignore: bool,
+    pub exclude: GlobSet,
+    pub threads: usize,
+    pub max_file_size: u64,
+    pub today: Option<String>,
+    pub rule_dirs: Vec<PathBuf>,
+    pub disabled: BTreeSet<String>,
+    pub severity: BTreeMap<String, Severity>,
+    pub policies: bool,
+    pub policy_config: Option<toml::Table>,
+    pub baseline: Option<PathBuf>,
+    pub quiet: bool,
+}
+
+/// A flag or config problem: exit 2.
+#[derive(Debug)]
+pub enum PlanError {
+    Usage(String),
+    Rule(RuleError),
+}
+
+impl From<RuleError> for PlanError {
+    fn from(e: RuleError) -> Self {
+        PlanError::Rule(e)
+    }
+}
+
+pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
+    let cwd = std::env::current_dir().map_err(|e| PlanError::Usage(format!("no current directory: {e}")))?;
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let roots: Vec<PathBuf> =
+        if args.paths.is_empty() || stdin { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    for root in &roots {
+        if !root.exists() {
+            return Err(PlanError::Usage(format!("path `{}` does not exist", root.display())));
+        }
+    }
+    // One directory: paths are relative to it. Files or several paths: relative to the cwd.
+    let base = if roots.len() == 1 && roots[0].is_dir() { roots[0].clone() } else { cwd.clone() };
+    let loaded = LoadedConfig::load(args.rules.config.as_deref(), &base)?;
+    let file = &loaded.config;
+
+    let mut exclude = GlobSetBuilder::new();
+    for pattern in &file.scan.exclude {
+        let glob = Glob::new(pattern).map_err(|e| PlanError::Usage(format!("bad exclude glob `{pattern}`: {e}")))?;
+        exclude.add(glob);
+    }
+    let exclude = exclude.build().map_err(|e| PlanError::Usage(e.to_string()))?;
+
+    let fail_on = match (args.fail_on, &file.output.fail_on) {
+        (Some(FailOn::Error), _) => Severity::Error,
+        (Some(FailOn::Warning), _) => Severity::Warning,
+        (Some(FailOn::Note), _) => Severity::Note,
+        (None, Some(s)) => s.parse().map_err(PlanError::Usage)?,
+        (None, None) => Severity::Warning,
+    };
+    let source = if stdin {
+        SourceMode::Stdin { name: args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into()) }
+    } else if args.staged {
+        SourceMode::Staged
+    } else if let Some(range) = &args.diff {
+        let (b, h) = match range.split_once("..") {
+            Some((b, h)) => (b.to_string(), Some(h.trim_start_matches('.').to_string()).filter(|h| !h.is_empty())),
+            None => (range.clone(), None),
+        };
+        SourceMode::Diff { base: b, head: h }
+    } else if args.history {
+        SourceMode::History { since: args.since.clone(), branches: args.branch.clone(), all: args.all }
+    } else {
+        SourceMode::Tree
+    };
+    if let Some(today) = &args.today {
+        if !valid_date(today) {
+            return Err(PlanError::Usage(format!("--today `{today}` is not a date (YYYY-MM-DD)")));
+        }
+    }
+    let mut rule_dirs = loaded.rule_dirs();
+    rule_dirs.extend(args.rules.rule_dirs.iter().cloned());
+    let threads = args.threads.unwrap_or(0);
+    Ok(ScanPlan {
+        roots,
+        base,
+        source,
+        format: args.format.unwrap_or(Format::Human),
+        output: args.output.clone(),
+        fail_on,
+        exit_zero: args.exit_zero,
+        show_secrets: args.show_secrets,
+        // Unlike ripgrep, hidden files are scanned by default: `.env` and `.github/` hold keys.
+        hidden: args.hidden || (!args.no_hidden && file.scan.hidden.unwrap_or(true)),
+        no_ignore: args.no_ignore || file.scan.no_ignore.unwrap_or(false),
+        exclude,
+        threads,
+        max_file_size: args.max_file_size.or(file.scan.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        today: args.today.clone(),
+        rule_dirs,
+        disabled: file.rules.disable.iter().cloned().collect(),
+        severity: file.rules.severity.clone(),
+        policies: !args.no_policies,
+        policy_config: file.policy.clone(),
+        baseline: args.baseline.clone(),
+        quiet: args.quiet,
+    })
+}
+
+fn valid_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        && matches!(parts[1].parse::<u32>(), Ok(1..=12))
+        && matches!(parts[2].parse::<u32>(), Ok(1..=31))
+}

@@ -1,0 +1,400 @@
+//! The commands: wire plan → sources → pipeline → filters → reporter, and map outcomes to
+//! exit codes (spec/output.md: 0 clean, 1 findings at or above the threshold, 2 could not run).
+
+use super::args::{BaselineCommand, Cli, Command, Format, RuleSourceArgs, RulesCommand, ScanArgs};
+use super::plan::{resolve, PlanError, ScanPlan, SourceMode};
+use crate::detect::{DetectorSet, RuleSource};
+use crate::diagnostic::{redact_line, Finding};
+use crate::report::{
+    human::HumanReporter, json::JsonReporter, jsonl::JsonlReporter, Report, Reporter, RuleInfo, Summary,
+};
+use crate::rules_error::RuleError;
+use crate::scan::{scan, ScanContext};
+use crate::source::{walk, Artifact, Content, Provenance};
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Exit codes.
+pub const EXIT_CLEAN: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let outcome = match cli.command {
+        Command::Scan(args) => run_scan(&args),
+        Command::Rules { command: RulesCommand::List { rules, json } } => list_rules(&rules, json),
+        Command::Rules { command: RulesCommand::Test { dir } } => test_rules(dir.as_deref()),
+        Command::Rules { command: RulesCommand::Keywords { rules } } => rule_source_detectors(&rules).map(|d| {
+            let mut out = std::io::stdout().lock();
+            for k in d.keywords() {
+                let _ = writeln!(out, "{k}");
+            }
+            EXIT_CLEAN
+        }),
+        Command::Explain { rule, rules } => explain(&rule, &rules),
+        Command::Baseline { command: BaselineCommand::Create { scan } } => {
+            Err(Failure::Usage(format!("baseline create is not available in this build (paths: {})", scan.paths.len())))
+        }
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(failure) => {
+            report_failure(failure);
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Why a command could not run.
+pub enum Failure {
+    Usage(String),
+    Rule(RuleError),
+    Io(std::io::Error),
+}
+
+impl From<PlanError> for Failure {
+    fn from(e: PlanError) -> Self {
+        match e {
+            PlanError::Usage(m) => Failure::Usage(m),
+            PlanError::Rule(r) => Failure::Rule(r),
+        }
+    }
+}
+
+impl From<RuleError> for Failure {
+    fn from(e: RuleError) -> Self {
+        Failure::Rule(e)
+    }
+}
+
+fn report_failure(failure: Failure) {
+    let mut err = std::io::stderr();
+    match failure {
+        Failure::Usage(m) => {
+            let _ = writeln!(err, "error: {m}");
+        }
+        Failure::Io(e) => {
+            let _ = writeln!(err, "error: {e}");
+        }
+        Failure::Rule(r) => {
+            let report = miette::Report::new(r);
+            let _ = writeln!(err, "{report:?}");
+        }
+    }
+}
+
+/// Rule files (`*.yaml`, `*.yml`) under the user rule directories, sorted.
+fn rule_files(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, Failure> {
+    let mut out = Vec::new();
+    for dir in dirs {
+        if !dir.is_dir() {
+            return Err(Failure::Usage(format!("rule directory `{}` does not exist", dir.display())));
+        }
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            let entries = std::fs::read_dir(&d).map_err(Failure::Io)?;
+            for entry in entries.flatten() {
+                let p = entry.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+                    let text = std::fs::read_to_string(&p).map_err(Failure::Io)?;
+                    out.push((p, text));
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A detector file has a top-level `rules:` list; anything else in a rule dir is a policy file.
+fn is_detector_file(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("rules:"))
+}
+
+fn load_detectors(dirs: &[PathBuf], disabled: &BTreeSet<String>) -> Result<DetectorSet, Failure> {
+    let sources: Vec<RuleSource> = rule_files(dirs)?
+        .into_iter()
+        .filter(|(_, text)| is_detector_file(text))
+        .map(|(p, text)| RuleSource { origin: p.display().to_string(), text })
+        .collect();
+    Ok(DetectorSet::load(&sources, disabled)?)
+}
+
+fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
+    let started = Instant::now();
+    let plan = resolve(args)?;
+    if plan.threads > 0 {
+        // Ignore the error: a global pool may already exist (tests calling twice).
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(plan.threads).build_global();
+    }
+    let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
+    let artifacts = collect_artifacts(&plan)?;
+    let ctx = ScanContext {
+        detectors: &detectors,
+        declarations: None,
+        max_file_size: plan.max_file_size,
+        show_secrets: plan.show_secrets,
+    };
+    let (mut findings, mut summary) = scan(&artifacts, &ctx);
+    apply_severity_overrides(&plan, &mut findings);
+    finish_summary(&mut summary, &findings, started);
+    let rules = rule_infos(&detectors);
+    write_report(&plan, &findings, &summary, &rules)?;
+    Ok(exit_code(&plan, &findings))
+}
+
+fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
+    match &plan.source {
+        SourceMode::Tree => {
+            let threads = if plan.threads > 0 {
+                plan.threads
+            } else {
+                std::thread::available_parallelism().map_or(2, |n| n.get())
+            };
+            let opts =
+                walk::WalkOptions { hidden: plan.hidden, no_ignore: plan.no_ignore, exclude: &plan.exclude, threads };
+            Ok(walk::walk(&plan.roots, &plan.base, &opts))
+        }
+        SourceMode::Stdin { name } => {
+            let mut bytes = Vec::new();
+            std::io::stdin().take(plan.max_file_size + 1).read_to_end(&mut bytes).map_err(Failure::Io)?;
+            Ok(vec![Artifact {
+                path: name.clone(),
+                content: Content::Bytes(bytes),
+                provenance: Provenance::Stdin,
+                changed_lines: None,
+            }])
+        }
+        SourceMode::Staged | SourceMode::Diff { .. } | SourceMode::History { .. } => {
+            Err(Failure::Usage("git sources (--staged, --diff, --history) are not available in this build".into()))
+        }
+    }
+}
+
+fn apply_severity_overrides(plan: &ScanPlan, findings: &mut [Finding]) {
+    if plan.severity.is_empty() {
+        return;
+    }
+    for f in findings {
+        if let Some(s) = plan.severity.get(&f.rule) {
+            f.severity = *s;
+        }
+    }
+}
+
+fn finish_summary(summary: &mut Summary, findings: &[Finding], started: Instant) {
+    summary.findings = findings.len() as u64;
+    summary.by_severity.clear();
+    for f in findings {
+        *summary.by_severity.entry(f.severity.as_str().to_string()).or_default() += 1;
+    }
+    summary.elapsed_ms = started.elapsed().as_millis() as u64;
+}
+
+fn rule_infos(detectors: &DetectorSet) -> Vec<RuleInfo> {
+    let mut infos: Vec<RuleInfo> = detectors
+        .rules
+        .iter()
+        .map(|r| RuleInfo {
+            id: r.spec.id.clone(),
+            category: "secret".into(),
+            severity: r.spec.severity,
+            exchange: r.exchange.map(|e| detectors.exchanges.exchanges[e].slug.clone()),
+            description: r.spec.description.clone(),
+            help: r.spec.help.clone(),
+        })
+        .collect();
+    infos.extend(builtin_diagnostic_rules());
+    infos.sort_by(|a, b| a.id.cmp(&b.id));
+    infos
+}
+
+/// Rules the pipeline itself emits.
+fn builtin_diagnostic_rules() -> Vec<RuleInfo> {
+    use crate::diagnostic::Severity;
+    [
+        (
+            "io-error",
+            "io",
+            Severity::Error,
+            "A file could not be read",
+            "check its permissions; keylint could not scan it",
+        ),
+        ("parse-error", "parse", Severity::Error, "A file could not be parsed", "fix the syntax error"),
+        (
+            "unused-suppression",
+            "config",
+            Severity::Warning,
+            "A keylint:allow comment silences nothing",
+            "remove the comment or fix the rule id",
+        ),
+    ]
+    .into_iter()
+    .map(|(id, cat, sev, desc, help)| RuleInfo {
+        id: id.into(),
+        category: cat.into(),
+        severity: sev,
+        exchange: None,
+        description: desc.into(),
+        help: help.into(),
+    })
+    .collect()
+}
+
+fn write_report(plan: &ScanPlan, findings: &[Finding], summary: &Summary, rules: &[RuleInfo]) -> Result<(), Failure> {
+    let to_terminal = plan.output.is_none() && std::io::stdout().is_terminal();
+    let report = Report { findings, summary, rules, show_secrets: plan.show_secrets, color: to_terminal };
+    let reporter: Box<dyn Reporter> = match plan.format {
+        Format::Human => Box::new(HumanReporter),
+        Format::Json => Box::new(JsonReporter),
+        Format::Jsonl => Box::new(JsonlReporter),
+        Format::Sarif | Format::Github => {
+            return Err(Failure::Usage("this output format is not available in this build".into()))
+        }
+    };
+    let result = match &plan.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(Failure::Io)?;
+            let mut w = std::io::BufWriter::new(file);
+            reporter.write(&report, &mut w).and_then(|_| w.flush())
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            reporter.write(&report, &mut w).and_then(|_| w.flush())
+        }
+    };
+    match result {
+        // A closed pipe (`keylint scan | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(Failure::Io),
+    }
+}
+
+fn exit_code(plan: &ScanPlan, findings: &[Finding]) -> i32 {
+    if !plan.exit_zero && findings.iter().any(|f| f.severity >= plan.fail_on) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn rule_source_detectors(args: &RuleSourceArgs) -> Result<DetectorSet, Failure> {
+    let cwd = std::env::current_dir().map_err(Failure::Io)?;
+    let loaded = crate::config::LoadedConfig::load(args.config.as_deref(), &cwd)?;
+    let mut dirs = loaded.rule_dirs();
+    dirs.extend(args.rule_dirs.iter().cloned());
+    let disabled: BTreeSet<String> = loaded.config.rules.disable.iter().cloned().collect();
+    load_detectors(&dirs, &disabled)
+}
+
+fn list_rules(args: &RuleSourceArgs, json: bool) -> Result<i32, Failure> {
+    let detectors = rule_source_detectors(args)?;
+    let infos = rule_infos(&detectors);
+    let mut out = std::io::stdout().lock();
+    let written = if json {
+        serde_json::to_writer_pretty(&mut out, &infos).map_err(std::io::Error::other).and_then(|_| writeln!(out))
+    } else {
+        infos.iter().try_for_each(|r| {
+            writeln!(
+                out,
+                "{:<32} {:<8} {:<8} {:<12} {}",
+                r.id,
+                r.category,
+                r.severity.as_str(),
+                r.exchange.as_deref().unwrap_or("-"),
+                r.description
+            )
+        })
+    };
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Io(e)),
+        _ => Ok(EXIT_CLEAN),
+    }
+}
+
+fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
+    let detectors = rule_source_detectors(args)?;
+    let Some(rule) = detectors.rules.iter().find(|r| r.spec.id == id) else {
+        let known: Vec<&str> = detectors.rules.iter().map(|r| r.spec.id.as_str()).collect();
+        let hint = closest(id, &known).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+        return Err(Failure::Usage(format!("unknown rule `{id}`{hint}; see `keylint rules list`")));
+    };
+    let s = &rule.spec;
+    let exchange = rule.exchange.map(|e| &detectors.exchanges.exchanges[e]);
+    let mut text = String::new();
+    text.push_str(&format!("{}\n\n", s.id));
+    text.push_str(&format!("What it detects: {}", s.description));
+    if let Some(ex) = exchange {
+        text.push_str(&format!(" ({} credential part `{}`)", ex.name, s.part.as_str()));
+    }
+    text.push_str(&format!(
+        "\nSeverity: {}\nMatching: {:?}; value pattern `{}`\n",
+        s.severity.as_str(),
+        s.mode,
+        s.value
+    ));
+    text.push_str(
+        "\nWhy it matters: an exchange API credential is a bearer credential with money behind it; anyone who \
+         reads the repository or its history can trade, and with withdraw permission move funds.\n",
+    );
+    text.push_str(&format!("\nHow to fix: {}\n", s.help));
+    if let Some(docs) = exchange.and_then(|e| e.docs.as_ref()) {
+        text.push_str(&format!("Exchange docs: {docs}\n"));
+    }
+    if !s.examples.is_empty() {
+        text.push_str("\nFound (example values redacted):\n");
+        for e in &s.examples {
+            for line in e.text.lines() {
+                text.push_str(&format!("    {}\n", redact_line(line)));
+            }
+        }
+    }
+    if !s.negative_examples.is_empty() {
+        text.push_str("\nNot reported:\n");
+        for e in &s.negative_examples {
+            for line in e.text().lines() {
+                text.push_str(&format!("    {}\n", redact_line(line)));
+            }
+        }
+    }
+    text.push_str(&format!("\nSuppress one occurrence with a comment: keylint:allow {} -- reason\n", s.id));
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(EXIT_CLEAN)
+}
+
+fn test_rules(dir: Option<&Path>) -> Result<i32, Failure> {
+    let dirs: Vec<PathBuf> = dir.map(|d| vec![d.to_path_buf()]).unwrap_or_default();
+    let detectors = load_detectors(&dirs, &BTreeSet::new())?;
+    let failures = detectors.run_examples(dir.is_some());
+    let tested = detectors.rules.iter().filter(|r| dir.is_none() || !r.builtin).count();
+    let mut out = std::io::stdout().lock();
+    for f in &failures {
+        let _ = writeln!(out, "FAIL {f}");
+    }
+    let _ = writeln!(out, "{} rules tested, {} failures", tested, failures.len());
+    Ok(if failures.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS })
+}
+
+/// The known id nearest to `id` by edit distance, if it is close.
+pub fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
+    known.iter().map(|k| (edit_distance(id, k), *k)).filter(|(d, k)| *d <= 3.max(k.len() / 4)).min().map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

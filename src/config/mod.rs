@@ -1,0 +1,99 @@
+//! `.keylint.toml`: found by walking up from the scan root (or `--config FILE`). Every field is
+//! optional; the plan layers defaults ◁ file ◁ command line.
+
+use crate::rules_error::RuleError;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = ".keylint.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub scan: ScanConfig,
+    #[serde(default)]
+    pub rules: RulesConfig,
+    /// The `[policy]` table, read by the policy layer.
+    #[serde(default)]
+    pub policy: Option<toml::Table>,
+    #[serde(default)]
+    pub output: OutputConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanConfig {
+    /// Glob patterns (relative to the scan root) of files never scanned.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    pub max_file_size: Option<u64>,
+    pub hidden: Option<bool>,
+    pub no_ignore: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Extra rule directories, relative to the config file.
+    #[serde(default)]
+    pub dirs: Vec<PathBuf>,
+    /// Rule ids (detectors or policies) turned off.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Severity per rule id.
+    #[serde(default)]
+    pub severity: BTreeMap<String, crate::diagnostic::Severity>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    pub fail_on: Option<String>,
+}
+
+/// A loaded config and the directory its relative paths are resolved against.
+#[derive(Debug, Default)]
+pub struct LoadedConfig {
+    pub config: Config,
+    pub path: Option<PathBuf>,
+    pub base_dir: PathBuf,
+}
+
+impl LoadedConfig {
+    /// `explicit` (`--config`) or the nearest `.keylint.toml` at or above `start`.
+    pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Self, RuleError> {
+        let path = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => find_upwards(start),
+        };
+        let Some(path) = path else {
+            return Ok(LoadedConfig { base_dir: start.to_path_buf(), ..Default::default() });
+        };
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| RuleError::new(&origin, "", None, format!("cannot read config: {e}")))?;
+        let config: Config = toml::from_str(&text).map_err(|e| RuleError::from_toml(&origin, &text, &e))?;
+        let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(LoadedConfig { config, path: Some(path), base_dir })
+    }
+
+    /// Rule directories resolved against the config file's directory.
+    pub fn rule_dirs(&self) -> Vec<PathBuf> {
+        self.config.rules.dirs.iter().map(|d| self.base_dir.join(d)).collect()
+    }
+}
+
+fn find_upwards(start: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = d.parent();
+    }
+    None
+}

@@ -1,0 +1,142 @@
+//! Values never reported: placeholders, references and public documentation examples
+//! (`rules/detectors/_ignore.yaml`), plus low-entropy and repeated/sequential strings.
+
+use crate::rules_error::RuleError;
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+use std::collections::HashSet;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreFile {
+    #[serde(default)]
+    placeholders: Vec<String>,
+    #[serde(default)]
+    references: Vec<String>,
+    #[serde(default)]
+    examples: Vec<String>,
+}
+
+/// The compiled ignore lists.
+#[derive(Debug)]
+pub struct IgnoreList {
+    placeholders: RegexSet,
+    references: RegexSet,
+    examples: HashSet<String>,
+}
+
+impl IgnoreList {
+    pub fn parse(origin: &str, text: &str) -> Result<Self, RuleError> {
+        let file: IgnoreFile = serde_yaml::from_str(text).map_err(|e| RuleError::from_yaml(origin, text, &e))?;
+        let anchored: Vec<String> = file.placeholders.iter().map(|p| format!("(?i)^(?:{p})$")).collect();
+        let placeholders = RegexSet::new(&anchored)
+            .map_err(|e| RuleError::new(origin, text, None, format!("placeholder regex: {e}")))?;
+        let references = RegexSet::new(&file.references)
+            .map_err(|e| RuleError::new(origin, text, None, format!("reference regex: {e}")))?;
+        Ok(IgnoreList { placeholders, references, examples: file.examples.into_iter().collect() })
+    }
+
+    /// Why a value is not a leak, or `None` when it may be one.
+    pub fn reason(&self, value: &str) -> Option<&'static str> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return Some("empty");
+        }
+        if self.examples.contains(trimmed) {
+            return Some("documentation example");
+        }
+        if self.references.is_match(trimmed) {
+            return Some("reference");
+        }
+        if self.placeholders.is_match(trimmed) {
+            return Some("placeholder");
+        }
+        if is_trivial(trimmed) {
+            return Some("repeated or sequential");
+        }
+        None
+    }
+}
+
+/// Shannon entropy in bits per character.
+pub fn entropy(value: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let mut total = 0u32;
+    for b in value.bytes() {
+        counts[b as usize] += 1;
+        total += 1;
+    }
+    if total == 0 {
+        return 0.0;
+    }
+    let n = f64::from(total);
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Few distinct characters, or mostly runs of consecutive characters (`abcdef`, `123456`).
+fn is_trivial(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    if bytes.len() < 8 {
+        return false;
+    }
+    let distinct: HashSet<u8> = bytes.iter().copied().collect();
+    if distinct.len() <= 3 {
+        return true;
+    }
+    let steps = bytes.windows(2).filter(|w| w[1] == w[0].wrapping_add(1) || w[1] == w[0]).count();
+    steps * 10 >= (bytes.len() - 1) * 8
+}
+
+/// Compiles a regex given as data, for callers that already validated it.
+pub fn compile(src: &str) -> Option<Regex> {
+    Regex::new(src).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> IgnoreList {
+        let text = crate::rules_embedded::get("detectors/_ignore.yaml").unwrap_or_default();
+        IgnoreList::parse("_ignore.yaml", text).expect("built-in ignore list parses")
+    }
+
+    #[test]
+    fn placeholders_references_and_examples_are_ignored() {
+        let list = builtin();
+        for v in [
+            "YOUR_API_KEY",
+            "<secret>",
+            "xxxx",
+            "changeme",
+            "****",
+            "${OKX_API_KEY}",
+            "{{ .Values.okx.secret }}",
+            "os.environ[\"OKX_SECRET_KEY\"]",
+            "process.env.BINANCE_API_SECRET",
+            "vault:kv/trading/okx",
+            "abcdefghijklmnop",
+            "1111111111111111",
+            "af8ddd35195e9dc500b9a6f799f6f5c93d89193b",
+            "your_exchange_key",
+        ] {
+            assert!(list.reason(v).is_some(), "{v} should be ignored");
+        }
+        for v in ["9F3B7C1D2E4A6B8C0D1E2F3A4B5C6D7E", "c0ffee12-9a7b-4c3d-8e1f-0a2b3c4d5e6f", "tr4d1ngB0t!"] {
+            assert_eq!(list.reason(v), None, "{v} should not be ignored");
+        }
+    }
+
+    #[test]
+    fn entropy_is_higher_for_random_strings() {
+        assert!(entropy("aaaaaaaa") < 0.01);
+        assert!(entropy("9F3B7C1D2E4A6B8C0D1E2F3A4B5C6D7E") > 3.5);
+    }
+}

@@ -1,0 +1,168 @@
+//! Detector rule files (`rules/detectors/*.yaml`): their serde schema, loading, and compilation.
+//! See rules/README.md for the language.
+
+use crate::diagnostic::Severity;
+use crate::rules_error::RuleError;
+use regex::Regex;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// Credential part a detector finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Part {
+    ApiKey,
+    Secret,
+    Passphrase,
+    PrivateKey,
+}
+
+impl Part {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::ApiKey => "api-key",
+            Part::Secret => "secret",
+            Part::Passphrase => "passphrase",
+            Part::PrivateKey => "private-key",
+        }
+    }
+}
+
+/// How a detector finds its value (rules/README.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchMode {
+    #[default]
+    Assignment,
+    Bare,
+    Line,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectorFile {
+    pub exchange: Option<String>,
+    pub rules: Vec<DetectorSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectorSpec {
+    pub id: String,
+    pub exchange: Option<String>,
+    pub part: Part,
+    pub description: String,
+    #[serde(default = "default_severity")]
+    pub severity: Severity,
+    #[serde(default, rename = "match")]
+    pub mode: MatchMode,
+    pub value: String,
+    pub names: Option<String>,
+    pub keywords: Option<Vec<String>>,
+    pub min_entropy: Option<f64>,
+    pub help: String,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+    #[serde(default)]
+    pub negative_examples: Vec<NegativeExample>,
+}
+
+fn default_severity() -> Severity {
+    Severity::Error
+}
+
+/// A snippet the rule must find; `value` is the exact secret text expected.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub text: String,
+    pub value: String,
+    /// File name the snippet is scanned as (default `example.txt`).
+    pub path: Option<String>,
+}
+
+/// A snippet the rule must not find: a bare string, or text plus a file name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum NegativeExample {
+    Text(String),
+    WithPath { text: String, path: String },
+}
+
+impl NegativeExample {
+    pub fn text(&self) -> &str {
+        match self {
+            NegativeExample::Text(t) | NegativeExample::WithPath { text: t, .. } => t,
+        }
+    }
+    pub fn path(&self) -> &str {
+        match self {
+            NegativeExample::Text(_) => "example.txt",
+            NegativeExample::WithPath { path, .. } => path,
+        }
+    }
+}
+
+/// A detector ready to run. Regexes compile on first use, so start-up stays cheap when a run
+/// never needs most rules (pre-commit on a few files).
+#[derive(Debug)]
+pub struct Detector {
+    pub spec: DetectorSpec,
+    /// Index into the exchange table.
+    pub exchange: Option<usize>,
+    /// Where the rule came from (`rules/detectors/okx.yaml` or a user path), for errors.
+    pub origin: String,
+    /// Shipped in the binary (as opposed to a user rule directory).
+    pub builtin: bool,
+    names_src: String,
+    value_re: OnceLock<Option<Regex>>,
+    names_re: OnceLock<Option<Regex>>,
+}
+
+impl Detector {
+    pub fn new(
+        spec: DetectorSpec,
+        exchange: Option<usize>,
+        origin: String,
+        builtin: bool,
+        default_names: &str,
+    ) -> Self {
+        let names_src = spec.names.clone().unwrap_or_else(|| default_names.to_string());
+        Detector { spec, exchange, origin, builtin, names_src, value_re: OnceLock::new(), names_re: OnceLock::new() }
+    }
+
+    /// Compiles both regexes now; used at load time for user rules and in tests.
+    pub fn validate(&self) -> Result<(), String> {
+        compile_value(&self.spec)?;
+        Regex::new(&self.names_src).map_err(|e| format!("`names` does not compile: {e}"))?;
+        Ok(())
+    }
+
+    /// The value regex: anchored for assignments, free for bare/line matching.
+    pub fn value_re(&self) -> Option<&Regex> {
+        self.value_re.get_or_init(|| compile_value(&self.spec).ok()).as_ref()
+    }
+
+    pub fn names_re(&self) -> Option<&Regex> {
+        self.names_re.get_or_init(|| Regex::new(&self.names_src).ok()).as_ref()
+    }
+}
+
+fn compile_value(spec: &DetectorSpec) -> Result<Regex, String> {
+    let src = match spec.mode {
+        MatchMode::Assignment => format!("^(?:{})$", spec.value),
+        MatchMode::Bare | MatchMode::Line => spec.value.clone(),
+    };
+    Regex::new(&src).map_err(|e| format!("`value` does not compile: {e}"))
+}
+
+/// Finds the 0-based byte offset of `id: <id>` in a rule file, to point errors at the rule.
+pub fn locate_rule(text: &str, id: &str) -> Option<usize> {
+    let needle = format!("id: {id}");
+    text.find(&needle)
+}
+
+/// Parses a detector file; errors carry the file text and location for a miette report.
+pub fn parse_file(origin: &str, text: &str) -> Result<DetectorFile, RuleError> {
+    serde_yaml::from_str(text).map_err(|e| RuleError::from_yaml(origin, text, &e))
+}

@@ -1,0 +1,4 @@
+//! Filters: inline suppressions, rule severity overrides and (later) baselines — one stage,
+//! applied after detection, never inside matchers.
+
+pub mod suppression;

@@ -1,0 +1,86 @@
+//! Inline suppressions: a comment `keylint:allow RULE-ID[,RULE-ID] -- reason` on a finding's line
+//! or the line above silences exactly those rules there. A suppression that silences nothing
+//! is itself reported (`unused-suppression`), so stale ones get cleaned up.
+
+use crate::decode::Document;
+use crate::diagnostic::{fingerprint, Category, Finding, Severity};
+
+const MARKER: &str = "keylint:allow";
+
+/// One `keylint:allow` comment.
+#[derive(Debug)]
+struct Suppression {
+    /// 1-based line of the comment.
+    line: usize,
+    rules: Vec<String>,
+    start: usize,
+    end: usize,
+    used: bool,
+}
+
+fn parse(doc: &Document) -> Vec<Suppression> {
+    let text = doc.text;
+    memchr::memmem::find_iter(text.as_bytes(), MARKER.as_bytes())
+        .map(|at| {
+            let line_idx = doc.line_index(at);
+            let (_, line_end) = doc.line_range(line_idx);
+            let rest = &text[at + MARKER.len()..line_end];
+            let ids = rest.split("--").next().unwrap_or("");
+            let rules = ids
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .map(|s| s.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')))
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            Suppression { line: line_idx + 1, rules, start: at, end: line_end, used: false }
+        })
+        .collect()
+}
+
+/// Drops suppressed findings; returns how many were dropped and appends `unused-suppression`
+/// findings for comments that silenced nothing.
+pub fn apply(path: &str, doc: &Document, findings: &mut Vec<Finding>) -> u64 {
+    if memchr::memmem::find(doc.text.as_bytes(), MARKER.as_bytes()).is_none() {
+        return 0;
+    }
+    let mut suppressions = parse(doc);
+    let before = findings.len();
+    findings.retain(|f| {
+        let line = f.start.line;
+        let hit = suppressions
+            .iter_mut()
+            .find(|s| (s.line == line || s.line + 1 == line) && s.rules.iter().any(|r| r == &f.rule || r == "all"));
+        match hit {
+            Some(s) => {
+                s.used = true;
+                false
+            }
+            None => true,
+        }
+    });
+    let suppressed = (before - findings.len()) as u64;
+    for s in suppressions.iter().filter(|s| !s.used) {
+        let span = doc.span(s.start, s.end);
+        let listed = if s.rules.is_empty() { "no rule".to_string() } else { s.rules.join(", ") };
+        findings.push(Finding {
+            rule: "unused-suppression".into(),
+            category: Category::Config,
+            severity: Severity::Warning,
+            exchange: None,
+            path: path.to_string(),
+            start: span.start,
+            end: span.end,
+            message: format!("this `keylint:allow` for {listed} silences nothing on this line or the next"),
+            help: "remove the comment, or fix the rule id (see `keylint rules list`)".into(),
+            fingerprint: fingerprint(&["unused-suppression", path, &doc.text[s.start..s.end]]),
+            snippet: doc.text[s.start..s.end].chars().take(120).collect(),
+            commit: None,
+            part: None,
+            credential: None,
+            related: Vec::new(),
+            excerpt: None,
+            sensitive: false,
+        });
+    }
+    suppressed
+}

@@ -1,0 +1,339 @@
+//! The pipeline: artifacts → (decode → detect + declarations → findings → suppressions) per
+//! file in parallel → sorted findings and a summary. Workers never print.
+
+use crate::decode::{is_binary, Document};
+use crate::detect::{Candidate, DetectorSet};
+use crate::diagnostic::{fingerprint, redact, Category, Excerpt, Finding, Position, Related, Severity};
+use crate::filter::suppression;
+use crate::report::Summary;
+use crate::source::{Artifact, Content, Provenance};
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::Read;
+
+/// Checks declarations (manifests and known configs) in a file; implemented by the policy layer.
+pub trait DeclarationChecker: Sync {
+    /// Cheap: could this file hold declarations?
+    fn wants(&self, path: &str, bytes: &[u8]) -> bool;
+    fn check(&self, path: &str, doc: &Document) -> Vec<Finding>;
+}
+
+/// What the pipeline needs besides the artifacts.
+pub struct ScanContext<'a> {
+    pub detectors: &'a DetectorSet,
+    pub declarations: Option<&'a dyn DeclarationChecker>,
+    pub max_file_size: u64,
+    pub show_secrets: bool,
+}
+
+/// The outcome of one file.
+#[derive(Default)]
+struct FileResult {
+    findings: Vec<Finding>,
+    bytes: u64,
+    scanned: bool,
+    skipped: Option<&'static str>,
+    suppressed: u64,
+}
+
+/// Scans every artifact; findings come back sorted by path, offset, rule.
+pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary) {
+    let results: Vec<FileResult> = artifacts.par_iter().map(|a| scan_artifact(a, ctx)).collect();
+    let mut summary = Summary::default();
+    let mut findings = Vec::new();
+    for r in results {
+        summary.bytes_scanned += r.bytes;
+        summary.files_scanned += u64::from(r.scanned);
+        summary.suppressed += r.suppressed;
+        if let Some(reason) = r.skipped {
+            *summary.skipped.entry(reason.to_string()).or_default() += 1;
+        }
+        findings.extend(r.findings);
+    }
+    sort_findings(&mut findings);
+    (findings, summary)
+}
+
+/// The deterministic order of spec/output.md.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.fingerprint.cmp(&b.fingerprint)));
+}
+
+fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
+    let owned;
+    let bytes: &[u8] = match &artifact.content {
+        Content::Bytes(b) => b,
+        Content::Unreadable(err) => return io_error(artifact, err),
+        Content::OnDisk { size } => {
+            if *size > ctx.max_file_size {
+                return FileResult { skipped: Some("too-large"), ..Default::default() };
+            }
+            let Provenance::File(abs) = &artifact.provenance else {
+                return io_error(artifact, "no content");
+            };
+            match read_limited(abs, ctx.max_file_size) {
+                Ok(b) => {
+                    owned = b;
+                    &owned
+                }
+                Err(e) => return io_error(artifact, &e.to_string()),
+            }
+        }
+    };
+    if bytes.len() as u64 > ctx.max_file_size {
+        return FileResult { skipped: Some("too-large"), ..Default::default() };
+    }
+    if is_binary(bytes) {
+        return FileResult { skipped: Some("binary"), bytes: 0, ..Default::default() };
+    }
+    let mut result = FileResult { bytes: bytes.len() as u64, scanned: true, ..Default::default() };
+    let hits = ctx.detectors.prefilter(bytes);
+    let wants_declarations = ctx.declarations.is_some_and(|d| d.wants(&artifact.path, bytes));
+    if !hits.any() && !wants_declarations {
+        return result;
+    }
+    // Invalid UTF-8 (Latin-1 configs) is decoded lossily rather than skipped: never lose a finding.
+    let text: Cow<str> = String::from_utf8_lossy(bytes);
+    let doc = Document::new(&text);
+    let candidates = ctx.detectors.detect(&artifact.path, &doc, &hits);
+    let mut findings = secret_findings(&artifact.path, &doc, &candidates, ctx);
+    if wants_declarations {
+        if let Some(checker) = ctx.declarations {
+            findings.extend(checker.check(&artifact.path, &doc));
+        }
+    }
+    result.suppressed = suppression::apply(&artifact.path, &doc, &mut findings);
+    if let Some(ranges) = &artifact.changed_lines {
+        findings.retain(|f| ranges.iter().any(|&(s, e)| f.start.line <= e && f.end.line >= s));
+    }
+    let secret_spans: Vec<(usize, usize, bool)> = candidates
+        .iter()
+        .map(|c| (c.start, c.end, ctx.detectors.part(c.rule) == crate::detect::rules::Part::Passphrase))
+        .chain(findings.iter().filter(|f| f.sensitive).map(|f| (f.start.offset, f.end.offset, false)))
+        .collect();
+    for f in &mut findings {
+        f.excerpt = Some(excerpt(&doc, f, &secret_spans, ctx.show_secrets));
+        if let Provenance::Commit(info) = &artifact.provenance {
+            f.commit = Some(info.clone());
+        }
+    }
+    result.findings = findings;
+    result
+}
+
+fn read_limited(path: &std::path::Path, max: u64) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let mut buf = Vec::new();
+    file.take(max + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+fn io_error(artifact: &Artifact, err: &str) -> FileResult {
+    let start = Position { line: 1, column: 1, offset: 0 };
+    FileResult {
+        findings: vec![Finding {
+            rule: "io-error".into(),
+            category: Category::Io,
+            severity: Severity::Error,
+            exchange: None,
+            path: artifact.path.clone(),
+            start,
+            end: start,
+            message: format!("cannot read this file: {err}"),
+            help: "check its permissions; keylint could not scan it, so it may hold secrets".into(),
+            fingerprint: fingerprint(&["io-error", &artifact.path]),
+            snippet: String::new(),
+            commit: None,
+            part: None,
+            credential: None,
+            related: Vec::new(),
+            excerpt: None,
+            sensitive: false,
+        }],
+        ..Default::default()
+    }
+}
+
+/// Lines between parts that still count as one credential.
+const CREDENTIAL_SPAN_LINES: usize = 40;
+
+fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &ScanContext) -> Vec<Finding> {
+    let set = ctx.detectors;
+    // Tie the parts of one credential: same exchange, chained within a few dozen lines.
+    let mut credential_of: Vec<usize> = (0..candidates.len()).collect();
+    let mut last_by_exchange: BTreeMap<usize, usize> = BTreeMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        let Some(ex) = c.exchange else { continue };
+        if let Some(&prev) = last_by_exchange.get(&ex) {
+            let gap = doc.line_index(c.start).saturating_sub(doc.line_index(candidates[prev].end));
+            let same_part = candidates[prev].rule == c.rule;
+            if gap <= CREDENTIAL_SPAN_LINES && !same_part {
+                credential_of[i] = credential_of[prev];
+            }
+        }
+        last_by_exchange.insert(ex, i);
+    }
+    let credential_ids: Vec<String> = credential_of
+        .iter()
+        .map(|&root| {
+            let c = &candidates[root];
+            let slug = c.exchange.map(|e| set.exchanges.exchanges[e].slug.as_str()).unwrap_or("");
+            fingerprint(&["credential", path, slug, &c.value])
+        })
+        .collect();
+
+    candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let rule = &set.rules[c.rule];
+            let spec = &rule.spec;
+            let span = doc.span(c.start, c.end);
+            let exchange = c.exchange.map(|e| set.exchanges.exchanges[e].slug.clone());
+            let related = candidates
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i && credential_of[j] == credential_of[i])
+                .map(|(_, o)| {
+                    let s = doc.span(o.start, o.end);
+                    Related {
+                        label: format!("{} of the same credential", set.rules[o.rule].spec.part.as_str()),
+                        start: s.start,
+                        end: s.end,
+                    }
+                })
+                .collect();
+            Finding {
+                rule: spec.id.clone(),
+                category: Category::Secret,
+                severity: spec.severity,
+                exchange,
+                path: path.to_string(),
+                start: span.start,
+                end: span.end,
+                message: format!("{} committed in plain text", spec.description),
+                help: spec.help.clone(),
+                fingerprint: fingerprint(&["secret", &spec.id, path, &c.value]),
+                snippet: snippet(doc, c, candidates, set, ctx.show_secrets),
+                commit: None,
+                part: Some(spec.part.as_str().to_string()),
+                credential: Some(credential_ids[i].clone()),
+                related,
+                excerpt: None,
+                sensitive: false,
+            }
+        })
+        .collect()
+}
+
+/// The finding's line, cut to a window around the secret, with every secret on it redacted.
+fn snippet(doc: &Document, c: &Candidate, all: &[Candidate], set: &DetectorSet, show: bool) -> String {
+    let first = doc.line_index(c.start);
+    let (ls, le) = doc.line_range(first);
+    let le = le.max(ls);
+    let spans: Vec<(usize, usize, bool)> = all
+        .iter()
+        .filter(|o| o.start < le.max(c.end) && o.end > ls)
+        .map(|o| (o.start, o.end, set.part(o.rule) == crate::detect::rules::Part::Passphrase))
+        .collect();
+    let (text, _) = redact_region(doc.text, ls, le.max(c.start), &spans, show, &[]);
+    let text = text.trim();
+    // Keep long (minified) lines readable: a window around the secret.
+    if text.chars().count() > 160 {
+        let head: String = text.chars().take(160).collect();
+        format!("{head}…")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Copies `text[from..to]`, replacing each span in `spans` (start, end, is_passphrase) by its
+/// redaction, and maps the byte offsets in `track` to offsets in the result.
+fn redact_region(
+    text: &str,
+    from: usize,
+    to: usize,
+    spans: &[(usize, usize, bool)],
+    show: bool,
+    track: &[usize],
+) -> (String, Vec<usize>) {
+    let mut sorted: Vec<(usize, usize, bool)> = spans.iter().copied().filter(|s| s.0 < to && s.1 > from).collect();
+    sorted.sort();
+    let mut out = String::with_capacity(to.saturating_sub(from));
+    let mut mapped = vec![usize::MAX; track.len()];
+    let mut pos = from;
+    let map_until = |pos: usize, limit: usize, out_len: usize, mapped: &mut Vec<usize>| {
+        for (k, &t) in track.iter().enumerate() {
+            if mapped[k] == usize::MAX && t >= pos && t <= limit {
+                mapped[k] = out_len + (t - pos);
+            }
+        }
+    };
+    for (s, e, pass) in sorted {
+        let s = s.max(pos);
+        if s >= e {
+            continue;
+        }
+        map_until(pos, s, out.len(), &mut mapped);
+        out.push_str(&text[pos..s]);
+        let secret = &text[s..e.min(to.max(e))];
+        let replacement = if show { secret.to_string() } else { redact(secret, pass) };
+        for (k, &t) in track.iter().enumerate() {
+            // An offset at or inside a redacted span maps to the end of its replacement.
+            if t == e || (t > s && t < e && mapped[k] == usize::MAX) {
+                mapped[k] = out.len() + replacement.len();
+            }
+        }
+        out.push_str(&replacement);
+        pos = e;
+    }
+    if pos < to {
+        map_until(pos, to, out.len(), &mut mapped);
+        out.push_str(&text[pos..to]);
+    }
+    for m in &mut mapped {
+        if *m == usize::MAX {
+            *m = out.len();
+        }
+    }
+    (out, mapped)
+}
+
+/// The redacted source lines around a finding and its related spans, for the human reporter.
+fn excerpt(doc: &Document, f: &Finding, secrets: &[(usize, usize, bool)], show: bool) -> Excerpt {
+    let first_line = doc.line_index(f.start.offset);
+    let mut last_line = doc.line_index(f.end.offset.max(f.start.offset));
+    let mut lo = first_line;
+    let near: Vec<&Related> = f.related.iter().filter(|r| r.start.line.abs_diff(f.start.line) <= 8).collect();
+    for r in &near {
+        lo = lo.min(r.start.line - 1);
+        last_line = last_line.max(r.end.line - 1);
+    }
+    let from = doc.line_range(lo).0;
+    let to = doc.line_range(last_line).1.max(f.end.offset.min(doc.text.len()));
+    let mut track = vec![f.start.offset, f.end.offset];
+    for r in &near {
+        track.push(r.start.offset);
+        track.push(r.end.offset);
+    }
+    let (text, mapped) = redact_region(doc.text, from, to, secrets, show, &track);
+    let related =
+        near.iter().enumerate().map(|(k, r)| (mapped[2 + 2 * k], mapped[3 + 2 * k], r.label.clone())).collect();
+    Excerpt { text, first_line: lo + 1, primary: (mapped[0], mapped[1]), related }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_region_maps_offsets_through_replacements() {
+        let text = "A=0123456789ABCDEF01230123 B=pass1234";
+        let spans = [(2, 26, false), (29, 37, true)];
+        let (out, mapped) = redact_region(text, 0, text.len(), &spans, false, &[2, 26, 29, 37]);
+        assert_eq!(out, "A=0123…0123 B=****");
+        assert_eq!(&out[mapped[0]..mapped[1]], "0123…0123");
+        assert_eq!(&out[mapped[2]..mapped[3]], "****");
+    }
+}
