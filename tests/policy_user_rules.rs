@@ -146,3 +146,28 @@ fn failing_user_examples_are_reported() {
     let failures = set.run_examples();
     assert_eq!(failures, ["prod-keys-in-vault: example 1: expected diagnostics at [\"6:18\"], got [\"6:17\"]"]);
 }
+
+#[test]
+fn shared_rule_dirs_skip_detector_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("team")).unwrap();
+    std::fs::write(dir.path().join("team/prod-keys-in-vault.yaml"), USER_POLICY).unwrap();
+    std::fs::write(dir.path().join("acme.yaml"), "exchange: okx\nrules:\n  - id: acme-key\n").unwrap();
+    std::fs::write(dir.path().join("_parts.yaml"), "parts: {}\n").unwrap();
+    let set = PolicySet::load(&[dir.path().to_path_buf()], &PolicyConfig::default()).unwrap();
+    assert!(set.rule_infos().iter().any(|r| r.id == "prod-keys-in-vault"));
+    assert!(set.rule_infos().iter().all(|r| r.id != "acme-key"));
+}
+
+#[test]
+fn the_pipeline_adapter_fixes_the_date() {
+    use keylint::scan::DeclarationChecker;
+    let set = PolicySet::load(&[], &PolicyConfig::default()).unwrap();
+    let text = "keys:\n  - name: a\n    exchange: okx\n    permissions: [read]\n    rotated: 2026-01-01\n";
+    let early = keylint::policy::PolicyChecker { set: &set, today: parse_date("2026-02-01").unwrap() };
+    let late = keylint::policy::PolicyChecker { set: &set, today: parse_date("2026-06-01").unwrap() };
+    assert!(early.wants("exchange-keys.yaml", text.as_bytes()));
+    assert!(early.check("exchange-keys.yaml", &Document::new(text)).is_empty());
+    let f = late.check("exchange-keys.yaml", &Document::new(text));
+    assert_eq!(f.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(), ["key-rotation-overdue"]);
+}

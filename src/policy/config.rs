@@ -49,6 +49,11 @@ impl PolicyConfig {
         );
     }
 
+    /// Reads the `[policy]` table as the config loader hands it over.
+    pub fn from_table(table: &toml::Table) -> Result<PolicyConfig, String> {
+        PolicyConfig::deserialize(toml::Value::Table(table.clone())).map_err(|e| format!("[policy]: {e}"))
+    }
+
     /// Parses a `[policy]` table given as TOML text (the table's body).
     pub fn from_toml(text: &str) -> Result<PolicyConfig, String> {
         toml::from_str(text).map_err(|e| e.to_string())
@@ -67,5 +72,9 @@ mod tests {
         assert_eq!(base.max_age_days, Some(30));
         assert_eq!(base.disabled.as_deref(), Some(&["key-allows-transfer".to_string()][..]));
         assert!(PolicyConfig::from_toml("max_age_day = 3").unwrap_err().contains("unknown field"));
+        let table: toml::Table = toml::from_str("approved_egress = [\"11.22.33.0/24\"]").unwrap();
+        assert_eq!(PolicyConfig::from_table(&table).unwrap().approved_egress.unwrap(), ["11.22.33.0/24"]);
+        let table: toml::Table = toml::from_str("disabled = 3").unwrap();
+        assert!(PolicyConfig::from_table(&table).is_err());
     }
 }

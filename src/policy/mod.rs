@@ -519,22 +519,56 @@ fn indent(text: &str) -> String {
     text.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
 }
 
-/// Compiles every `*.yaml` / `*.yml` policy file in `dir`, in name order.
+/// Is this rule file something other than a policy? Rule directories are shared with detector
+/// files (top-level `rules:`, `_parts.yaml`, …) and may hold an exchange table.
+fn is_other_rule_file(path: &Path, text: &str) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    name.starts_with('_') || text.lines().any(|l| l.starts_with("rules:") || l.starts_with("exchanges:"))
+}
+
+/// Compiles every policy file (`*.yaml` / `*.yml`, not a detector file) under `dir`,
+/// recursively, in path order.
 fn load_dir(dir: &Path) -> Result<Vec<Policy>, RuleError> {
-    let name = dir.display().to_string();
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| RuleError::new(&name, "", None, format!("cannot read policy directory: {e}")))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .collect();
+    let mut paths = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| {
+            RuleError::new(&d.display().to_string(), "", None, format!("cannot read policy directory: {e}"))
+        })?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                paths.push(p);
+            }
+        }
+    }
     paths.sort();
     let mut out = Vec::new();
     for path in paths {
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| RuleError::new(&origin, "", None, format!("cannot read policy file: {e}")))?;
-        out.push(Policy::compile(&origin, &text)?);
+        if !is_other_rule_file(&path, &text) {
+            out.push(Policy::compile(&origin, &text)?);
+        }
     }
     Ok(out)
+}
+
+/// The policy layer as the scan pipeline's `DeclarationChecker`, with the evaluation date fixed
+/// for the run (`--today`, else today in UTC).
+pub struct PolicyChecker<'a> {
+    pub set: &'a PolicySet,
+    pub today: Date,
+}
+
+impl crate::scan::DeclarationChecker for PolicyChecker<'_> {
+    fn wants(&self, path: &str, bytes: &[u8]) -> bool {
+        self.set.wants(path, bytes)
+    }
+    fn check(&self, path: &str, doc: &Document) -> Vec<Finding> {
+        self.set.check(path, doc, self.today)
+    }
 }
