@@ -50,7 +50,7 @@ pub fn extract(path: &str, text: &str, table: &ExchangeTable, globs: &ManifestGl
         return false;
     };
     let named = globs.is_match(path);
-    if !named && !text.contains("keys") {
+    if !named && !has_top_level_keys(format, text) {
         return false;
     }
     let docs = match syntax::parse(format, text) {
@@ -111,6 +111,16 @@ pub fn extract(path: &str, text: &str, table: &ExchangeTable, globs: &ManifestGl
         ));
     }
     named || found
+}
+
+/// Cheap test before parsing an unnamed file: does a top-level `keys` list look possible?
+fn has_top_level_keys(format: Format, text: &str) -> bool {
+    let at_line_start = |needle: &str| text.starts_with(needle) || text.contains(&format!("\n{needle}"));
+    match format {
+        Format::Yaml => at_line_start("keys:"),
+        Format::Toml => text.contains("[[keys]]") || at_line_start("keys =") || at_line_start("keys="),
+        Format::Json => text.contains("\"keys\""),
+    }
 }
 
 fn problem(
