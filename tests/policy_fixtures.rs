@@ -309,3 +309,49 @@ fn hostile_manifests_never_panic() {
         }
     }
 }
+
+/// Every prefix of every fixture (a cheap fuzz: unterminated strings, half lists, cut dates)
+/// through `check` under its own path and under each manifest format: never a panic, spans in range.
+#[test]
+fn truncated_fixtures_never_panic() {
+    let set = builtin();
+    let today = parse_date("2026-11-22").unwrap();
+    let files = [
+        ("permissions", "exchange-keys.yaml"),
+        ("ip-allowlists", "ops/exchange-keys.yml"),
+        ("rotation", "exchange-keys.toml"),
+        ("waivers", "svc.exchange-keys.json"),
+        ("invalid", "exchange-keys.yaml"),
+        ("inferred", "docker-compose.yml"),
+        ("inferred", "k8s/secret.yaml"),
+        ("inferred", "bots/arb.py"),
+        ("inferred", ".env"),
+        ("inferred", "freqtrade/config.json"),
+    ];
+    for (repo, rel) in files {
+        let text = std::fs::read_to_string(Path::new(ROOT).join(repo).join(rel)).unwrap();
+        for cut in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let prefix = &text[..cut];
+            for path in [rel, "exchange-keys.json", "exchange-keys.toml"] {
+                for f in set.check(path, &Document::new(prefix), today) {
+                    assert!(f.start.offset <= f.end.offset && f.end.offset <= prefix.len(), "{rel} cut {cut}: {f:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn pem_in_a_block_scalar_is_secret_inline_and_redacted() {
+    let body = "MC4CAQAwBQYDK2VwBCIEIJ7qL3xN4m0d8Zk2Qh5vYwT1sR9aPbCdEfGhIjKlMnOp";
+    let text = format!(
+        "keys:\n  - name: binance-ed25519\n    exchange: binance\n    permissions: [read]\n    secret_ref: |\n      -----BEGIN PRIVATE KEY-----\n      {body}\n      -----END PRIVATE KEY-----\n    owner: infra\n"
+    );
+    let findings = builtin().check("exchange-keys.yaml", &Document::new(&text), parse_date("2026-11-22").unwrap());
+    assert_eq!(summary(&findings), expect(&[("secret-inline", "exchange-keys.yaml", 6, 7)]));
+    let f = &findings[0];
+    assert!(text[f.end.offset..].starts_with("\n    owner"), "span ends after the block: {:?}", &text[f.end.offset..]);
+    for s in [&f.message, &f.help, &f.snippet] {
+        assert!(!s.contains(body) && !s.contains(&body[..20]), "leaked: {s}");
+    }
+}
