@@ -171,3 +171,13 @@ fn the_pipeline_adapter_fixes_the_date() {
     let f = late.check("exchange-keys.yaml", &Document::new(text));
     assert_eq!(f.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(), ["key-rotation-overdue"]);
 }
+
+#[test]
+fn user_examples_run_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.yaml"), USER_POLICY).unwrap();
+    let set = PolicySet::load(&[dir.path().to_path_buf()], &PolicyConfig::default()).unwrap();
+    assert_eq!(set.policies.iter().filter(|p| !p.builtin).count(), 1);
+    assert_eq!(set.policies.iter().filter(|p| p.builtin).count(), 19);
+    assert!(set.run_user_examples().is_empty());
+}

@@ -413,8 +413,13 @@ fn test_rules(dir: Option<&Path>) -> Result<i32, Failure> {
     let mut failures = detectors.run_examples(dir.is_some());
     let mut tested = detectors.rules.iter().filter(|r| dir.is_none() || !r.builtin).count();
     let policies = PolicySet::load(&dirs, &PolicyConfig::default())?;
-    failures.extend(policies.run_examples());
-    tested += policies.policies.len();
+    if dir.is_some() {
+        failures.extend(policies.run_user_examples());
+        tested += policies.policies.iter().filter(|p| !p.builtin).count();
+    } else {
+        failures.extend(policies.run_examples());
+        tested += policies.policies.len();
+    }
     let mut out = std::io::stdout().lock();
     for f in &failures {
         let _ = writeln!(out, "FAIL {f}");

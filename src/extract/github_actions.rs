@@ -1,6 +1,6 @@
 //! GitHub Actions workflows: `env` maps at workflow, job and step level.
 
-use super::{words, Extraction, Spanned};
+use super::{Extraction, Spanned};
 use crate::policy::exchanges::ExchangeTable;
 use crate::syntax::{self, Format, Kind, Node};
 
@@ -45,7 +45,6 @@ fn visit(node: &Node, table: &ExchangeTable, depth: usize, out: &mut Extraction)
     for item in node.items() {
         visit(item, table, depth + 1, out);
     }
-    let _ = words;
 }
 
 #[cfg(test)]

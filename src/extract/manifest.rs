@@ -1,8 +1,7 @@
 //! Key manifests (spec/manifest.md): YAML (multi-document), TOML and JSON files whose top level
 //! holds a `keys` list. Structural problems become `Problem`s (→ `manifest-invalid`), never errors.
 
-use super::{field_type, Declaration, Extraction, FieldType, FieldValue, Problem, Spanned, FIELDS, REQUIRED_FIELDS};
-use crate::policy::exchanges::ExchangeTable;
+use super::{Declaration, Extraction, FieldType, FieldValue, Problem, Spanned, FIELDS, REQUIRED_FIELDS};
 use crate::syntax::{self, Format, Kind, Node};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -45,7 +44,8 @@ impl ManifestGlobs {
 }
 
 /// Reads `path` as a manifest if it is one; returns false when it is not a manifest at all.
-pub fn extract(path: &str, text: &str, table: &ExchangeTable, globs: &ManifestGlobs, out: &mut Extraction) -> bool {
+/// Exchange names and permissions are kept as written: the policy layer maps them.
+pub fn extract(path: &str, text: &str, globs: &ManifestGlobs, out: &mut Extraction) -> bool {
     let Some(format) = Format::from_path(path) else {
         return false;
     };
@@ -83,7 +83,7 @@ pub fn extract(path: &str, text: &str, table: &ExchangeTable, globs: &ManifestGl
         match &entry.value.kind {
             Kind::Seq(items) => {
                 for item in items {
-                    read_entry(item, table, out);
+                    read_entry(item, out);
                 }
             }
             Kind::Null => {}
@@ -135,7 +135,7 @@ fn problem(
     Problem { kind, field: field.to_string(), key: key.to_string(), message, help, start, end }
 }
 
-fn read_entry(item: &Node, table: &ExchangeTable, out: &mut Extraction) {
+fn read_entry(item: &Node, out: &mut Extraction) {
     let Kind::Map(entries) = &item.kind else {
         out.problems.push(problem(
             "wrong-type",
@@ -151,7 +151,6 @@ fn read_entry(item: &Node, table: &ExchangeTable, out: &mut Extraction) {
     let all: Vec<&'static str> = FIELDS.iter().map(|(n, _)| *n).filter(|n| *n != "secret_source").collect();
     let mut decl = Declaration::new("manifest", item.start, item.end, &all);
     let key_name = item.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string();
-    let _ = table;
     for e in entries {
         let Some((name, ty)) = FIELDS.iter().find(|(n, _)| *n == e.key && *n != "secret_source").copied() else {
             let suggestion = did_you_mean(&e.key);
@@ -325,18 +324,13 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Field type lookup re-exported for policy validation.
-pub fn manifest_field_type(name: &str) -> Option<FieldType> {
-    field_type(name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn run(path: &str, text: &str) -> Extraction {
         let mut out = Extraction::default();
-        extract(path, text, &ExchangeTable::builtin(), &ManifestGlobs::default_globs(), &mut out);
+        extract(path, text, &ManifestGlobs::default_globs(), &mut out);
         out
     }
 

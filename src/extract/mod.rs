@@ -267,7 +267,7 @@ pub fn env_reference(v: &str) -> Option<String> {
 /// Runs every extractor that recognises `path`; `text` is the whole file.
 pub fn extract(path: &str, text: &str, table: &ExchangeTable, globs: &manifest::ManifestGlobs) -> Extraction {
     let mut out = Extraction::default();
-    if manifest::extract(path, text, table, globs, &mut out) {
+    if manifest::extract(path, text, globs, &mut out) {
         return out;
     }
     let lower = path.to_ascii_lowercase();

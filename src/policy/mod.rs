@@ -60,6 +60,8 @@ pub struct Policy {
     pub file: PolicyFile,
     /// Where it came from (`rules/policies/x.yaml` or a user path).
     pub origin: String,
+    /// Shipped with keylint (not from a user directory).
+    pub builtin: bool,
     pub text: String,
     pub category: Category,
     pub when: Option<Cond>,
@@ -119,7 +121,16 @@ impl Policy {
                 }
             }
         }
-        Ok(Policy { file, origin: origin.to_string(), text: text.to_string(), category, when, severity_when, at })
+        Ok(Policy {
+            file,
+            origin: origin.to_string(),
+            builtin: false,
+            text: text.to_string(),
+            category,
+            when,
+            severity_when,
+            at,
+        })
     }
 
     pub fn id(&self) -> &str {
@@ -158,7 +169,8 @@ impl PolicySet {
             .map_err(|e| RuleError::from_yaml("rules/exchanges.yaml", table_text, &e))?;
         let mut policies: BTreeMap<String, Policy> = BTreeMap::new();
         for (origin, text) in builtin::policies() {
-            let p = Policy::compile(&origin, text)?;
+            let mut p = Policy::compile(&origin, text)?;
+            p.builtin = true;
             policies.insert(p.id().to_string(), p);
         }
         let mut dirs: Vec<PathBuf> = user_dirs.to_vec();
@@ -266,13 +278,27 @@ impl PolicySet {
         if let Some(ex) = p.file.negative_examples.first() {
             out.push_str(&format!("\nDoes not fire on:\n{}\n", indent(&ex.manifest)));
         }
+        out.push_str(&format!(
+            "\nWaive it for one key with `allow: [{id}]` and a `reason:`; turn it off with `[policy] disabled = [\"{id}\"]`; \
+             change its severity with `[policy.severity]`.\n",
+            id = p.id()
+        ));
         Some(out)
     }
 
     /// Runs every policy's examples; returns one line per failure (empty = all pass).
     pub fn run_examples(&self) -> Vec<String> {
+        self.run_examples_of(|_| true)
+    }
+
+    /// Runs the examples of user policies only (`keylint rules test DIR`).
+    pub fn run_user_examples(&self) -> Vec<String> {
+        self.run_examples_of(|p| !p.builtin)
+    }
+
+    fn run_examples_of(&self, select: impl Fn(&Policy) -> bool) -> Vec<String> {
         let mut failures = Vec::new();
-        for p in &self.policies {
+        for p in self.policies.iter().filter(|p| select(p)) {
             if p.file.examples.is_empty() {
                 failures.push(format!("{}: has no examples", p.id()));
             }
