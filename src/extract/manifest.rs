@@ -135,6 +135,26 @@ fn problem(
     Problem { kind, field: field.to_string(), key: key.to_string(), message, help, start, end }
 }
 
+/// The entry's fields with YAML merge keys (`<<: *defaults`) applied: explicit fields win.
+fn merged_entries(entries: &[crate::syntax::Entry]) -> Vec<crate::syntax::Entry> {
+    let mut out: Vec<crate::syntax::Entry> = entries.iter().filter(|e| e.key != "<<").cloned().collect();
+    for merge in entries.iter().filter(|e| e.key == "<<") {
+        let sources: Vec<&Node> = match &merge.value.kind {
+            Kind::Map(_) => vec![&merge.value],
+            Kind::Seq(items) => items.iter().collect(),
+            _ => Vec::new(),
+        };
+        for source in sources {
+            for inherited in source.entries() {
+                if !out.iter().any(|e| e.key == inherited.key) {
+                    out.push(inherited.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 fn read_entry(item: &Node, out: &mut Extraction) {
     let Kind::Map(entries) = &item.kind else {
         out.problems.push(problem(
@@ -151,7 +171,8 @@ fn read_entry(item: &Node, out: &mut Extraction) {
     let all: Vec<&'static str> = FIELDS.iter().map(|(n, _)| *n).filter(|n| *n != "secret_source").collect();
     let mut decl = Declaration::new("manifest", item.start, item.end, &all);
     let key_name = item.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string();
-    for e in entries {
+    let fields = merged_entries(entries);
+    for e in &fields {
         let Some((name, ty)) = FIELDS.iter().find(|(n, _)| *n == e.key && *n != "secret_source").copied() else {
             let suggestion = did_you_mean(&e.key);
             let help = match suggestion {
@@ -196,7 +217,7 @@ fn read_entry(item: &Node, out: &mut Extraction) {
         }
     }
     for req in REQUIRED_FIELDS {
-        if item.entry(req).is_none() {
+        if !fields.iter().any(|e| e.key == *req) {
             let (s, e) = entries.first().map(|e| (e.key_start, e.key_end)).unwrap_or((item.start, item.start));
             let label = if key_name.is_empty() { "key entry".to_string() } else { format!("key entry `{key_name}`") };
             out.problems.push(problem(
@@ -354,6 +375,17 @@ mod tests {
         let kinds: Vec<&str> = out.problems.iter().map(|p| p.kind).collect();
         assert_eq!(kinds, ["wrong-type", "bad-value", "missing-field"]);
         assert!(!out.declarations[0].is_known("permissions"));
+    }
+
+    #[test]
+    fn merge_keys_apply_and_explicit_fields_win() {
+        let text = "defaults: &d\n  exchange: okx\n  permissions: [read]\nkeys:\n  - <<: *d\n    name: a\n    permissions: [read, trade]\n";
+        let out = run("exchange-keys.yaml", text);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        let d = &out.declarations[0];
+        let ex = d.str("exchange").unwrap();
+        assert_eq!((ex.value.as_str(), ex.start), ("okx", text.find("okx").unwrap()));
+        assert_eq!(d.list("permissions").unwrap().value.len(), 2);
     }
 
     #[test]

@@ -35,8 +35,20 @@ impl<'a> ByteIndex<'a> {
 }
 
 enum Frame {
-    Seq { start: usize, items: Vec<Node> },
-    Map { start: usize, entries: Vec<Entry>, key: Option<(String, usize, usize)> },
+    Seq { start: usize, anchor: usize, items: Vec<Node> },
+    Map { start: usize, anchor: usize, entries: Vec<Entry>, key: Option<(String, usize, usize)> },
+}
+
+/// Most nodes aliases may copy in one stream: `*anchor` is expanded (merge keys `<<: *defaults`
+/// are common in manifests), but a billion-laughs document must not blow up memory.
+const MAX_ALIAS_NODES: usize = 10_000;
+
+fn node_count(n: &Node) -> usize {
+    1 + match &n.kind {
+        Kind::Map(entries) => entries.iter().map(|e| node_count(&e.value)).sum(),
+        Kind::Seq(items) => items.iter().map(node_count).sum(),
+        _ => 0,
+    }
 }
 
 /// Parses every document of a YAML stream.
@@ -46,12 +58,15 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
+    let mut anchors: std::collections::HashMap<usize, Node> = std::collections::HashMap::new();
+    let mut alias_budget = MAX_ALIAS_NODES;
     loop {
         let (event, mark) = match parser.next_token() {
             Ok(ev) => ev,
             Err(e) => return Err(SyntaxError::new(e.info().to_string(), index.byte(e.marker().index()))),
         };
         let at = index.byte(mark.index());
+        let mut anchor = 0;
         let node = match event {
             Event::StreamEnd => break,
             Event::DocumentEnd => {
@@ -61,14 +76,14 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
                 continue;
             }
             Event::Nothing | Event::StreamStart | Event::DocumentStart => continue,
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
+            Event::SequenceStart(id, _) | Event::MappingStart(id, _) => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(SyntaxError::new(format!("nesting deeper than {MAX_DEPTH} levels"), at));
                 }
                 stack.push(if matches!(event, Event::SequenceStart(..)) {
-                    Frame::Seq { start: at, items: Vec::new() }
+                    Frame::Seq { start: at, anchor: id, items: Vec::new() }
                 } else {
-                    Frame::Map { start: at, entries: Vec::new(), key: None }
+                    Frame::Map { start: at, anchor: id, entries: Vec::new(), key: None }
                 });
                 continue;
             }
@@ -76,19 +91,29 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
                 let closer = if matches!(event, Event::SequenceEnd) { b']' } else { b'}' };
                 let flow_end = (text.as_bytes().get(at) == Some(&closer)).then_some(at + 1);
                 match stack.pop() {
-                    Some(Frame::Seq { start, items }) => {
+                    Some(Frame::Seq { start, anchor: id, items }) => {
+                        anchor = id;
                         let end = flow_end.or(items.last().map(|n| n.end)).unwrap_or(start);
                         Node::new(Kind::Seq(items), start, end)
                     }
-                    Some(Frame::Map { start, entries, .. }) => {
+                    Some(Frame::Map { start, anchor: id, entries, .. }) => {
+                        anchor = id;
                         let end = flow_end.or(entries.last().map(|e| e.value.end)).unwrap_or(start);
                         Node::new(Kind::Map(entries), start, end)
                     }
                     None => return Err(SyntaxError::new("unbalanced collection end", at)),
                 }
             }
-            Event::Alias(_) => Node::new(Kind::Null, at, at + 1),
-            Event::Scalar(value, style, _, tag) => {
+            // The copy keeps the anchored node's spans: that is where the value is written.
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(n) if node_count(n) <= alias_budget => {
+                    alias_budget -= node_count(n);
+                    n.clone()
+                }
+                _ => Node::new(Kind::Null, at, at + 1),
+            },
+            Event::Scalar(value, style, id, tag) => {
+                anchor = id;
                 let end = scalar_end(text, at, &value, style);
                 let kind = if style == TScalarStyle::Plain && tag.is_none() {
                     plain_scalar_kind(&value)
@@ -99,6 +124,9 @@ pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
                 Node::new(kind, at, end)
             }
         };
+        if anchor != 0 {
+            anchors.insert(anchor, node.clone());
+        }
         match stack.last_mut() {
             None => root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
@@ -221,6 +249,23 @@ mod tests {
         assert!(parse(&text).is_err());
         let text = format!("{}1{}", "[".repeat(100), "]".repeat(100));
         assert!(parse(&text).unwrap_err().message.contains("nesting"));
+    }
+
+    #[test]
+    fn aliases_expand_within_a_budget() {
+        let text = "base: &b {exchange: okx}\nkeys:\n  - <<: *b\n    name: x\n";
+        let docs = parse(text).unwrap();
+        let merged = docs[0].get("keys").unwrap().items()[0].get("<<").unwrap();
+        let ex = merged.get("exchange").unwrap();
+        assert_eq!(&text[ex.start..ex.end], "okx");
+        // Billion laughs: nine levels of ten aliases each stay bounded.
+        let mut lol = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (i, c) in "bcdefghij".chars().enumerate() {
+            let prev = (b'a' + i as u8) as char;
+            lol.push_str(&format!("{c}: &{c} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let docs = parse(&lol).unwrap();
+        assert!(node_count(&docs[0]) < 2 * MAX_ALIAS_NODES);
     }
 
     #[test]
