@@ -87,6 +87,8 @@ pub struct Excerpt {
     /// Redacted text of the lines `first_line..` covering the primary and related spans.
     pub text: String,
     pub first_line: usize,
+    /// Characters of the first line cut off before `text` (long lines are windowed).
+    pub first_column: usize,
     /// Byte range of the primary span inside `text`.
     pub primary: (usize, usize),
     /// Byte ranges and labels of related spans inside `text`.

@@ -36,8 +36,8 @@ impl ExchangeTable {
 
     /// The built-in table.
     pub fn builtin() -> Result<Self, RuleError> {
-        let text = crate::rules_embedded::get("exchanges.yaml").unwrap_or("exchanges: []");
-        Self::parse("rules/exchanges.yaml", text)
+        let file: ExchangeFile = crate::rules_embedded::parse("exchanges.yaml")?;
+        Ok(ExchangeTable { exchanges: file.exchanges })
     }
 
     pub fn index_of(&self, slug: &str) -> Option<usize> {

@@ -39,18 +39,37 @@ struct FileResult {
 
 /// Scans every artifact; findings come back sorted by path, offset, rule.
 pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary) {
-    let results: Vec<FileResult> = artifacts.par_iter().map(|a| scan_artifact(a, ctx)).collect();
-    let mut summary = Summary::default();
-    let mut findings = Vec::new();
-    for r in results {
-        summary.bytes_scanned += r.bytes;
-        summary.files_scanned += u64::from(r.scanned);
-        summary.suppressed += r.suppressed;
-        if let Some(reason) = r.skipped {
-            *summary.skipped.entry(reason.to_string()).or_default() += 1;
-        }
-        findings.extend(r.findings);
-    }
+    // Fold per worker instead of collecting one result per file: memory stays flat on trees of
+    // 100k files, and the final sort makes the order independent of scheduling.
+    let (mut findings, summary) = artifacts
+        .par_iter()
+        .fold(
+            || (Vec::new(), Summary::default()),
+            |(mut findings, mut summary), artifact| {
+                let r = scan_artifact(artifact, ctx);
+                summary.bytes_scanned += r.bytes;
+                summary.files_scanned += u64::from(r.scanned);
+                summary.suppressed += r.suppressed;
+                if let Some(reason) = r.skipped {
+                    *summary.skipped.entry(reason.to_string()).or_default() += 1;
+                }
+                findings.extend(r.findings);
+                (findings, summary)
+            },
+        )
+        .reduce(
+            || (Vec::new(), Summary::default()),
+            |(mut fa, mut sa), (fb, sb)| {
+                fa.extend(fb);
+                sa.bytes_scanned += sb.bytes_scanned;
+                sa.files_scanned += sb.files_scanned;
+                sa.suppressed += sb.suppressed;
+                for (k, v) in sb.skipped {
+                    *sa.skipped.entry(k).or_default() += v;
+                }
+                (fa, sa)
+            },
+        );
     sort_findings(&mut findings);
     (findings, summary)
 }
@@ -107,11 +126,13 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
     if let Some(ranges) = &artifact.changed_lines {
         findings.retain(|f| ranges.iter().any(|&(s, e)| f.start.line <= e && f.end.line >= s));
     }
-    let secret_spans: Vec<(usize, usize, bool)> = candidates
+    let mut secret_spans: Vec<(usize, usize, bool)> = candidates
         .iter()
         .map(|c| (c.start, c.end, ctx.detectors.part(c.rule) == crate::detect::rules::Part::Passphrase))
         .chain(findings.iter().filter(|f| f.sensitive).map(|f| (f.start.offset, f.end.offset, false)))
         .collect();
+    // Sorted by start, non-overlapping ends ascending too: excerpts binary-search their range.
+    secret_spans.sort_unstable();
     for f in &mut findings {
         f.excerpt = Some(excerpt(&doc, f, &secret_spans, ctx.show_secrets));
         if let Provenance::Commit(info) = &artifact.provenance {
@@ -160,47 +181,58 @@ const CREDENTIAL_SPAN_LINES: usize = 40;
 
 fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &ScanContext) -> Vec<Finding> {
     let set = ctx.detectors;
-    // Tie the parts of one credential: same exchange, chained within a few dozen lines.
-    let mut credential_of: Vec<usize> = (0..candidates.len()).collect();
-    let mut last_by_exchange: BTreeMap<usize, usize> = BTreeMap::new();
+    let part = |c: &Candidate| set.rules[c.rule].spec.part;
+    // Tie the parts of one credential: same exchange, within a few dozen lines, and each part
+    // at most once (a repeated part starts the next credential), so a group has ≤ 4 members.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: Vec<usize> = Vec::with_capacity(candidates.len());
+    let mut open_by_exchange: BTreeMap<usize, usize> = BTreeMap::new();
     for (i, c) in candidates.iter().enumerate() {
-        let Some(ex) = c.exchange else { continue };
-        if let Some(&prev) = last_by_exchange.get(&ex) {
-            let gap = doc.line_index(c.start).saturating_sub(doc.line_index(candidates[prev].end));
-            let same_part = candidates[prev].rule == c.rule;
-            if gap <= CREDENTIAL_SPAN_LINES && !same_part {
-                credential_of[i] = credential_of[prev];
-            }
+        let joined = c.exchange.and_then(|ex| {
+            let g = *open_by_exchange.get(&ex)?;
+            let last = *groups[g].last()?;
+            let gap = doc.line_index(c.start).saturating_sub(doc.line_index(candidates[last].end));
+            let has_part = groups[g].iter().any(|&m| part(&candidates[m]) == part(c));
+            (gap <= CREDENTIAL_SPAN_LINES && !has_part).then_some(g)
+        });
+        let g = joined.unwrap_or_else(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+        group_of.push(g);
+        if let Some(ex) = c.exchange {
+            open_by_exchange.insert(ex, g);
         }
-        last_by_exchange.insert(ex, i);
     }
-    let credential_ids: Vec<String> = credential_of
+    let credential_ids: Vec<String> = groups
         .iter()
-        .map(|&root| {
-            let c = &candidates[root];
+        .map(|members| {
+            let c = &candidates[members[0]];
             let slug = c.exchange.map(|e| set.exchanges.exchanges[e].slug.as_str()).unwrap_or("");
             fingerprint(&["credential", path, slug, &c.value])
         })
         .collect();
+    // Positions in one pass over the text: a hostile one-line file with many secrets stays linear.
+    let mut offsets: Vec<usize> = candidates.iter().flat_map(|c| [c.start, c.end]).collect();
+    let positions = doc.positions(&mut offsets);
+    let pos = |o: usize| positions.get(&o).copied().unwrap_or_else(|| doc.position(o));
 
     candidates
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let rule = &set.rules[c.rule];
-            let spec = &rule.spec;
-            let span = doc.span(c.start, c.end);
+            let spec = &set.rules[c.rule].spec;
             let exchange = c.exchange.map(|e| set.exchanges.exchanges[e].slug.clone());
-            let related = candidates
+            let related = groups[group_of[i]]
                 .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != i && credential_of[j] == credential_of[i])
-                .map(|(_, o)| {
-                    let s = doc.span(o.start, o.end);
+                .filter(|&&j| j != i)
+                .map(|&j| {
+                    let o = &candidates[j];
                     Related {
-                        label: format!("{} of the same credential", set.rules[o.rule].spec.part.as_str()),
-                        start: s.start,
-                        end: s.end,
+                        label: format!("{} of the same credential", part(o).as_str()),
+                        start: pos(o.start),
+                        end: pos(o.end),
                     }
                 })
                 .collect();
@@ -210,15 +242,15 @@ fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &S
                 severity: spec.severity,
                 exchange,
                 path: path.to_string(),
-                start: span.start,
-                end: span.end,
+                start: pos(c.start),
+                end: pos(c.end),
                 message: format!("{} committed in plain text", spec.description),
                 help: spec.help.clone(),
                 fingerprint: fingerprint(&["secret", &spec.id, path, &c.value]),
                 snippet: snippet(doc, c, candidates, set, ctx.show_secrets),
                 commit: None,
                 part: Some(spec.part.as_str().to_string()),
-                credential: Some(credential_ids[i].clone()),
+                credential: Some(credential_ids[group_of[i]].clone()),
                 related,
                 excerpt: None,
                 sensitive: false,
@@ -229,23 +261,47 @@ fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &S
 
 /// The finding's line, cut to a window around the secret, with every secret on it redacted.
 fn snippet(doc: &Document, c: &Candidate, all: &[Candidate], set: &DetectorSet, show: bool) -> String {
-    let first = doc.line_index(c.start);
-    let (ls, le) = doc.line_range(first);
-    let le = le.max(ls);
-    let spans: Vec<(usize, usize, bool)> = all
+    let (ls, le) = doc.line_range(doc.line_index(c.start));
+    // Keep long (minified) lines readable and cheap: a window around the secret.
+    let from = floor_boundary(doc.text, ls.max(c.start.saturating_sub(SNIPPET_CONTEXT)));
+    let to = ceil_boundary(doc.text, c.end.max(le.min(c.end + SNIPPET_CONTEXT)));
+    let lo = all.partition_point(|o| o.end <= from);
+    let spans: Vec<(usize, usize, bool)> = all[lo..]
         .iter()
-        .filter(|o| o.start < le.max(c.end) && o.end > ls)
+        .take_while(|o| o.start < to)
+        .filter(|o| o.end > from)
         .map(|o| (o.start, o.end, set.part(o.rule) == crate::detect::rules::Part::Passphrase))
         .collect();
-    let (text, _) = redact_region(doc.text, ls, le.max(c.start), &spans, show, &[]);
-    let text = text.trim();
-    // Keep long (minified) lines readable: a window around the secret.
-    if text.chars().count() > 160 {
-        let head: String = text.chars().take(160).collect();
-        format!("{head}…")
-    } else {
-        text.to_string()
+    let (text, _) = redact_region(doc.text, from, to, &spans, show, &[]);
+    let mut out = String::new();
+    if from > ls {
+        out.push('…');
     }
+    out.push_str(text.trim());
+    if to < le {
+        out.push('…');
+    }
+    out
+}
+
+/// Bytes of context kept on each side of a secret in snippets and excerpts of long lines.
+const SNIPPET_CONTEXT: usize = 60;
+const EXCERPT_CONTEXT: usize = 240;
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// Copies `text[from..to]`, replacing each span in `spans` (start, end, is_passphrase) by its
@@ -306,21 +362,31 @@ fn excerpt(doc: &Document, f: &Finding, secrets: &[(usize, usize, bool)], show: 
     let mut last_line = doc.line_index(f.end.offset.max(f.start.offset));
     let mut lo = first_line;
     let near: Vec<&Related> = f.related.iter().filter(|r| r.start.line.abs_diff(f.start.line) <= 8).collect();
+    // The leftmost tracked position (its column is known), to clip long first lines against.
+    let mut leftmost = f.start;
     for r in &near {
         lo = lo.min(r.start.line - 1);
         last_line = last_line.max(r.end.line - 1);
+        if r.start.offset < leftmost.offset {
+            leftmost = r.start;
+        }
     }
-    let from = doc.line_range(lo).0;
-    let to = doc.line_range(last_line).1.max(f.end.offset.min(doc.text.len()));
+    let rightmost = near.iter().map(|r| r.end.offset).chain([f.end.offset]).max().unwrap_or(f.end.offset);
+    let from = floor_boundary(doc.text, doc.line_range(lo).0.max(leftmost.offset.saturating_sub(EXCERPT_CONTEXT)));
+    let line_end = doc.line_range(last_line).1.max(f.end.offset.min(doc.text.len()));
+    let to = ceil_boundary(doc.text, line_end.min(rightmost + EXCERPT_CONTEXT).max(rightmost.min(doc.text.len())));
+    let first_column = leftmost.column.saturating_sub(1 + doc.text[from..leftmost.offset.max(from)].chars().count());
     let mut track = vec![f.start.offset, f.end.offset];
     for r in &near {
         track.push(r.start.offset);
         track.push(r.end.offset);
     }
-    let (text, mapped) = redact_region(doc.text, from, to, secrets, show, &track);
+    let lo_idx = secrets.partition_point(|s| s.1 <= from);
+    let hi_idx = lo_idx + secrets[lo_idx..].partition_point(|s| s.0 < to);
+    let (text, mapped) = redact_region(doc.text, from, to, &secrets[lo_idx..hi_idx], show, &track);
     let related =
         near.iter().enumerate().map(|(k, r)| (mapped[2 + 2 * k], mapped[3 + 2 * k], r.label.clone())).collect();
-    Excerpt { text, first_line: lo + 1, primary: (mapped[0], mapped[1]), related }
+    Excerpt { text, first_line: lo + 1, first_column, primary: (mapped[0], mapped[1]), related }
 }
 
 #[cfg(test)]

@@ -71,6 +71,30 @@ impl<'a> Document<'a> {
         Position { line: line + 1, column, offset }
     }
 
+    /// Positions of many offsets in one pass (sorts `offsets`): linear in the text even when a
+    /// single long line holds thousands of them.
+    pub fn positions(&self, offsets: &mut [usize]) -> std::collections::HashMap<usize, Position> {
+        offsets.sort_unstable();
+        let mut out = std::collections::HashMap::with_capacity(offsets.len());
+        let (mut at, mut line, mut column) = (0usize, 0usize, 1usize);
+        for &target in offsets.iter() {
+            let mut target = target.min(self.text.len());
+            while !self.text.is_char_boundary(target) {
+                target -= 1;
+            }
+            let target_line = self.line_index(target);
+            if target_line != line || at < self.line_starts[target_line] {
+                line = target_line;
+                at = self.line_starts[line];
+                column = 1;
+            }
+            column += self.text[at..target].chars().count();
+            at = target;
+            out.insert(target, Position { line: line + 1, column, offset: target });
+        }
+        out
+    }
+
     pub fn span(&self, start: usize, end: usize) -> Span {
         Span { start: self.position(start), end: self.position(end) }
     }
@@ -89,6 +113,11 @@ mod tests {
         assert_eq!((p.line, p.column), (2, 8));
         assert_eq!(doc.line(1), "key: \"é9\"");
         assert_eq!(doc.line_count(), 3);
+        let mut offs = [12, 0, 10];
+        let many = doc.positions(&mut offs);
+        assert_eq!(many[&12], doc.position(12));
+        assert_eq!(many[&10], doc.position(10));
+        assert_eq!(many[&0], doc.position(0));
         assert!(is_binary(b"ab\0c"));
         assert!(!is_binary(b"abc"));
     }

@@ -16,6 +16,11 @@ fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$' | b'@')
 }
 
+/// Longest name and quoted value looked at: bounds the work per separator, so a hostile line
+/// (megabytes of `]=` or `="`) stays linear.
+const MAX_NAME: usize = 128;
+const MAX_QUOTED_VALUE: usize = 8 * 1024;
+
 fn is_quote(b: u8) -> bool {
     matches!(b, b'"' | b'\'' | b'`')
 }
@@ -46,9 +51,11 @@ pub fn scan_line(line: &str, line_start: usize, out: &mut Vec<Assignment>) {
             _ => {}
         }
         let name = name_before(bytes, sep);
-        let value = value_after(bytes, sep_end);
+        // A query parameter (`?key=…&next=…`) ends at the next `&`.
+        let in_query = name.is_some_and(|(start, _)| start > 0 && matches!(bytes[start - 1], b'?' | b'&'));
+        let value = value_after(bytes, sep_end, in_query);
         i = sep_end;
-        if let (Some(name), Some((vs, ve, quoted))) = (name, value) {
+        if let (Some((_, name)), Some((vs, ve, quoted))) = (name, value) {
             let normalized = normalize_name(name);
             if !normalized.is_empty() && ve > vs {
                 out.push(Assignment {
@@ -58,8 +65,7 @@ pub fn scan_line(line: &str, line_start: usize, out: &mut Vec<Assignment>) {
                     quoted,
                 });
             }
-            // Continue after a scalar value; a `{`/`[` value was not consumed, so inner pairs are seen.
-            i = i.max(ve);
+            // Values are not skipped: a URL value can hold `?api_key=…` pairs of its own.
         }
         if i >= bytes.len() {
             break;
@@ -67,21 +73,23 @@ pub fn scan_line(line: &str, line_start: usize, out: &mut Vec<Assignment>) {
     }
 }
 
-/// The raw name left of a separator: an identifier, a quoted key, or a `["subscript"]`.
-fn name_before(bytes: &[u8], sep: usize) -> Option<&str> {
+/// The raw name left of a separator (an identifier, a quoted key, or a `["subscript"]`) and
+/// where it starts.
+fn name_before(bytes: &[u8], sep: usize) -> Option<(usize, &str)> {
+    let floor = sep.saturating_sub(MAX_NAME + 16);
     let mut end = sep;
-    while end > 0 && matches!(bytes[end - 1], b' ' | b'\t') {
+    while end > floor && matches!(bytes[end - 1], b' ' | b'\t') {
         end -= 1;
     }
-    if end == 0 {
+    if end <= floor {
         return None;
     }
     let last = bytes[end - 1];
     let (start, stop) = if is_quote(last) {
-        let open = bytes[..end - 1].iter().rposition(|&b| b == last)?;
+        let open = floor + bytes[floor..end - 1].iter().rposition(|&b| b == last)?;
         (open + 1, end - 1)
     } else if last == b']' {
-        let open = bytes[..end - 1].iter().rposition(|&b| b == b'[')?;
+        let open = floor + bytes[floor..end - 1].iter().rposition(|&b| b == b'[')?;
         let inner = &bytes[open + 1..end - 1];
         let trim = |b: &u8| is_quote(*b);
         let s = open + 1 + inner.iter().position(|b| !trim(b))?;
@@ -89,37 +97,44 @@ fn name_before(bytes: &[u8], sep: usize) -> Option<&str> {
         (s, e)
     } else {
         let mut s = end;
-        while s > 0 && is_name_byte(bytes[s - 1]) {
+        while s > floor && is_name_byte(bytes[s - 1]) {
             s -= 1;
         }
         (s, end)
     };
-    if stop <= start || stop - start > 128 {
+    if stop <= start || stop - start > MAX_NAME {
         return None;
     }
-    std::str::from_utf8(&bytes[start..stop]).ok()
+    let raw_start =
+        if start > 0 && (is_quote(bytes[start - 1]) || bytes[start - 1] == b'[') { start - 1 } else { start };
+    std::str::from_utf8(&bytes[start..stop]).ok().map(|name| (raw_start, name))
 }
 
 /// The scalar value right of a separator: `(start, end, quoted)` relative to the line.
-fn value_after(bytes: &[u8], from: usize) -> Option<(usize, usize, bool)> {
+fn value_after(bytes: &[u8], from: usize, in_query: bool) -> Option<(usize, usize, bool)> {
     let mut s = from;
     while s < bytes.len() && matches!(bytes[s], b' ' | b'\t') {
         s += 1;
     }
     let first = *bytes.get(s)?;
     if is_quote(first) {
+        let limit = bytes.len().min(s + 1 + MAX_QUOTED_VALUE);
         let mut e = s + 1;
-        while e < bytes.len() && bytes[e] != first {
+        while e < limit && bytes[e] != first {
             e += if bytes[e] == b'\\' { 2 } else { 1 };
         }
-        let e = e.min(bytes.len());
-        return Some((s + 1, e, true));
+        if e >= limit && limit < bytes.len() {
+            return None;
+        }
+        return Some((s + 1, e.min(bytes.len()), true));
     }
     if matches!(first, b'{' | b'[' | b'(' | b'|' | b'>' | b'&' | b'*' | b'!' | b'#') {
         return None;
     }
     let mut e = s;
-    while e < bytes.len() && !matches!(bytes[e], b' ' | b'\t' | b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`')
+    while e < bytes.len()
+        && !matches!(bytes[e], b' ' | b'\t' | b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`')
+        && !(in_query && bytes[e] == b'&')
     {
         e += 1;
     }
@@ -186,6 +201,10 @@ mod tests {
         assert_eq!(pairs("if a == b and c != d:"), vec![]);
         assert_eq!(pairs("url: https://api.okx.com/x"), vec![("url".into(), "https://api.okx.com/x".into())]);
         assert_eq!(pairs("APIKey := \"z\""), vec![("api_key".into(), "z".into())]);
+        assert_eq!(
+            pairs("curl https://x/api?key=k%2B1&timeout=5"),
+            vec![("key".into(), "k%2B1".into()), ("timeout".into(), "5".into())]
+        );
     }
 
     #[test]

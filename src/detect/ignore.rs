@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct IgnoreFile {
+pub struct IgnoreFile {
     #[serde(default)]
     placeholders: Vec<String>,
     #[serde(default)]
@@ -26,8 +26,19 @@ pub struct IgnoreList {
 }
 
 impl IgnoreList {
+    /// The built-in lists (`rules/detectors/_ignore.yaml`).
+    pub fn builtin() -> Result<Self, RuleError> {
+        let file: IgnoreFile = crate::rules_embedded::parse("detectors/_ignore.yaml")?;
+        let text = crate::rules_embedded::get("detectors/_ignore.yaml").unwrap_or_default();
+        Self::compile("rules/detectors/_ignore.yaml", text, file)
+    }
+
     pub fn parse(origin: &str, text: &str) -> Result<Self, RuleError> {
         let file: IgnoreFile = serde_yaml::from_str(text).map_err(|e| RuleError::from_yaml(origin, text, &e))?;
+        Self::compile(origin, text, file)
+    }
+
+    fn compile(origin: &str, text: &str, file: IgnoreFile) -> Result<Self, RuleError> {
         let anchored: Vec<String> = file.placeholders.iter().map(|p| format!("(?i)^(?:{p})$")).collect();
         let placeholders = RegexSet::new(&anchored)
             .map_err(|e| RuleError::new(origin, text, None, format!("placeholder regex: {e}")))?;
@@ -104,8 +115,7 @@ mod tests {
     use super::*;
 
     fn builtin() -> IgnoreList {
-        let text = crate::rules_embedded::get("detectors/_ignore.yaml").unwrap_or_default();
-        IgnoreList::parse("_ignore.yaml", text).expect("built-in ignore list parses")
+        IgnoreList::builtin().expect("built-in ignore list parses")
     }
 
     #[test]

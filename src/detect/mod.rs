@@ -85,23 +85,28 @@ impl DetectorSet {
     /// Built-in detectors plus user rule files (which add rules or replace built-ins by id).
     pub fn load(user_files: &[RuleSource], disabled: &BTreeSet<String>) -> Result<Self, RuleError> {
         let exchanges = ExchangeTable::builtin()?;
-        let parts_text = crate::rules_embedded::get("detectors/_parts.yaml").unwrap_or("parts: {}");
-        let parts: PartsFile = serde_yaml::from_str(parts_text)
-            .map_err(|e| RuleError::from_yaml("rules/detectors/_parts.yaml", parts_text, &e))?;
-        let ignore_text = crate::rules_embedded::get("detectors/_ignore.yaml").unwrap_or("{}");
-        let ignore = IgnoreList::parse("rules/detectors/_ignore.yaml", ignore_text)?;
+        let parts_text = crate::rules_embedded::get("detectors/_parts.yaml").unwrap_or_default();
+        let parts: PartsFile = crate::rules_embedded::parse("detectors/_parts.yaml")?;
+        let ignore = IgnoreList::builtin()?;
 
-        let mut sources: Vec<(String, &str, bool)> = crate::rules_embedded::RULE_FILES
+        // Built-in files come pre-converted to JSON (cheap to parse); user files are YAML.
+        let mut sources: Vec<(String, &str, Option<&str>)> = crate::rules_embedded::RULE_FILES
             .iter()
-            .filter(|(p, _)| p.starts_with("detectors/") && !p.rsplit('/').next().unwrap_or("").starts_with('_'))
-            .map(|(p, t)| (format!("rules/{p}"), *t, false))
+            .filter(|(p, _, _)| p.starts_with("detectors/") && !p.rsplit('/').next().unwrap_or("").starts_with('_'))
+            .map(|(p, text, json)| (format!("rules/{p}"), *text, Some(*json)))
             .collect();
-        sources.extend(user_files.iter().map(|s| (s.origin.clone(), s.text.as_str(), true)));
+        sources.extend(user_files.iter().map(|s| (s.origin.clone(), s.text.as_str(), None)));
 
         let mut rules: Vec<Detector> = Vec::new();
         let mut by_id: HashMap<String, usize> = HashMap::new();
-        for (origin, text, is_user) in &sources {
-            let file = rules::parse_file(origin, text)?;
+        for (origin, text, json) in &sources {
+            let is_user = json.is_none();
+            let file = match json {
+                Some(json) => {
+                    serde_json::from_str(json).map_err(|e| RuleError::new(origin, text, None, e.to_string()))?
+                }
+                None => rules::parse_file(origin, text)?,
+            };
             for spec in file.rules {
                 let slug = spec.exchange.clone().or_else(|| file.exchange.clone());
                 let exchange = match &slug {
@@ -119,7 +124,7 @@ impl DetectorSet {
                 let default_names = parts.parts.get(spec.part.as_str()).map(String::as_str).unwrap_or("$^");
                 let id = spec.id.clone();
                 let detector = Detector::new(spec, exchange, origin.clone(), !is_user, default_names);
-                if *is_user {
+                if is_user {
                     detector.validate().map_err(|msg| {
                         RuleError::new(origin, text, rules::locate_rule(text, &id), format!("rule `{id}`: {msg}"))
                     })?;
@@ -136,7 +141,7 @@ impl DetectorSet {
         rules.retain(|r| !disabled.contains(&r.spec.id));
         let compile = |src: &Option<String>| -> Result<Option<regex::Regex>, RuleError> {
             src.as_deref()
-                .map(|s| regex::Regex::new(s))
+                .map(regex::Regex::new)
                 .transpose()
                 .map_err(|e| RuleError::new("rules/detectors/_parts.yaml", parts_text, None, e.to_string()))
         };
@@ -189,9 +194,12 @@ impl DetectorSet {
         words.dedup();
         // Pattern ids must line up with `targets`: rebuild targets in `words` order.
         let ordered: Vec<KeywordTarget> = words.iter().map(|w| targets[*index.get(w).unwrap_or(&0)].clone()).collect();
+        // A DFA costs ~3 ms to build but searches twice as fast as a contiguous NFA on the Linux
+        // tree (measured: 2.2 s vs 4.6 s user time): throughput wins over start-up here.
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&words)
             .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!()));
 
@@ -259,7 +267,9 @@ impl DetectorSet {
         }
         let mut found = Vec::new();
         let text = doc.text;
-        let scope = scope::Scope::new(doc, &hits.mentions, self.exchange_in_path(path));
+        let path_exchange = self.exchange_in_path(path);
+        let scope = scope::Scope::new(doc, &hits.mentions, path_exchange);
+        let code = is_code_file(path);
 
         if self.rules.iter().enumerate().any(|(i, r)| hits.active[i] && r.spec.mode == MatchMode::Assignment)
             || !hits.mentions.is_empty()
@@ -271,6 +281,11 @@ impl DetectorSet {
                 assign::scan_line(&text[start..end], start, &mut assignments);
             }
             for a in &assignments {
+                // In source code a literal is always quoted; `password: cfg.pass` or
+                // `'Invalid key': AuthError` are references, not secrets.
+                if code && !a.quoted {
+                    continue;
+                }
                 self.match_assignment(doc, a, &scope, hits, k8s_secret, &mut found);
             }
         }
@@ -281,7 +296,8 @@ impl DetectorSet {
             if let Some(re) = rule.value_re() {
                 for caps in re.captures_iter(text) {
                     let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else { continue };
-                    self.push_if_secret(idx, m.start(), m.end(), m.as_str(), rule.exchange, &mut found);
+                    let exchange = rule.exchange.or(path_exchange);
+                    self.push_if_secret(idx, m.start(), m.end(), m.as_str(), exchange, &mut found);
                 }
             }
         }
@@ -295,7 +311,7 @@ impl DetectorSet {
             if let Some(re) = self.rules[idx].value_re() {
                 for caps in re.captures_iter(&text[ls..le]) {
                     let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else { continue };
-                    let ex = self.rules[idx].exchange;
+                    let ex = self.rules[idx].exchange.or(path_exchange);
                     self.push_if_secret(idx, ls + m.start(), ls + m.end(), m.as_str(), ex, &mut found);
                 }
             }
@@ -435,6 +451,39 @@ impl DetectorSet {
         let hits = self.prefilter(text.as_bytes());
         self.detect(path, &doc, &hits)
     }
+}
+
+/// Source files by extension: their string literals are quoted, unlike config values.
+fn is_code_file(path: &str) -> bool {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    matches!(
+        ext.as_str(),
+        "py" | "js"
+            | "mjs"
+            | "cjs"
+            | "jsx"
+            | "ts"
+            | "tsx"
+            | "go"
+            | "rb"
+            | "java"
+            | "kt"
+            | "kts"
+            | "rs"
+            | "php"
+            | "cs"
+            | "swift"
+            | "scala"
+            | "c"
+            | "h"
+            | "cc"
+            | "cpp"
+            | "hpp"
+            | "m"
+            | "lua"
+            | "dart"
+            | "groovy"
+    )
 }
 
 fn first_line(text: &str) -> String {

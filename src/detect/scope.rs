@@ -13,11 +13,17 @@ use crate::decode::Document;
 const LINES_UP: usize = 40;
 const LINES_DOWN: usize = 20;
 const LEVELS_UP: usize = 2;
+/// On lines longer than this (minified bundles) a same-line mention counts only within
+/// `NEAR_BYTES` of the value, and the file-level fallbacks are off.
+const LONG_LINE: usize = 1000;
+const NEAR_BYTES: usize = 300;
 
 pub struct Scope<'d, 'a> {
     doc: &'d Document<'a>,
     /// Exchange mentioned on each line (first mention wins), sorted by line.
     by_line: Vec<(usize, usize)>,
+    /// (offset, exchange) of every mention, sorted.
+    by_offset: Vec<(usize, usize)>,
     from_path: Option<usize>,
     /// The single exchange the file names, if it names exactly one.
     only: Option<usize>,
@@ -32,7 +38,9 @@ impl<'d, 'a> Scope<'d, 'a> {
         exchanges.sort_unstable();
         exchanges.dedup();
         let only = if exchanges.len() == 1 { Some(exchanges[0]) } else { None };
-        Scope { doc, by_line, from_path, only }
+        let mut by_offset: Vec<(usize, usize)> = mentions.iter().map(|&(s, _, ex)| (s, ex)).collect();
+        by_offset.sort_unstable();
+        Scope { doc, by_line, by_offset, from_path, only }
     }
 
     fn mention_on(&self, line: usize) -> Option<usize> {
@@ -43,6 +51,17 @@ impl<'d, 'a> Scope<'d, 'a> {
     /// fallbacks (for generic names such as `password`).
     pub fn exchange_at(&self, offset: usize, object_only: bool) -> Option<usize> {
         let line = self.doc.line_index(offset);
+        let (ls, le) = self.doc.line_range(line);
+        if le - ls > LONG_LINE {
+            // Minified code: only a mention right before (or just after) the value counts.
+            let lo = offset.saturating_sub(NEAR_BYTES);
+            return self
+                .by_offset
+                .iter()
+                .filter(|&&(at, _)| at >= lo && at <= offset + NEAR_BYTES / 3)
+                .min_by_key(|&&(at, _)| at.abs_diff(offset))
+                .map(|&(_, ex)| ex);
+        }
         let in_object = self.in_enclosing_object(line);
         if object_only {
             in_object
@@ -116,7 +135,7 @@ impl<'d, 'a> Scope<'d, 'a> {
     }
 }
 
-/// Leading whitespace width (a tab counts as 4).
+/// Leading whitespace width (a tab counts as 4), capped so a hostile line costs nothing.
 fn indent(line: &str) -> usize {
-    line.bytes().take_while(|b| matches!(b, b' ' | b'\t')).map(|b| if b == b'\t' { 4 } else { 1 }).sum()
+    line.bytes().take(512).take_while(|b| matches!(b, b' ' | b'\t')).map(|b| if b == b'\t' { 4 } else { 1 }).sum()
 }

@@ -12,11 +12,15 @@ use std::io::{self, Write};
 
 pub struct HumanReporter;
 
-/// The excerpt text, shown with the file's real line numbers.
+/// The excerpt text, shown with the file's real line numbers. Redaction shortens secrets, so
+/// the header position (miette reads it from the primary span alone) comes from the finding.
 struct Excerpt<'a> {
     name: &'a str,
     text: &'a str,
     first_line: usize,
+    first_column: usize,
+    primary: (usize, usize),
+    real_start: (usize, usize),
 }
 
 impl SourceCode for Excerpt<'_> {
@@ -27,12 +31,24 @@ impl SourceCode for Excerpt<'_> {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         let inner = self.text.read_span(span, before, after)?;
+        if before == 0 && after == 0 && span.offset() == self.primary.0 {
+            let (line, column) = self.real_start;
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.to_string(),
+                inner.data(),
+                *inner.span(),
+                line.saturating_sub(1),
+                column.saturating_sub(1),
+                inner.line_count(),
+            )));
+        }
+        let column = if inner.line() == 0 { inner.column() + self.first_column } else { inner.column() };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
             *inner.span(),
             inner.line() + self.first_line - 1,
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }
@@ -106,6 +122,9 @@ impl Reporter for HumanReporter {
                 name: &finding.path,
                 text: &ex.text,
                 first_line: ex.first_line,
+                first_column: ex.first_column,
+                primary: ex.primary,
+                real_start: (finding.start.line, finding.start.column),
             });
             let view = View { finding, source };
             let mut rendered = String::new();

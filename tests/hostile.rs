@@ -1,0 +1,80 @@
+//! Hostile and malformed input: never a crash, never a lost finding, and no quadratic blow-up
+//! (each case would take minutes if the scan were quadratic in line length).
+
+mod common;
+use common::*;
+
+/// Deterministic synthetic 32-char upper-hex values (an LCG, not a real key source).
+fn synthetic_hex32(seed: u64) -> String {
+    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    (0..32)
+        .map(|_| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            b"0123456789ABCDEF"[(x >> 60) as usize] as char
+        })
+        .collect()
+}
+
+#[test]
+fn one_huge_line_with_thousands_of_secrets_reports_each_at_its_column() {
+    let n = 5_000;
+    let mut line = String::from("{");
+    let mut columns = Vec::new();
+    for i in 0..n {
+        let prefix = format!("\"okx_secret_key_{i}\": \"");
+        columns.push(line.len() + prefix.len() + 1);
+        line.push_str(&prefix);
+        line.push_str(&synthetic_hex32(i));
+        line.push_str("\", ");
+    }
+    line.push_str("}\n");
+    let dir = tree(&[("bundle.min.json", &line)]);
+    let out = run(dir.path(), &["scan", ".", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let findings = v["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), n as usize);
+    for (f, col) in findings.iter().zip(&columns) {
+        assert_eq!(f["rule"], "okx-secret-key");
+        assert_eq!(f["start"]["line"], 1);
+        assert_eq!(f["start"]["column"].as_u64(), Some(*col as u64));
+        assert!(f["snippet"].as_str().is_some_and(|s| s.len() < 200), "snippets of long lines are windowed");
+    }
+    // The human format windows the excerpt too, and keeps real columns in its header.
+    let out = run(dir.path(), &["scan", ".", "--format", "human"], None);
+    let human = stdout(&out);
+    assert!(human.contains(&format!("bundle.min.json:1:{}]", columns[n as usize - 1])), "header shows the real column");
+    assert!(human.len() < 6_000 * 1_500, "excerpts are windows, not the whole line ({} bytes)", human.len());
+}
+
+#[test]
+fn pathological_separators_and_unterminated_quotes_finish() {
+    let noise = "]=".repeat(400_000) + &"=\"".repeat(200_000) + &"'okx':".repeat(100_000);
+    let dir = tree(&[("noise.txt", &noise)]);
+    let out = run(dir.path(), &["scan", ".", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["summary"]["files_scanned"], 1);
+}
+
+#[test]
+fn invalid_utf8_is_scanned_not_skipped() {
+    let secret = synthetic_hex32(42);
+    let mut bytes = b"# caf\xe9 config (latin-1)\n".to_vec();
+    bytes.extend_from_slice(format!("OKX_SECRET_KEY={secret}\n").as_bytes());
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("latin1.env"), &bytes).expect("write");
+    let out = run(dir.path(), &["scan", ".", "--format", "json"], None);
+    assert_eq!(locations(&json(&out)), vec![("okx-secret-key".into(), "latin1.env".into(), 2, 16)]);
+}
+
+#[test]
+fn size_limit_is_exact_and_skips_are_counted() {
+    let secret = synthetic_hex32(7);
+    let content = format!("OKX_SECRET_KEY={secret}\n");
+    let dir = tree(&[("a.env", &content), ("b/big.env", &format!("{content}#"))]);
+    let limit = content.len().to_string();
+    let out = run(dir.path(), &["scan", ".", "--format", "json", "--max-file-size", &limit], None);
+    let v = json(&out);
+    assert_eq!(locations(&v), vec![("okx-secret-key".into(), "a.env".into(), 1, 16)]);
+    assert_eq!(v["summary"]["skipped"]["too-large"], 1);
+}
