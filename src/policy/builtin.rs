@@ -1,12 +1,13 @@
 //! The built-in policies: every `rules/policies/*.yaml`, embedded by build.rs with the other
 //! rule files, so adding a built-in policy is adding a file.
 
-/// (origin, text) of every built-in policy file, in path order.
-pub fn policies() -> Vec<(String, &'static str)> {
+/// (origin, YAML text, JSON form) of every built-in policy file, in path order. Start-up parses
+/// the JSON form (faster); the YAML text serves `explain` and error locations.
+pub fn policies() -> Vec<(String, &'static str, &'static str)> {
     crate::rules_embedded::RULE_FILES
         .iter()
-        .filter(|(path, _)| path.starts_with("policies/"))
-        .map(|(path, text)| (format!("rules/{path}"), *text))
+        .filter(|(path, _, _)| path.starts_with("policies/"))
+        .map(|(path, text, json)| (format!("rules/{path}"), *text, *json))
         .collect()
 }
 
@@ -22,7 +23,7 @@ mod tests {
             .filter(|n| n.ends_with(".yaml"))
             .collect();
         on_disk.sort();
-        let embedded: Vec<String> = super::policies().into_iter().map(|(o, _)| o).collect();
+        let embedded: Vec<String> = super::policies().into_iter().map(|(o, _, _)| o).collect();
         assert_eq!(on_disk, embedded);
         assert_eq!(embedded.len(), 19);
     }

@@ -61,6 +61,10 @@ impl ExchangeTable {
     /// Parses the exchange table YAML.
     pub fn parse(text: &str) -> Result<ExchangeTable, serde_yaml::Error> {
         let file: TableFile = serde_yaml::from_str(text)?;
+        Ok(ExchangeTable::from_file(file))
+    }
+
+    fn from_file(file: TableFile) -> ExchangeTable {
         let mut by_name = BTreeMap::new();
         for (i, ex) in file.exchanges.iter().enumerate() {
             by_name.insert(ex.slug.to_ascii_lowercase(), i);
@@ -69,12 +73,18 @@ impl ExchangeTable {
                 by_name.entry(alias).or_insert(i);
             }
         }
-        Ok(ExchangeTable { exchanges: file.exchanges, by_name })
+        ExchangeTable { exchanges: file.exchanges, by_name }
+    }
+
+    /// The built-in table from its build-time JSON form.
+    pub fn builtin_checked() -> Result<ExchangeTable, crate::rules_error::RuleError> {
+        let file: TableFile = crate::rules_embedded::parse("exchanges.yaml")?;
+        Ok(ExchangeTable::from_file(file))
     }
 
     /// The built-in table. It is checked by a unit test, so failure here is a build defect.
     pub fn builtin() -> ExchangeTable {
-        ExchangeTable::parse(builtin_text())
+        ExchangeTable::builtin_checked()
             .unwrap_or_else(|_| ExchangeTable { exchanges: Vec::new(), by_name: BTreeMap::new() })
     }
 

@@ -75,6 +75,17 @@ impl Policy {
         let file: PolicyFile = serde_yaml::from_str(text).map_err(|e| {
             RuleError::from_yaml(origin, text, &e).with_help("see rules/README.md for the policy file format")
         })?;
+        Policy::from_file(origin, text, file)
+    }
+
+    /// Compiles a built-in policy from its build-time JSON form (`text` is its YAML source).
+    pub fn compile_json(origin: &str, text: &str, json: &str) -> Result<Policy, RuleError> {
+        let file: PolicyFile =
+            serde_json::from_str(json).map_err(|e| RuleError::new(origin, text, None, e.to_string()))?;
+        Policy::from_file(origin, text, file)
+    }
+
+    fn from_file(origin: &str, text: &str, file: PolicyFile) -> Result<Policy, RuleError> {
         let fail = |msg: String, needle: &str| Err(error_at(origin, text, msg, needle));
         let id_ok =
             !file.id.is_empty() && file.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
@@ -164,12 +175,10 @@ impl PolicySet {
     /// Compiles built-in policies, then user policies from `user_dirs` and `config.dirs`
     /// (a user policy with a built-in's id replaces it), and applies `config`.
     pub fn load(user_dirs: &[PathBuf], config: &PolicyConfig) -> Result<PolicySet, RuleError> {
-        let table_text = exchanges::builtin_text();
-        let table = ExchangeTable::parse(table_text)
-            .map_err(|e| RuleError::from_yaml("rules/exchanges.yaml", table_text, &e))?;
+        let table = ExchangeTable::builtin_checked()?;
         let mut policies: BTreeMap<String, Policy> = BTreeMap::new();
-        for (origin, text) in builtin::policies() {
-            let mut p = Policy::compile(&origin, text)?;
+        for (origin, text, json) in builtin::policies() {
+            let mut p = Policy::compile_json(&origin, text, json)?;
             p.builtin = true;
             policies.insert(p.id().to_string(), p);
         }
