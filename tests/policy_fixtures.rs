@@ -64,6 +64,7 @@ fn permissions_canonical_and_native() {
     // The waived treasury key with a reason yields neither key-allows-withdraw nor waiver-without-reason.
     assert!(findings.iter().all(|f| !f.message.contains("binance-treasury")));
     assert!(findings[6].help.contains("closest: `binance`"), "{}", findings[6].help);
+    assert!(findings[5].help.ends_with("(closest known name: Withdraw)"), "{}", findings[5].help);
 }
 
 #[test]

@@ -252,6 +252,10 @@ impl<'a> Ctx<'a> {
                 Some(s) => Val::Str(s),
                 None => Val::Absent,
             },
+            "item.suggestion" => match item_str() {
+                Some(s) => self.table.suggest_permission(self.exchange_slug(), s).map(Val::Str).unwrap_or(Val::Absent),
+                None => Val::Unknown,
+            },
             "exchange.suggestion" => match self.resolve("exchange") {
                 Val::Str(s) => self.table.suggest(&s).map(|s| Val::Str(s.to_string())).unwrap_or(Val::Absent),
                 other => other,

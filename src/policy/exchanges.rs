@@ -108,6 +108,20 @@ impl ExchangeTable {
             .map(|(_, s)| s)
     }
 
+    /// The known permission name (canonical, or the exchange's own) closest to a misspelt one.
+    pub fn suggest_permission(&self, exchange: Option<&str>, name: &str) -> Option<String> {
+        let norm = normalize_permission(name);
+        let natives = exchange.and_then(|e| self.get(e)).into_iter().flat_map(|e| e.permissions.values().flatten());
+        CANONICAL_PERMISSIONS
+            .iter()
+            .map(|c| c.to_string())
+            .chain(natives.cloned())
+            .map(|n| (crate::extract::manifest::edit_distance(&norm, &normalize_permission(&n)), n))
+            .filter(|(d, _)| *d <= 2)
+            .min()
+            .map(|(_, n)| n)
+    }
+
     /// The canonical name of a permission as written for `exchange`, if known.
     /// Canonical names win over an exchange's identically spelled native name.
     pub fn canonical_permission(&self, exchange: Option<&str>, permission: &str) -> Option<String> {
@@ -136,5 +150,8 @@ mod tests {
         assert_eq!(t.canonical_permission(Some("okx"), "enableWithdrawals"), None);
         assert_eq!(t.canonical_permission(None, "Trade").as_deref(), Some("trade"));
         assert_eq!(t.get("okx").unwrap().ip_allowlist.max_entries, Some(20));
+        assert_eq!(t.suggest_permission(Some("bybit"), "Withdrawl").as_deref(), Some("Withdraw"));
+        assert_eq!(t.suggest_permission(Some("binance"), "enableWithdrawal").as_deref(), Some("enableWithdrawals"));
+        assert_eq!(t.suggest_permission(None, "xyzzy"), None);
     }
 }

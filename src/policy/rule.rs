@@ -112,6 +112,7 @@ pub const SUBJECTS: &[&str] = &[
     "item.prefix_len",
     "item.network",
     "item.covered_by",
+    "item.suggestion",
     "item.message",
     "item.help",
     "permissions.canonical",
