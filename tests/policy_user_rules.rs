@@ -181,3 +181,59 @@ fn user_examples_run_alone() {
     assert_eq!(set.policies.iter().filter(|p| p.builtin).count(), 19);
     assert!(set.run_user_examples().is_empty());
 }
+
+/// List-level IP predicates (`contains`, `overlaps`, `within`, `count`) in a user policy.
+#[test]
+fn list_level_ip_predicates() {
+    let policy = r#"id: no-office-ranges
+description: Keys must not be bound to the office network, and prod lists stay short.
+severity: warning
+when:
+  any:
+    - ip_allowlist: {overlaps: [11.22.40.0/22]}
+    - ip_allowlist: {contains: [11.22.50.7]}
+    - all:
+        - environment: {equals: prod}
+        - ip_allowlist: {count: {gt: 2}}
+    - not: {ip_allowlist: {within: [11.22.0.0/16, "2a05:d014::/32"]}}
+at: ip_allowlist
+message: "key `{name}` has {ip_allowlist.count} allowlist entries: {ip_allowlist}"
+help: "bind it to the datacenter egress only"
+examples:
+  - manifest: |
+      keys:
+        - name: a
+          exchange: okx
+          permissions: [read]
+          ip_allowlist: [11.22.41.9]
+        - name: b
+          exchange: okx
+          permissions: [read]
+          ip_allowlist: [11.22.50.0/24]
+        - name: c
+          exchange: okx
+          environment: prod
+          permissions: [read]
+          ip_allowlist: [11.22.1.1, 11.22.1.2, 11.22.1.3]
+        - name: d
+          exchange: okx
+          permissions: [read]
+          ip_allowlist: [11.22.1.1, 11.23.0.1]
+    expect: ["5:19", "9:19", "14:19", "18:19"]
+negative_examples:
+  - manifest: |
+      keys:
+        - name: ok
+          exchange: okx
+          environment: prod
+          permissions: [read]
+          ip_allowlist: [11.22.1.1, "2a05:d014::7"]
+        - name: unbound
+          exchange: okx
+          permissions: [read]
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("no-office-ranges.yaml"), policy).unwrap();
+    let set = PolicySet::load(&[dir.path().to_path_buf()], &PolicyConfig::default()).unwrap();
+    assert_eq!(set.run_user_examples(), Vec::<String>::new());
+}

@@ -344,6 +344,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A list operand of CIDR blocks; entries that do not parse are ignored.
+    fn ranges(&self, op: &ListOperand) -> Option<Vec<Net>> {
+        Some(self.list_operand(op)?.iter().filter_map(|r| Net::parse(r).ok()).collect())
+    }
+
     fn operand(&self, op: &Operand) -> Option<i64> {
         match op {
             Operand::Int(n) => Some(*n),
@@ -426,7 +431,12 @@ impl<'a> Ctx<'a> {
             Val::Int(_) | Val::Bool(_) | Val::Date(_) => Some(value.text()),
             _ => None,
         };
-        let net = || text().and_then(|s| Net::parse(&s).ok());
+        let nets = || -> Vec<Net> {
+            match value {
+                Val::List(l) => l.iter().filter_map(|s| Net::parse(s).ok()).collect(),
+                _ => text().and_then(|s| Net::parse(&s).ok()).into_iter().collect(),
+            }
+        };
         let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
         Some(match pred {
             Pred::Present(want) => {
@@ -488,18 +498,36 @@ impl<'a> Ctx<'a> {
                 Some(t) => Net::parse(&t).is_ok() == *want,
                 None => false,
             },
-            Pred::HostBits(want) => net().is_some_and(|n| n.host_bits == *want),
-            Pred::Cidr(want) => net().is_some_and(|n| n.is_cidr == *want),
-            Pred::Ipv6(want) => net().is_some_and(|n| n.v6 == *want),
-            Pred::PrefixLen(cmps) => match net() {
-                Some(n) => self.cmps(Some(i64::from(n.prefix)), cmps)?,
-                None => false,
-            },
-            Pred::Class(classes) => net().is_some_and(|n| classes.iter().any(|c| c == n.class())),
+            // IP predicates on a list hold when any entry satisfies them (`within`: every entry).
+            Pred::HostBits(want) => nets().iter().any(|n| n.host_bits == *want),
+            Pred::Cidr(want) => nets().iter().any(|n| n.is_cidr == *want),
+            Pred::Ipv6(want) => nets().iter().any(|n| n.v6 == *want),
+            Pred::PrefixLen(cmps) => {
+                let mut any = false;
+                for n in nets() {
+                    any |= self.cmps(Some(i64::from(n.prefix)), cmps)?;
+                }
+                any
+            }
+            Pred::Class(classes) => nets().iter().any(|n| classes.iter().any(|c| c == n.class())),
             Pred::Within(l) => {
-                let ranges = self.list_operand(l)?;
-                let Some(n) = net() else { return Some(false) };
-                ranges.iter().filter_map(|r| Net::parse(r).ok()).any(|r| r.contains(&n))
+                let ranges = self.ranges(l)?;
+                let inside = |t: &str| Net::parse(t).is_ok_and(|n| ranges.iter().any(|r| r.contains(&n)));
+                match value {
+                    // Every entry (vacuously true for an empty or absent list; an entry that does
+                    // not parse is not inside anything).
+                    Val::List(items) => items.iter().all(|t| inside(t)),
+                    Val::Absent => true,
+                    _ => text().is_some_and(|t| inside(&t)),
+                }
+            }
+            Pred::Contains(l) => {
+                let ranges = self.ranges(l)?;
+                nets().iter().any(|n| ranges.iter().any(|r| n.contains(r)))
+            }
+            Pred::Overlaps(l) => {
+                let ranges = self.ranges(l)?;
+                nets().iter().any(|n| ranges.iter().any(|r| n.overlaps(r)))
             }
             Pred::Duplicate(want) => self.is_duplicate(subject)? == *want,
             Pred::Reference(want) => text().is_some_and(|t| is_reference(&t)) == *want,

@@ -192,6 +192,8 @@ pub enum Pred {
     PrefixLen(Vec<(Op, Operand)>),
     Class(Vec<String>),
     Within(ListOperand),
+    Contains(ListOperand),
+    Overlaps(ListOperand),
     Duplicate(bool),
     Reference(bool),
     KeyMaterial(bool),
@@ -307,6 +309,8 @@ pub const PREDICATES: &[&str] = &[
     "prefix_len",
     "class",
     "within",
+    "contains",
+    "overlaps",
     "duplicate",
     "reference",
     "key_material",
@@ -348,6 +352,8 @@ fn compile_pred(key: &str, v: &serde_yaml::Value) -> Result<Pred, CompileError> 
             Pred::Class(classes)
         }
         "within" => Pred::Within(as_list(key, v)?),
+        "contains" => Pred::Contains(as_list(key, v)?),
+        "overlaps" => Pred::Overlaps(as_list(key, v)?),
         "duplicate" => Pred::Duplicate(as_bool(key, v)?),
         "reference" => Pred::Reference(as_bool(key, v)?),
         "key_material" => Pred::KeyMaterial(as_bool(key, v)?),
