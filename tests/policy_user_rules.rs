@@ -237,3 +237,23 @@ negative_examples:
     let set = PolicySet::load(&[dir.path().to_path_buf()], &PolicyConfig::default()).unwrap();
     assert_eq!(set.run_user_examples(), Vec::<String>::new());
 }
+
+/// A user policy that quotes `secret_ref` and points at it never prints key material whole.
+#[test]
+fn user_templates_cannot_print_key_material() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.yaml"), USER_POLICY).unwrap();
+    let set = PolicySet::load(&[dir.path().to_path_buf()], &PolicyConfig::default()).unwrap();
+    let secret = "37c541a1-0a1b-4c2d-9e8f-10fe7a038418";
+    let text = format!("keys:\n  - name: k\n    exchange: okx\n    environment: prod\n    permissions: [read]\n    secret_ref: {secret}\n");
+    let findings = set.check("exchange-keys.yaml", &Document::new(&text), parse_date("2026-11-22").unwrap());
+    let mine: Vec<_> = findings.iter().filter(|f| f.rule == "prod-keys-in-vault").collect();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].sensitive);
+    for f in &findings {
+        for s in [&f.message, &f.help, &f.snippet] {
+            assert!(!s.contains(secret), "{}: {s}", f.rule);
+        }
+    }
+    assert!(mine[0].message.contains("37c5…8418"), "{}", mine[0].message);
+}

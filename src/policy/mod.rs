@@ -461,8 +461,11 @@ impl PolicySet {
             .and_then(|(_, d)| d.str("exchange"))
             .and_then(|e| self.table.resolve(&e.value))
             .map(str::to_string);
-        let snippet =
-            if p.file.redact { redact(item_text.trim_matches(['"', '\'']), false) } else { item_text.to_string() };
+        // Key material is redacted whatever the policy says: a user policy pointing at a
+        // `secret_ref` that holds a secret must not print it.
+        let unquoted = item_text.trim_matches(['"', '\'']);
+        let sensitive = p.file.redact || eval::looks_like_key_material(unquoted);
+        let snippet = if sensitive { redact(unquoted, false) } else { item_text.to_string() };
         Finding {
             rule: p.id().to_string(),
             category,
@@ -480,7 +483,7 @@ impl PolicySet {
             credential: None,
             related: Vec::new(),
             excerpt: None,
-            sensitive: p.file.redact,
+            sensitive,
         }
     }
 }
@@ -527,7 +530,8 @@ fn render(template: &str, ctx: &Ctx, redact_items: bool) -> String {
         };
         let var = after[..close].trim();
         let value = ctx.resolve(var).text();
-        let sensitive = redact_items && var.starts_with("item") && !var.ends_with(".redacted") && var != "item.field";
+        let sensitive = (redact_items && var.starts_with("item") && !var.ends_with(".redacted") && var != "item.field")
+            || eval::looks_like_key_material(&value);
         out.push_str(&if sensitive { redact(&value, false) } else { value });
         rest = &after[close + 1..];
     }
