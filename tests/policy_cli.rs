@@ -140,3 +140,24 @@ fn secret_inline_is_redacted_in_every_format() {
         assert!(!text.contains(secret), "{format} leaked the secret: {text}");
     }
 }
+
+#[test]
+fn duplicate_key_names_across_manifests() {
+    let a = "keys:\n  - name: okx-mm\n    exchange: okx\n    permissions: [read]\n";
+    let b = "[[keys]]\nname = \"okx-mm\"\nexchange = \"okx\"\npermissions = [\"read\"]\n\n[[keys]]\nname = \"solo\"\nexchange = \"okx\"\npermissions = [\"read\"]\n\n[[keys]]\nname = \"solo\"\nexchange = \"okx\"\npermissions = [\"read\"]\n";
+    let dir = tree(&[("a/exchange-keys.yaml", a), ("b/exchange-keys.toml", b), ("c/.env", "OKX_SECRET_KEY=${X}\n")]);
+    let out = run(dir.path(), &["scan", "--format", "json", "-j", "2"], None);
+    let v = json(&out);
+    assert_eq!(
+        locs(&v),
+        owned(&[
+            ("key-name-duplicate", "b/exchange-keys.toml", 2, 8),
+            ("key-name-duplicate", "b/exchange-keys.toml", 12, 8)
+        ])
+    );
+    assert_eq!(v["findings"][0]["message"], "key name `okx-mm` is already used at a/exchange-keys.yaml:2");
+    assert_eq!(v["findings"][1]["message"], "key name `solo` is already used at b/exchange-keys.toml:7");
+    // Identical output with one thread.
+    let one = run(dir.path(), &["scan", "--format", "json", "-j", "1"], None);
+    assert_eq!(locs(&json(&one)), locs(&v));
+}

@@ -161,6 +161,7 @@ fn waivers_duplicates_and_inline_secret_in_json() {
         summary(&findings),
         expect(&[("key-name-duplicate", p, 6, 14), ("waiver-without-reason", p, 8, 15), ("secret-inline", p, 9, 81),])
     );
+    assert_eq!(findings[0].message, "key name `hot-wallet` is already used at line 3");
     let secret = &findings[2];
     assert_eq!(secret.snippet, "9C0D…C4D5");
     for f in &findings {

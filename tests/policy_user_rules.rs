@@ -164,8 +164,8 @@ fn the_pipeline_adapter_fixes_the_date() {
     use keylint::scan::DeclarationChecker;
     let set = PolicySet::load(&[], &PolicyConfig::default()).unwrap();
     let text = "keys:\n  - name: a\n    exchange: okx\n    permissions: [read]\n    rotated: 2026-01-01\n";
-    let early = keylint::policy::PolicyChecker { set: &set, today: parse_date("2026-02-01").unwrap() };
-    let late = keylint::policy::PolicyChecker { set: &set, today: parse_date("2026-06-01").unwrap() };
+    let early = keylint::policy::PolicyChecker::new(&set, parse_date("2026-02-01").unwrap());
+    let late = keylint::policy::PolicyChecker::new(&set, parse_date("2026-06-01").unwrap());
     assert!(early.wants("exchange-keys.yaml", text.as_bytes()));
     assert!(early.check("exchange-keys.yaml", &Document::new(text)).is_empty());
     let f = late.check("exchange-keys.yaml", &Document::new(text));

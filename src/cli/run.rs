@@ -139,7 +139,7 @@ fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
         Some(t) => parse_date(t).map_err(|e| Failure::Usage(format!("--today: {e}")))?,
         None => Date::today(),
     };
-    let checker = PolicyChecker { set: &policies, today };
+    let checker = PolicyChecker::new(&policies, today);
     let artifacts = collect_artifacts(&plan)?;
     let ctx = ScanContext {
         detectors: &detectors,

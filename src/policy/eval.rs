@@ -85,6 +85,8 @@ pub struct Ctx<'a> {
     pub params: &'a Params,
     pub today: Date,
     pub decls: &'a [Declaration],
+    /// Where each of `decls` is (`line 4` or `path:4`), for messages.
+    pub locations: &'a [String],
     pub decl: Option<(usize, &'a Declaration)>,
     pub item: Option<Item<'a>>,
 }
@@ -255,6 +257,10 @@ impl<'a> Ctx<'a> {
             "item.suggestion" => match item_str() {
                 Some(s) => self.table.suggest_permission(self.exchange_slug(), s).map(Val::Str).unwrap_or(Val::Absent),
                 None => Val::Unknown,
+            },
+            "name.first_use" => match self.first_use() {
+                Some(loc) => Val::Str(loc),
+                None => Val::Absent,
             },
             "exchange.suggestion" => match self.resolve("exchange") {
                 Val::Str(s) => self.table.suggest(&s).map(|s| Val::Str(s.to_string())).unwrap_or(Val::Absent),
@@ -533,6 +539,16 @@ impl<'a> Ctx<'a> {
             Pred::Reference(want) => text().is_some_and(|t| is_reference(&t)) == *want,
             Pred::KeyMaterial(want) => text().is_some_and(|t| looks_like_key_material(&t)) == *want,
         })
+    }
+
+    /// Where an earlier declaration with the same name is.
+    fn first_use(&self) -> Option<String> {
+        let (i, d) = self.decl?;
+        let name = &d.str("name")?.value;
+        let j = self.decls[..i.min(self.decls.len())]
+            .iter()
+            .position(|o| o.source == d.source && o.str("name").is_some_and(|v| &v.value == name))?;
+        self.locations.get(j).cloned()
     }
 
     /// The entry of the item's list that repeats or covers the item (see `is_duplicate`).

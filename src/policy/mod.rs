@@ -62,6 +62,8 @@ pub struct Policy {
     pub origin: String,
     /// Shipped with keylint (not from a user directory).
     pub builtin: bool,
+    /// `scope: repo`: evaluated over the declarations of all files at once.
+    pub repo_scope: bool,
     pub text: String,
     pub category: Category,
     pub when: Option<Cond>,
@@ -132,10 +134,16 @@ impl Policy {
                 }
             }
         }
+        let repo_scope = match file.scope.as_deref() {
+            None | Some("file") => false,
+            Some("repo") => true,
+            Some(other) => return fail(format!("unknown scope `{other}` (use file or repo)"), other),
+        };
         Ok(Policy {
             file,
             origin: origin.to_string(),
             builtin: false,
+            repo_scope,
             text: text.to_string(),
             category,
             when,
@@ -381,10 +389,30 @@ impl PolicySet {
     }
 
     fn evaluate(&self, path: &str, doc: &Document, today: Date, params: &Params, only: Option<&str>) -> Vec<Finding> {
+        self.evaluate_file(path, doc, today, params, only, true).0
+    }
+
+    /// Evaluates the policies on one file; repo-scoped ones only when `with_repo_scope` (the
+    /// pipeline runs those once over all files in `PolicyChecker::finish`). Also says whether
+    /// the file holds manifest declarations.
+    fn evaluate_file(
+        &self,
+        path: &str,
+        doc: &Document,
+        today: Date,
+        params: &Params,
+        only: Option<&str>,
+        with_repo_scope: bool,
+    ) -> (Vec<Finding>, bool) {
         let ex = self.extract(path, doc.text);
         if ex.declarations.is_empty() && ex.problems.is_empty() {
-            return Vec::new();
+            return (Vec::new(), false);
         }
+        let has_manifest = ex.declarations.iter().any(|d| d.source == "manifest");
+        let files = [(path, doc)];
+        let file_of = vec![0; ex.declarations.len()];
+        let locations: Vec<String> = ex.declarations.iter().map(|d| location(None, doc, d)).collect();
+        let set = DeclSet { decls: &ex.declarations, files: &files, file_of: &file_of };
         let mut out = Vec::new();
         for p in &self.policies {
             match only {
@@ -392,7 +420,18 @@ impl PolicySet {
                 None if self.disabled.iter().any(|d| d == p.id()) => continue,
                 _ => {}
             }
-            let base = Ctx { table: &self.table, params, today, decls: &ex.declarations, decl: None, item: None };
+            if p.repo_scope && !with_repo_scope {
+                continue;
+            }
+            let base = Ctx {
+                table: &self.table,
+                params,
+                today,
+                decls: &ex.declarations,
+                locations: &locations,
+                decl: None,
+                item: None,
+            };
             if p.file.for_each.as_deref() == Some("problems") {
                 for prob in &ex.problems {
                     let ctx = Ctx { item: Some(Item::Problem(prob)), ..base };
@@ -402,34 +441,76 @@ impl PolicySet {
                 }
                 continue;
             }
-            for (i, d) in ex.declarations.iter().enumerate() {
-                if waived(d, p.id()) {
-                    continue;
+            self.evaluate_declarations(p, &base, &set, &mut out);
+        }
+        out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        out.dedup_by(|a, b| a.sort_key() == b.sort_key());
+        (out, has_manifest)
+    }
+
+    /// Evaluates one policy on every declaration of `set` (one file, or a whole repo).
+    fn evaluate_declarations(&self, p: &Policy, base: &Ctx, set: &DeclSet, out: &mut Vec<Finding>) {
+        for (i, d) in set.decls.iter().enumerate() {
+            if waived(d, p.id()) {
+                continue;
+            }
+            let Some(&(path, doc)) = set.file_of.get(i).and_then(|&f| set.files.get(f)) else { continue };
+            let ctx = Ctx { decl: Some((i, d)), ..*base };
+            match p.file.for_each.as_deref() {
+                None => {
+                    if self.fires(p, &ctx) {
+                        out.push(self.finding(p, &ctx, path, doc, target_span(p, &ctx, d), &d.label()));
+                    }
                 }
-                let ctx = Ctx { decl: Some((i, d)), ..base };
-                match p.file.for_each.as_deref() {
-                    None => {
+                Some(coll) => {
+                    let owned: Vec<ItemRow> = if coll == "strings" {
+                        d.strings.iter().map(|(f, s)| (f.as_str(), s, std::slice::from_ref(s))).collect()
+                    } else {
+                        let list = d.list(coll).map(|l| l.value.as_slice()).unwrap_or(&[]);
+                        list.iter().map(|s| (coll, s, list)).collect()
+                    };
+                    for (index, (field, value, list)) in owned.into_iter().enumerate() {
+                        let index = if coll == "strings" { 0 } else { index };
+                        let ctx = Ctx { item: Some(Item::Str { field, index, value, list }), ..ctx };
                         if self.fires(p, &ctx) {
                             out.push(self.finding(p, &ctx, path, doc, target_span(p, &ctx, d), &d.label()));
                         }
                     }
-                    Some(coll) => {
-                        let owned: Vec<ItemRow> = if coll == "strings" {
-                            d.strings.iter().map(|(f, s)| (f.as_str(), s, std::slice::from_ref(s))).collect()
-                        } else {
-                            let list = d.list(coll).map(|l| l.value.as_slice()).unwrap_or(&[]);
-                            list.iter().map(|s| (coll, s, list)).collect()
-                        };
-                        for (index, (field, value, list)) in owned.into_iter().enumerate() {
-                            let index = if coll == "strings" { 0 } else { index };
-                            let ctx = Ctx { item: Some(Item::Str { field, index, value, list }), ..ctx };
-                            if self.fires(p, &ctx) {
-                                out.push(self.finding(p, &ctx, path, doc, target_span(p, &ctx, d), &d.label()));
-                            }
-                        }
-                    }
                 }
             }
+        }
+    }
+
+    /// Runs the repo-scoped policies once over the manifests of every file (`files`: path and
+    /// text, any order), e.g. `key-name-duplicate` across files.
+    pub fn check_repo(&self, files: &[(String, String)], today: Date) -> Vec<Finding> {
+        let mut files: Vec<&(String, String)> = files.iter().collect();
+        files.sort();
+        let docs: Vec<Document> = files.iter().map(|(_, text)| Document::new(text)).collect();
+        let mut decls = Vec::new();
+        let mut file_of = Vec::new();
+        let mut locations = Vec::new();
+        for (f, (path, text)) in files.iter().enumerate() {
+            for d in self.extract(path, text).declarations.into_iter().filter(|d| d.source == "manifest") {
+                locations.push(location(Some(path), &docs[f], &d));
+                decls.push(d);
+                file_of.push(f);
+            }
+        }
+        let file_refs: Vec<(&str, &Document)> = files.iter().zip(&docs).map(|((p, _), d)| (p.as_str(), d)).collect();
+        let set = DeclSet { decls: &decls, files: &file_refs, file_of: &file_of };
+        let mut out = Vec::new();
+        for p in self.policies.iter().filter(|p| p.repo_scope && !self.disabled.iter().any(|d| d == p.id())) {
+            let base = Ctx {
+                table: &self.table,
+                params: &self.params,
+                today,
+                decls: &decls,
+                locations: &locations,
+                decl: None,
+                item: None,
+            };
+            self.evaluate_declarations(p, &base, &set, &mut out);
         }
         out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         out.dedup_by(|a, b| a.sort_key() == b.sort_key());
@@ -485,6 +566,24 @@ impl PolicySet {
             excerpt: None,
             sensitive,
         }
+    }
+}
+
+/// Declarations with the file each comes from.
+struct DeclSet<'a> {
+    decls: &'a [Declaration],
+    files: &'a [(&'a str, &'a Document<'a>)],
+    file_of: &'a [usize],
+}
+
+/// Where a declaration's name is, for "already used at …" messages: `line 4` in the same file,
+/// `deploy/exchange-keys.yaml:4` across files.
+fn location(path: Option<&str>, doc: &Document, d: &Declaration) -> String {
+    let offset = d.str("name").map(|n| n.start).unwrap_or(d.start);
+    let line = doc.position(offset).line;
+    match path {
+        Some(p) => format!("{p}:{line}"),
+        None => format!("line {line}"),
     }
 }
 
@@ -597,17 +696,37 @@ fn load_dir(dir: &Path) -> Result<Vec<Policy>, RuleError> {
 }
 
 /// The policy layer as the scan pipeline's `DeclarationChecker`, with the evaluation date fixed
-/// for the run (`--today`, else today in UTC).
+/// for the run (`--today`, else today in UTC). Files with manifests are remembered so the
+/// repo-scoped policies (duplicate key names across files) run once in `finish`.
 pub struct PolicyChecker<'a> {
     pub set: &'a PolicySet,
     pub today: Date,
+    manifests: std::sync::Mutex<Vec<(String, String)>>,
+}
+
+impl<'a> PolicyChecker<'a> {
+    pub fn new(set: &'a PolicySet, today: Date) -> Self {
+        PolicyChecker { set, today, manifests: std::sync::Mutex::new(Vec::new()) }
+    }
 }
 
 impl crate::scan::DeclarationChecker for PolicyChecker<'_> {
     fn wants(&self, path: &str, bytes: &[u8]) -> bool {
         self.set.wants(path, bytes)
     }
+
     fn check(&self, path: &str, doc: &Document) -> Vec<Finding> {
-        self.set.check(path, doc, self.today)
+        let (findings, has_manifest) = self.set.evaluate_file(path, doc, self.today, &self.set.params, None, false);
+        if has_manifest && self.set.policies.iter().any(|p| p.repo_scope) {
+            // A poisoned lock only means another worker panicked; the list itself is intact.
+            let mut m = self.manifests.lock().unwrap_or_else(|e| e.into_inner());
+            m.push((path.to_string(), doc.text.to_string()));
+        }
+        findings
+    }
+
+    fn finish(&self) -> Vec<Finding> {
+        let files = std::mem::take(&mut *self.manifests.lock().unwrap_or_else(|e| e.into_inner()));
+        self.set.check_repo(&files, self.today)
     }
 }

@@ -42,6 +42,10 @@ pub struct PolicyFile {
     pub why: Option<String>,
     #[serde(default)]
     pub for_each: Option<String>,
+    /// `file` (default) or `repo`: a repo-scoped policy sees the declarations of every file
+    /// (e.g. duplicate key names across manifests).
+    #[serde(default)]
+    pub scope: Option<String>,
     #[serde(default)]
     pub when: Option<serde_yaml::Value>,
     #[serde(default)]
@@ -118,6 +122,7 @@ pub const SUBJECTS: &[&str] = &[
     "permissions.canonical",
     "last_rotation",
     "last_rotation.field",
+    "name.first_use",
     "exchange.known",
     "exchange.suggestion",
     "exchange.slug",
