@@ -357,3 +357,31 @@ fn pem_in_a_block_scalar_is_secret_inline_and_redacted() {
         assert!(!s.contains(body) && !s.contains(&body[..20]), "leaked: {s}");
     }
 }
+
+/// Sizes at which a quadratic check would take minutes: many keys sharing names, a huge list.
+#[test]
+fn large_manifests_stay_fast() {
+    let set = builtin();
+    let today = parse_date("2026-11-22").unwrap();
+    let mut text = String::from("keys:\n");
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "  - name: k{}\n    exchange: okx\n    permissions: [read, trade]\n    ip_allowlist: [11.22.{}.{}]\n    rotated: 2026-11-01\n",
+            i % 10,
+            i % 200,
+            i % 250
+        ));
+    }
+    let ips: Vec<String> =
+        (0..50_000).map(|i| format!("11.{}.{}.{}", i / 65536 % 256, i / 256 % 256, i % 256)).collect();
+    text.push_str(&format!(
+        "  - name: huge\n    exchange: okx\n    permissions: [read]\n    ip_allowlist: [{}]\n",
+        ips.join(", ")
+    ));
+    let findings = set.check("exchange-keys.yaml", &Document::new(&text), today);
+    let dups = findings.iter().filter(|f| f.rule == "key-name-duplicate").count();
+    assert_eq!(dups, 20_000 - 10);
+    let too_long: Vec<_> = findings.iter().filter(|f| f.rule == "manifest-invalid").collect();
+    assert_eq!(too_long.len(), 1);
+    assert!(too_long[0].message.contains("50000 items"), "{}", too_long[0].message);
+}

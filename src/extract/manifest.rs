@@ -9,6 +9,9 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 pub const DEFAULT_GLOBS: &[&str] =
     &["**/exchange-keys.{yaml,yml,toml,json}", "**/*.exchange-keys.{yaml,yml,toml,json}"];
 
+/// Longest list field read (IP allowlists are compared pairwise; exchanges accept ≤ 30 entries).
+pub const MAX_LIST_ITEMS: usize = 1000;
+
 /// Compiled manifest globs.
 #[derive(Debug, Clone)]
 pub struct ManifestGlobs {
@@ -283,6 +286,14 @@ fn read_value(name: &str, ty: FieldType, v: &Node) -> Result<Option<FieldValue>,
         }
         FieldType::List => match &v.kind {
             Kind::Seq(items) => {
+                if items.len() > MAX_LIST_ITEMS {
+                    return Err((
+                        format!("`{name}` has {} items; keylint checks lists of at most {MAX_LIST_ITEMS}", items.len()),
+                        format!("no exchange accepts a `{name}` this long: shorten it"),
+                        v.start,
+                        v.start,
+                    ));
+                }
                 let mut out = Vec::new();
                 for item in items {
                     match &item.kind {

@@ -8,7 +8,8 @@ use super::net::Net;
 use super::rule::{Cond, ListOperand, Op, Operand, Pred};
 use crate::diagnostic::redact;
 use crate::extract::{field_type, Declaration, FieldType, FieldValue, Problem, Spanned};
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 /// A resolved value.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,10 +73,20 @@ impl Params {
     }
 }
 
+/// Memo type of `Ctx::first_index`.
+pub type FirstIndex = RefCell<HashMap<String, HashMap<(String, String), usize>>>;
+
 /// The item a `for_each` policy is looking at.
 #[derive(Debug, Clone, Copy)]
 pub enum Item<'a> {
-    Str { field: &'a str, index: usize, value: &'a Spanned<String>, list: &'a [Spanned<String>] },
+    Str {
+        field: &'a str,
+        index: usize,
+        value: &'a Spanned<String>,
+        list: &'a [Spanned<String>],
+        /// `list` parsed as IP networks once, so duplicate checks stay cheap on long lists.
+        nets: &'a [Option<Net>],
+    },
     Problem(&'a Problem),
 }
 
@@ -87,17 +98,26 @@ pub struct Ctx<'a> {
     pub decls: &'a [Declaration],
     /// Where each of `decls` is (`line 4` or `path:4`), for messages.
     pub locations: &'a [String],
+    /// Memo for duplicate checks: field → (source, value) → first declaration index.
+    pub first_index: &'a FirstIndex,
     pub decl: Option<(usize, &'a Declaration)>,
     pub item: Option<Item<'a>>,
 }
 
 /// Does entry `j` (`other`) make entry `index` redundant? Equal entries: the later one is
 /// redundant; otherwise an IP entry inside another entry's block is.
-fn covers(me: Option<Net>, index: usize, j: usize, mine: &str, other: &Spanned<String>) -> bool {
+fn covers(
+    me: Option<Net>,
+    index: usize,
+    j: usize,
+    mine: &str,
+    other: &Spanned<String>,
+    other_net: Option<Net>,
+) -> bool {
     if j == index {
         return false;
     }
-    match (me, Net::parse(&other.value).ok()) {
+    match (me, other_net) {
         (Some(a), Some(b)) if a.v6 == b.v6 && a.addr == b.addr && a.prefix == b.prefix => j < index,
         (Some(a), Some(b)) => b.contains(&a),
         _ => j < index && other.value == mine,
@@ -544,20 +564,17 @@ impl<'a> Ctx<'a> {
     /// Where an earlier declaration with the same name is.
     fn first_use(&self) -> Option<String> {
         let (i, d) = self.decl?;
-        let name = &d.str("name")?.value;
-        let j = self.decls[..i.min(self.decls.len())]
-            .iter()
-            .position(|o| o.source == d.source && o.str("name").is_some_and(|v| &v.value == name))?;
-        self.locations.get(j).cloned()
+        let first = self.first_with("name", d.source, &d.str("name")?.value).filter(|&j| j < i)?;
+        self.locations.get(first).cloned()
     }
 
     /// The entry of the item's list that repeats or covers the item (see `is_duplicate`).
     fn covering_entry(&self) -> Option<String> {
-        let Some(Item::Str { index, value, list, .. }) = self.item else { return None };
-        let me = Net::parse(&value.value).ok();
+        let Some(Item::Str { index, value, list, nets, .. }) = self.item else { return None };
+        let me = nets.get(index).copied().flatten();
         list.iter()
             .enumerate()
-            .find(|(j, other)| covers(me, index, *j, &value.value, other))
+            .find(|(j, other)| covers(me, index, *j, &value.value, other, nets.get(*j).copied().flatten()))
             .map(|(_, other)| other.value.clone())
     }
 
@@ -565,19 +582,35 @@ impl<'a> Ctx<'a> {
     /// A field: an earlier declaration in the file with the same value.
     fn is_duplicate(&self, subject: &str) -> Option<bool> {
         if subject == "item" {
-            let Some(Item::Str { index, value, list, .. }) = self.item else {
+            let Some(Item::Str { index, value, list, nets, .. }) = self.item else {
                 return None;
             };
-            let me = Net::parse(&value.value).ok();
-            return Some(list.iter().enumerate().any(|(j, other)| covers(me, index, j, &value.value, other)));
+            let me = nets.get(index).copied().flatten();
+            return Some(
+                list.iter()
+                    .enumerate()
+                    .any(|(j, other)| covers(me, index, j, &value.value, other, nets.get(j).copied().flatten())),
+            );
         }
         let (i, d) = self.decl?;
-        let mine = d.str(subject)?.value.clone();
-        Some(
-            self.decls[..i.min(self.decls.len())]
-                .iter()
-                .any(|o| o.source == d.source && o.str(subject).is_some_and(|v| v.value == mine)),
-        )
+        let mine = &d.str(subject)?.value;
+        Some(self.first_with(subject, d.source, mine).is_some_and(|first| first < i))
+    }
+
+    /// Index of the first declaration of `source` whose `field` is `value` (memoised per field:
+    /// repo-wide duplicate checks must not be quadratic).
+    fn first_with(&self, field: &str, source: &str, value: &str) -> Option<usize> {
+        let mut cache = self.first_index.borrow_mut();
+        let index = cache.entry(field.to_string()).or_insert_with(|| {
+            let mut m = HashMap::new();
+            for (j, o) in self.decls.iter().enumerate() {
+                if let Some(v) = o.str(field) {
+                    m.entry((o.source.to_string(), v.value.clone())).or_insert(j);
+                }
+            }
+            m
+        });
+        index.get(&(source.to_string(), value.to_string())).copied()
     }
 }
 

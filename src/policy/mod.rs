@@ -413,6 +413,7 @@ impl PolicySet {
         let file_of = vec![0; ex.declarations.len()];
         let locations: Vec<String> = ex.declarations.iter().map(|d| location(None, doc, d)).collect();
         let set = DeclSet { decls: &ex.declarations, files: &files, file_of: &file_of };
+        let first_index = eval::FirstIndex::default();
         let mut out = Vec::new();
         for p in &self.policies {
             match only {
@@ -429,6 +430,7 @@ impl PolicySet {
                 today,
                 decls: &ex.declarations,
                 locations: &locations,
+                first_index: &first_index,
                 decl: None,
                 item: None,
             };
@@ -469,9 +471,16 @@ impl PolicySet {
                         let list = d.list(coll).map(|l| l.value.as_slice()).unwrap_or(&[]);
                         list.iter().map(|s| (coll, s, list)).collect()
                     };
+                    let list_nets: Vec<Option<net::Net>> = match d.list(coll) {
+                        Some(l) if coll != "strings" => {
+                            l.value.iter().map(|s| net::Net::parse(&s.value).ok()).collect()
+                        }
+                        _ => Vec::new(),
+                    };
                     for (index, (field, value, list)) in owned.into_iter().enumerate() {
-                        let index = if coll == "strings" { 0 } else { index };
-                        let ctx = Ctx { item: Some(Item::Str { field, index, value, list }), ..ctx };
+                        let (index, nets) =
+                            if coll == "strings" { (0, &[][..]) } else { (index, list_nets.as_slice()) };
+                        let ctx = Ctx { item: Some(Item::Str { field, index, value, list, nets }), ..ctx };
                         if self.fires(p, &ctx) {
                             out.push(self.finding(p, &ctx, path, doc, target_span(p, &ctx, d), &d.label()));
                         }
@@ -499,6 +508,7 @@ impl PolicySet {
         }
         let file_refs: Vec<(&str, &Document)> = files.iter().zip(&docs).map(|((p, _), d)| (p.as_str(), d)).collect();
         let set = DeclSet { decls: &decls, files: &file_refs, file_of: &file_of };
+        let first_index = eval::FirstIndex::default();
         let mut out = Vec::new();
         for p in self.policies.iter().filter(|p| p.repo_scope && !self.disabled.iter().any(|d| d == p.id())) {
             let base = Ctx {
@@ -507,6 +517,7 @@ impl PolicySet {
                 today,
                 decls: &decls,
                 locations: &locations,
+                first_index: &first_index,
                 decl: None,
                 item: None,
             };
