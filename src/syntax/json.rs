@@ -5,7 +5,9 @@ use super::tree::{Entry, Kind, Node, SyntaxError, MAX_DEPTH};
 
 /// Parses one JSON value (the whole text).
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let mut p = JsonParser { text, bytes: text.as_bytes(), pos: 0 };
+    // A UTF-8 byte order mark (Windows editors) is not part of the value.
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut p = JsonParser { text, bytes: text.as_bytes(), pos: start };
     p.skip_ws();
     let node = p.value(0)?;
     p.skip_ws();

@@ -214,3 +214,21 @@ mod tests {
         assert_eq!(Format::from_path("x.env"), None);
     }
 }
+
+#[cfg(test)]
+mod bom_tests {
+    use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_syntax_error() {
+        for (format, text) in [
+            (Format::Json, "\u{feff}{\"keys\": [\"a\"]}"),
+            (Format::Yaml, "\u{feff}keys: [a]\n"),
+            (Format::Toml, "\u{feff}keys = [\"a\"]\n"),
+        ] {
+            let docs = parse(format, text).unwrap_or_else(|e| panic!("{format:?}: {e:?}"));
+            let a = &docs[0].get("keys").unwrap_or_else(|| panic!("{format:?}: {docs:?}")).items()[0];
+            assert_eq!(text[a.start..a.end].trim_matches('"'), "a", "{format:?}");
+        }
+    }
+}

@@ -53,6 +53,33 @@ fn node_count(n: &Node) -> usize {
 
 /// Parses every document of a YAML stream.
 pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
+    // yaml-rust2 keeps a byte order mark in the first scalar: parse after it, shift spans back.
+    let Some(body) = text.strip_prefix('\u{feff}') else { return parse_body(text) };
+    let shift = text.len() - body.len();
+    let mut docs = parse_body(body).map_err(|e| SyntaxError::new(e.message, e.offset + shift))?;
+    for d in &mut docs {
+        shift_spans(d, shift);
+    }
+    Ok(docs)
+}
+
+fn shift_spans(node: &mut Node, by: usize) {
+    node.start += by;
+    node.end += by;
+    match &mut node.kind {
+        Kind::Map(entries) => {
+            for e in entries {
+                e.key_start += by;
+                e.key_end += by;
+                shift_spans(&mut e.value, by);
+            }
+        }
+        Kind::Seq(items) => items.iter_mut().for_each(|i| shift_spans(i, by)),
+        _ => {}
+    }
+}
+
+fn parse_body(text: &str) -> Result<Vec<Node>, SyntaxError> {
     let index = ByteIndex::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut docs = Vec::new();
