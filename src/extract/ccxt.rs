@@ -2,7 +2,7 @@
 //! `ccxt.binance({'apiKey': …, 'secret': …})`, `new ccxt.pro.okx({ secret: process.env.X })`.
 
 use super::{classify_secret, Part};
-use super::{push_inferred, Extraction, Spanned};
+use super::{push_classified, Extraction, Spanned};
 use crate::policy::exchanges::ExchangeTable;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -61,12 +61,22 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {
             if classify_secret(&value, name.as_str()).is_none() {
                 continue;
             }
+            // An unquoted value is code (`config.secret`, `settings.KEY`): the secret is elsewhere.
+            let quoted = expr.starts_with(['"', '\'', '`']);
+            let class = if quoted || super::env_reference(&value).is_some() {
+                classify_secret(&value, name.as_str())
+            } else {
+                Some((format!("code:{value}"), "reference"))
+            };
             let var = Spanned::new(
                 format!("ccxt.{}.{}", id.as_str(), name.as_str()),
                 body_start + name.start(),
                 body_start + name.end(),
             );
-            push_inferred(out, "ccxt", &slug, part, var, Spanned::new(value, body_start + vs, body_start + ve));
+            let value = Spanned::new(value, body_start + vs, body_start + ve);
+            if let Some(class) = class {
+                push_classified(out, "ccxt", &slug, part, var, value, class);
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Kubernetes manifests: `Secret` data, `ExternalSecret` mappings, and container `env` entries
 //! with `value` or `valueFrom.secretKeyRef`.
 
-use super::{exchange_in_name, push_inferred, Extraction, Spanned};
+use super::{classify_secret, exchange_in_name, push_classified, push_inferred, Extraction, Spanned};
 use crate::policy::exchanges::ExchangeTable;
 use crate::syntax::{self, Format, Kind, Node};
 
@@ -27,14 +27,14 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) -> bool 
                     for e in doc.get(field).map(|d| d.entries()).unwrap_or(&[]) {
                         if let (Kind::Str(v), Some((slug, part))) = (&e.value.kind, exchange_in_name(table, &e.key)) {
                             let var = Spanned::new(e.key.clone(), e.key_start, e.key_end);
-                            push_inferred(
-                                out,
-                                "kubernetes",
-                                &slug,
-                                part,
-                                var,
-                                Spanned::new(v.clone(), e.value.start, e.value.end),
-                            );
+                            // `data` values are base64: classify what they decode to.
+                            let decoded =
+                                if field == "data" { crate::detect::decode_value::base64_text(v) } else { None };
+                            let class = classify_secret(decoded.as_deref().unwrap_or(v), &e.key);
+                            let value = Spanned::new(v.clone(), e.value.start, e.value.end);
+                            if let Some(class) = class {
+                                push_classified(out, "kubernetes", &slug, part, var, value, class);
+                            }
                         }
                     }
                 }

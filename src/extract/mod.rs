@@ -61,7 +61,7 @@ pub enum FieldType {
 }
 
 /// Every field a declaration can carry (the manifest schema, spec/manifest.md), with its type.
-/// `secret_source` is inferred-only: `literal`, `reference` or `encrypted`.
+/// `secret_source` is inferred-only: `literal`, `reference`, `encrypted` or `placeholder`.
 pub const FIELDS: &[(&str, FieldType)] = &[
     ("name", FieldType::Str),
     ("exchange", FieldType::Str),
@@ -235,13 +235,32 @@ pub fn classify_secret(value: &str, var_name: &str) -> Option<(String, &'static 
     if let Some(name) = env_reference(v) {
         return Some((format!("env:{name}"), "reference"));
     }
-    if v.contains("{{") || v.starts_with('<') || v.starts_with("vault:") || v.contains("secretKeyRef") {
+    if v.contains("{{") || crate::policy::eval::is_reference(v) || v.contains("secretKeyRef") {
         return Some((v.to_string(), "reference"));
     }
     if v.starts_with("7b2263727970746f223a") {
         return Some((format!("encrypted:{var_name}"), "encrypted"));
     }
+    if is_placeholder(v) {
+        return Some((v.to_string(), "placeholder"));
+    }
     Some((v.to_string(), "literal"))
+}
+
+/// `<secret>`, `your_api_secret`, `xxxxxxxx`, `****`, `changeme`, `AAAA…`, `01230123…`: a value
+/// nobody can log in with. Inferred keys report it as `secret_source: placeholder`.
+pub fn is_placeholder(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    if (v.starts_with('<') && v.ends_with('>'))
+        || ["your", "changeme", "change_me", "replace", "placeholder", "example", "xxxx", "****", "dummy", "redacted"]
+            .iter()
+            .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    // A short pattern repeated over the whole value (`AAAA…`, `0123456789abcdef0123…`, `0x0000…`).
+    let b = v.strip_prefix("0x").unwrap_or(v).as_bytes();
+    (1..=16).any(|p| b.len() >= 2 * p && b.iter().enumerate().all(|(i, c)| *c == b[i % p]))
 }
 
 /// The variable a `${VAR}` / `$VAR` / `os.environ["VAR"]` / `process.env.VAR` expression reads.
@@ -284,13 +303,31 @@ pub fn extract(path: &str, text: &str, table: &ExchangeTable, globs: &manifest::
         ccxt::extract(text, table, &mut out);
     } else if file.ends_with(".json") {
         freqtrade::extract(text, table, &mut out);
+        if out.declarations.is_empty() {
+            generic_config(crate::syntax::Format::Json, text, table, &mut out);
+        }
     } else if file.ends_with(".yaml") || file.ends_with(".yml") {
         // Kubernetes manifests and Helm values share extensions; each checks its own shape.
-        if !kubernetes::extract(text, table, &mut out) && helm::matches(file) {
-            helm::extract(text, table, &mut out);
+        if !kubernetes::extract(text, table, &mut out) {
+            if helm::matches(file) {
+                helm::extract(text, table, &mut out);
+            } else {
+                generic_config(crate::syntax::Format::Yaml, text, table, &mut out);
+            }
         }
+    } else if file.ends_with(".toml") {
+        generic_config(crate::syntax::Format::Toml, text, table, &mut out);
     }
     out
+}
+
+/// Any other structured config: credential keys under a key or table that names the exchange
+/// (`[bitfinex] api_secret = …`, `okx: {secret_key: …}`) or naming it themselves.
+fn generic_config(format: crate::syntax::Format, text: &str, table: &ExchangeTable, out: &mut Extraction) {
+    let Ok(docs) = crate::syntax::parse(format, text) else { return };
+    for doc in &docs {
+        walk_credentials(doc, table, "config", &mut Vec::new(), 0, out);
+    }
 }
 
 /// Records an inferred declaration: `var` names the credential (and the exchange), `value` is
@@ -304,9 +341,21 @@ pub fn push_inferred(
     var: Spanned<String>,
     value: Spanned<String>,
 ) {
-    let Some((secret_ref, secret_source)) = classify_secret(&value.value, &var.value) else {
-        return;
-    };
+    if let Some(class) = classify_secret(&value.value, &var.value) {
+        push_classified(out, source, slug, part, var, value, class);
+    }
+}
+
+/// `push_inferred` with the secret already classified as (`secret_ref`, `secret_source`).
+pub fn push_classified(
+    out: &mut Extraction,
+    source: Source,
+    slug: &str,
+    part: Part,
+    var: Spanned<String>,
+    value: Spanned<String>,
+    (secret_ref, secret_source): (String, &'static str),
+) {
     let existing =
         out.declarations.iter().position(|d| d.source == source && d.str("exchange").is_some_and(|e| e.value == slug));
     if let Some(i) = existing {
@@ -437,5 +486,17 @@ mod tests {
         assert_eq!(classify_secret("os.environ[\"K\"]", "X"), Some(("env:K".into(), "reference")));
         assert_eq!(classify_secret("abc", "X").map(|v| v.1), Some("literal"));
         assert_eq!(classify_secret("  ", "X"), None);
+        for p in [
+            "<secret>",
+            "your_exchange_secret",
+            "xxxxxxxxxxxx",
+            "****",
+            "AAAAAAAAAAAAAAAA",
+            "0123456789abcdef0123456789abcdef",
+        ] {
+            assert_eq!(classify_secret(p, "X").map(|v| v.1), Some("placeholder"), "{p}");
+        }
+        assert_eq!(classify_secret("aws-sm:prod/mm", "X").map(|v| v.1), Some("reference"));
+        assert_eq!(classify_secret("9C0D3E8F1A2B4C5D6E7F8091A2B3C4D5", "X").map(|v| v.1), Some("literal"));
     }
 }
