@@ -10,6 +10,7 @@
 //! The fixtures are rendered by `tests/gen_fixture_keys.py` from `tests/fixture_templates/`;
 //! every token kind has a fixed length, so re-rendering keeps the positions below valid.
 
+use keylint::detect::decode_value;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -258,47 +259,6 @@ fn token_at(text: &str, line: usize, column: usize) -> String {
     line_text.chars().skip(column - 1).take_while(|c| !matches!(c, '"' | '\'' | '`' | ' ' | '\t' | '&' | ',')).collect()
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn base64_decode(s: &str) -> Option<String> {
-    let mut out = Vec::new();
-    let (mut buf, mut bits) = (0u32, 0);
-    for b in s.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            _ => return None,
-        };
-        buf = (buf << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// Every planted secret of the trading-bot tree, read from the files at the expected positions,
 /// in each form it could be printed in (raw, JSON-unescaped, URL-decoded, base64-decoded, and
 /// each line of a PEM body).
@@ -312,9 +272,11 @@ fn planted_secrets(root: &Path) -> Vec<String> {
     for (path, line, column) in spots {
         let text = std::fs::read_to_string(root.join(path)).expect("fixture file");
         let raw = token_at(&text, line, column);
-        let mut forms = vec![raw.clone(), raw.replace("\\/", "/"), percent_decode(&raw)];
+        // The engine's own decoders: the forms in which a planted secret could be printed.
+        let mut forms = vec![raw.clone(), raw.replace("\\/", "/")];
+        forms.extend(decode_value::percent_decode(&raw));
         if path.starts_with("k8s/") {
-            forms.extend(base64_decode(&raw));
+            forms.extend(decode_value::base64_text(&raw));
         }
         for form in forms {
             for piece in form.split("\\n") {

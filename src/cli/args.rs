@@ -159,6 +159,10 @@ pub struct ScanArgs {
     /// Report only findings whose fingerprint is not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Also write the report as SARIF to FILE (CI: annotations on stdout and SARIF for code
+    /// scanning from one scan).
+    #[arg(long, value_name = "FILE")]
+    pub sarif_output: Option<PathBuf>,
     /// Disable policy checks (secrets only).
     #[arg(long)]
     pub no_policies: bool,

@@ -1,5 +1,7 @@
 //! The command line: flags (`args`), their resolution into a plan (`plan`), and the commands (`run`).
 
 pub mod args;
+mod baseline;
+mod history;
 pub mod plan;
 pub mod run;

@@ -15,10 +15,19 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub enum SourceMode {
     Tree,
-    Stdin { name: String },
+    Stdin {
+        name: String,
+    },
     Staged,
-    Diff { base: String, head: Option<String> },
-    History { since: Option<String>, branches: Vec<String>, all: bool },
+    /// `BASE`, `BASE..HEAD` or `BASE...HEAD` (parsed by `source::git::DiffRange`).
+    Diff {
+        range: String,
+    },
+    History {
+        since: Option<String>,
+        branches: Vec<String>,
+        all: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -46,6 +55,8 @@ pub struct ScanPlan {
     /// Directory of the config file (relative `[policy] dirs` resolve against it).
     pub config_dir: PathBuf,
     pub baseline: Option<PathBuf>,
+    /// Also write SARIF here (`--sarif-output`).
+    pub sarif_output: Option<PathBuf>,
     pub quiet: bool,
 }
 
@@ -96,11 +107,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
     } else if args.staged {
         SourceMode::Staged
     } else if let Some(range) = &args.diff {
-        let (b, h) = match range.split_once("..") {
-            Some((b, h)) => (b.to_string(), Some(h.trim_start_matches('.').to_string()).filter(|h| !h.is_empty())),
-            None => (range.clone(), None),
-        };
-        SourceMode::Diff { base: b, head: h }
+        SourceMode::Diff { range: range.clone() }
     } else if args.history {
         SourceMode::History { since: args.since.clone(), branches: args.branch.clone(), all: args.all }
     } else {
@@ -137,6 +144,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         policy_config: file.policy.clone(),
         config_dir: loaded.base_dir.clone(),
         baseline: args.baseline.clone(),
+        sarif_output: args.sarif_output.clone(),
         quiet: args.quiet,
     })
 }

@@ -7,13 +7,15 @@ use crate::detect::{DetectorSet, RuleSource};
 use crate::diagnostic::{redact_line, Finding};
 use crate::policy::{parse_date, Date, PolicyChecker, PolicyConfig, PolicySet};
 use crate::report::{
-    human::HumanReporter, json::JsonReporter, jsonl::JsonlReporter, Report, Reporter, RuleInfo, Summary,
+    github::Github, human::HumanReporter, json::JsonReporter, jsonl::JsonlReporter, sarif::Sarif, Report, Reporter,
+    RuleInfo, Summary,
 };
 use crate::rules_error::RuleError;
 use crate::scan::{scan, ScanContext};
-use crate::source::{walk, Artifact, Content, Provenance};
+use crate::source::git::{self, HistoryOptions, SourceError};
+use crate::source::{stdin, walk, Artifact};
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -36,9 +38,7 @@ pub fn run(cli: Cli) -> i32 {
             EXIT_CLEAN
         }),
         Command::Explain { rule, rules } => explain(&rule, &rules),
-        Command::Baseline { command: BaselineCommand::Create { scan } } => {
-            Err(Failure::Usage(format!("baseline create is not available in this build (paths: {})", scan.paths.len())))
-        }
+        Command::Baseline { command: BaselineCommand::Create { scan } } => create_baseline(&scan),
     };
     match outcome {
         Ok(code) => code,
@@ -129,28 +129,10 @@ fn load_detectors(dirs: &[PathBuf], disabled: &BTreeSet<String>) -> Result<Detec
 fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
     let started = Instant::now();
     let plan = resolve(args)?;
-    if plan.threads > 0 {
-        // Ignore the error: a global pool may already exist (tests calling twice).
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(plan.threads).build_global();
-    }
     let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
     let policies = load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?;
-    let today = match &plan.today {
-        Some(t) => parse_date(t).map_err(|e| Failure::Usage(format!("--today: {e}")))?,
-        None => Date::today(),
-    };
-    let checker = PolicyChecker::new(&policies, today);
-    let artifacts = collect_artifacts(&plan)?;
-    let ctx = ScanContext {
-        detectors: &detectors,
-        declarations: plan.policies.then_some(&checker as &dyn crate::scan::DeclarationChecker),
-        max_file_size: plan.max_file_size,
-        show_secrets: plan.show_secrets,
-    };
-    let (mut findings, mut summary) = scan(&artifacts, &ctx);
-    // `[rules] disable` names detectors and policies alike.
-    findings.retain(|f| !plan.disabled.contains(&f.rule));
-    apply_severity_overrides(&plan, &mut findings);
+    let (mut findings, mut summary) = scan_plan(&plan, &detectors, &policies)?;
+    super::baseline::apply(&plan, &mut findings, &mut summary)?;
     finish_summary(&mut summary, &findings, started);
     let mut rules = rule_infos(&detectors);
     rules.extend(policies.rule_infos());
@@ -179,6 +161,61 @@ fn rule_source_policies(args: &RuleSourceArgs) -> Result<PolicySet, Failure> {
     load_policies(&dirs, loaded.config.policy.as_ref(), &loaded.base_dir)
 }
 
+/// `keylint baseline create`: scan as `scan` would and record every finding's fingerprint.
+fn create_baseline(args: &ScanArgs) -> Result<i32, Failure> {
+    let plan = resolve(args)?;
+    let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
+    let policies = load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?;
+    let (findings, _) = scan_plan(&plan, &detectors, &policies)?;
+    super::baseline::create(&plan, &findings)?;
+    Ok(EXIT_CLEAN)
+}
+
+/// Runs the pipeline over the plan's source: sorted findings (severity overrides applied) and
+/// the summary.
+fn scan_plan(
+    plan: &ScanPlan,
+    detectors: &DetectorSet,
+    policies: &PolicySet,
+) -> Result<(Vec<Finding>, Summary), Failure> {
+    if plan.threads > 0 {
+        // Ignore the error: a global pool may already exist (tests calling twice).
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(plan.threads).build_global();
+    }
+    let today = match &plan.today {
+        Some(t) => parse_date(t).map_err(|e| Failure::Usage(format!("--today: {e}")))?,
+        None => Date::today(),
+    };
+    let checker = PolicyChecker::new(policies, today);
+    let ctx = ScanContext {
+        detectors,
+        declarations: plan.policies.then_some(&checker as &dyn crate::scan::DeclarationChecker),
+        max_file_size: plan.max_file_size,
+        show_secrets: plan.show_secrets,
+    };
+    let (mut findings, summary) = match &plan.source {
+        SourceMode::History { since, branches, all } => {
+            let options =
+                HistoryOptions { since: since.clone(), branches: branches.clone(), all: *all, chunk_bytes: 0 };
+            super::history::scan_history(git_root(plan), &options, &ctx)?
+        }
+        _ => scan(&collect_artifacts(plan)?, &ctx),
+    };
+    // `[rules] disable` names detectors and policies alike.
+    findings.retain(|f| !plan.disabled.contains(&f.rule));
+    apply_severity_overrides(plan, &mut findings);
+    Ok((findings, summary))
+}
+
+/// The repository a git source reads: the first path given (default `.`).
+fn git_root(plan: &ScanPlan) -> &Path {
+    plan.roots.first().map_or(Path::new("."), PathBuf::as_path)
+}
+
+fn source_failure(e: SourceError) -> Failure {
+    Failure::Usage(e.to_string())
+}
+
 fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
     match &plan.source {
         SourceMode::Tree => {
@@ -191,18 +228,11 @@ fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
                 walk::WalkOptions { hidden: plan.hidden, no_ignore: plan.no_ignore, exclude: &plan.exclude, threads };
             Ok(walk::walk(&plan.roots, &plan.base, &opts))
         }
-        SourceMode::Stdin { name } => {
-            let mut bytes = Vec::new();
-            std::io::stdin().take(plan.max_file_size + 1).read_to_end(&mut bytes).map_err(Failure::Io)?;
-            Ok(vec![Artifact {
-                path: name.clone(),
-                content: Content::Bytes(bytes),
-                provenance: Provenance::Stdin,
-                changed_lines: None,
-            }])
-        }
-        SourceMode::Staged | SourceMode::Diff { .. } | SourceMode::History { .. } => {
-            Err(Failure::Usage("git sources (--staged, --diff, --history) are not available in this build".into()))
+        SourceMode::Stdin { name } => Ok(vec![stdin::stdin(name, plan.max_file_size).map_err(source_failure)?]),
+        SourceMode::Staged => git::staged(git_root(plan)).map_err(source_failure),
+        SourceMode::Diff { range } => git::diff_range(git_root(plan), range).map_err(source_failure),
+        SourceMode::History { since, branches, all } => {
+            git::history(git_root(plan), since.as_deref(), branches, *all).map_err(source_failure)
         }
     }
 }
@@ -284,10 +314,17 @@ fn write_report(plan: &ScanPlan, findings: &[Finding], summary: &Summary, rules:
         Format::Human => Box::new(HumanReporter),
         Format::Json => Box::new(JsonReporter),
         Format::Jsonl => Box::new(JsonlReporter),
-        Format::Sarif | Format::Github => {
-            return Err(Failure::Usage("this output format is not available in this build".into()))
-        }
+        Format::Sarif => Box::new(Sarif),
+        Format::Github => Box::new(Github),
     };
+    if plan.format == Format::Github {
+        crate::report::github::write_actions_files(&report).map_err(Failure::Io)?;
+    }
+    if let Some(path) = &plan.sarif_output {
+        let file = std::fs::File::create(path).map_err(Failure::Io)?;
+        let mut w = std::io::BufWriter::new(file);
+        Sarif.write(&report, &mut w).and_then(|_| w.flush()).map_err(Failure::Io)?;
+    }
     let result = match &plan.output {
         Some(path) => {
             let file = std::fs::File::create(path).map_err(Failure::Io)?;

@@ -1,6 +1,9 @@
 //! Reporters: one file per output format, each rendering the same `Report`.
 //! Workers never print; the reporter runs once, after findings are sorted.
 
+pub mod github;
+pub mod sarif;
+
 use crate::diagnostic::{Finding, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -23,6 +26,12 @@ pub struct Summary {
     /// Findings hidden because their fingerprint is in the baseline.
     #[serde(skip_serializing_if = "is_zero")]
     pub baselined: u64,
+    /// Baseline entries that matched no finding (the baseline can shrink).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale_baseline: Vec<crate::filter::baseline::BaselineEntry>,
+    /// With `--history`: commits walked.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub commits_scanned: u64,
 }
 
 fn is_zero(n: &u64) -> bool {

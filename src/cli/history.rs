@@ -1,0 +1,57 @@
+//! `scan --history`: scan git history chunk by chunk and keep each secret once, at the commit
+//! that introduced it.
+
+use super::run::Failure;
+use crate::diagnostic::Finding;
+use crate::report::Summary;
+use crate::scan::{scan, sort_findings, ScanContext};
+use crate::source::git::{self, HistoryOptions, Origin};
+use crate::source::Provenance;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// Scans history chunk by chunk, so only one chunk of blobs is in memory at a time, then keeps
+/// each secret once: at the oldest commit that introduced it (a later blob of the same file
+/// still holding the same key is the same leak, not a new one). With `--since`, secrets already
+/// present just before the range are not new in it and are dropped.
+pub fn scan_history(
+    repo: &Path,
+    options: &HistoryOptions,
+    ctx: &ScanContext,
+) -> Result<(Vec<Finding>, Summary), Failure> {
+    let mut findings = Vec::new();
+    let mut summary = Summary::default();
+    let mut commit_order: HashMap<String, usize> = HashMap::new();
+    let mut before_range: HashSet<String> = HashSet::new();
+    let stats = git::history_each(repo, options, |chunk, origin| {
+        if origin == Origin::BeforeRange {
+            before_range.extend(scan(&chunk, ctx).0.into_iter().map(|f| f.fingerprint));
+            return;
+        }
+        for a in &chunk {
+            if let Provenance::Commit(c) = &a.provenance {
+                let next = commit_order.len();
+                commit_order.entry(c.id.clone()).or_insert(next);
+            }
+        }
+        let (f, s) = scan(&chunk, ctx);
+        findings.extend(f);
+        summary.files_scanned += s.files_scanned;
+        summary.bytes_scanned += s.bytes_scanned;
+        summary.suppressed += s.suppressed;
+        for (reason, n) in s.skipped {
+            *summary.skipped.entry(reason).or_default() += n;
+        }
+    })
+    .map_err(|e| Failure::Usage(e.to_string()))?;
+    summary.commits_scanned = stats.commits;
+    let order = |f: &Finding| f.commit.as_ref().and_then(|c| commit_order.get(&c.id).copied()).unwrap_or(usize::MAX);
+    let mut first: HashMap<String, usize> = HashMap::new();
+    for f in &findings {
+        let o = order(f);
+        first.entry(f.fingerprint.clone()).and_modify(|best| *best = (*best).min(o)).or_insert(o);
+    }
+    findings.retain(|f| first.get(&f.fingerprint) == Some(&order(f)) && !before_range.contains(&f.fingerprint));
+    sort_findings(&mut findings);
+    Ok((findings, summary))
+}

@@ -1,0 +1,333 @@
+//! `--history`: every blob reachable from the selected commits, each scanned once (deduplicated
+//! by blob id) and attributed to the oldest commit that introduced it, so a key that was
+//! committed and deleted later is still found, with the commit to rotate it from.
+//!
+//! Commits are visited parents-first; for each commit, trees already visited are skipped whole
+//! (every blob under a seen tree was seen), so the cost is one read per unique tree and blob,
+//! not per commit × file.
+
+use super::{commit_tree, git_err, join, open, read_blob, resolve_commit, walk, SourceError};
+use crate::diagnostic::CommitInfo;
+use crate::source::{Artifact, Content, Provenance};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::path::Path;
+
+/// What to walk.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryOptions {
+    /// Only commits after this revision (exclusive) or on/after this date (`YYYY-MM-DD`, UTC).
+    pub since: Option<String>,
+    /// Branches or other revisions to start from (default `HEAD`).
+    pub branches: Vec<String>,
+    /// Start from every reference instead.
+    pub all: bool,
+    /// Hand artifacts to the callback once their contents add up to this many bytes
+    /// (default 64 MiB), so a large history never sits in memory whole.
+    pub chunk_bytes: usize,
+}
+
+/// Which side of `--since` a chunk of artifacts comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Blobs of the commits just before the range (only with `--since`): not to be reported,
+    /// but a secret found in them was not introduced in the range either.
+    BeforeRange,
+    /// Blobs first introduced by a commit in the range.
+    InRange,
+}
+
+/// Totals of a history walk, for the summary and the benchmark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HistoryStats {
+    pub commits: u64,
+    pub blobs: u64,
+    pub bytes: u64,
+}
+
+/// Every unique blob of the selected history, sorted by path then commit order.
+pub fn history(
+    repo_path: &Path,
+    since: Option<&str>,
+    branches: &[String],
+    all: bool,
+) -> Result<Vec<Artifact>, SourceError> {
+    let options =
+        HistoryOptions { since: since.map(str::to_string), branches: branches.to_vec(), all, chunk_bytes: usize::MAX };
+    let mut out = Vec::new();
+    history_each(repo_path, &options, |chunk, origin| {
+        if origin == Origin::InRange {
+            out.extend(chunk)
+        }
+    })?;
+    // Stable: within a path, artifacts keep commit order.
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Walks the history and hands artifacts to `sink` in chunks, oldest commit first. With
+/// `--since`, the blobs of the commits just outside the range come first, as `BeforeRange`.
+pub fn history_each(
+    repo_path: &Path,
+    options: &HistoryOptions,
+    mut sink: impl FnMut(Vec<Artifact>, Origin),
+) -> Result<HistoryStats, SourceError> {
+    let mut repo = open(repo_path)?;
+    // Commits are parsed twice (walk, then attribution); keep them cached.
+    repo.object_cache_size_if_unset(32 * 1024 * 1024);
+    let repo = repo;
+
+    let tips = tips(&repo, options)?;
+    let (hidden, since_time) = match &options.since {
+        None => (Vec::new(), None),
+        Some(s) => match parse_date(s) {
+            Some(t) => (Vec::new(), Some(t)),
+            None => {
+                let id = resolve_commit(&repo, s, "--since revision").map_err(|_| SourceError::BadSince(s.clone()))?;
+                (vec![id], None)
+            }
+        },
+    };
+
+    let mut commits = Vec::new();
+    // Time-ordered sorting is what makes gix fill in `commit_time` (needed for a date `--since`).
+    let walk = repo
+        .rev_walk(tips)
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
+        .with_hidden(hidden)
+        .all()
+        .map_err(git_err)?;
+    for info in walk {
+        let info = info.map_err(git_err)?;
+        let time = info.commit_time.unwrap_or_default();
+        if since_time.is_some_and(|since| time < since) {
+            continue;
+        }
+        commits.push(Node { id: info.id, parents: info.parent_ids.to_vec(), time });
+    }
+    let order = parents_first(&commits);
+
+    let mut seen_trees: HashSet<gix::ObjectId> = HashSet::new();
+    let mut seen_blobs: HashSet<gix::ObjectId> = HashSet::new();
+
+    // Blobs that already existed just outside the selected range (the `--since` boundary) are
+    // not new in it. They are handed over as `BeforeRange` so that a key they hold is not
+    // reported when a later blob of the same file (an edit of another line) still has it.
+    let selected: HashSet<gix::ObjectId> = commits.iter().map(|c| c.id).collect();
+    let mut boundary: Vec<gix::ObjectId> =
+        commits.iter().flat_map(|c| c.parents.iter().copied()).filter(|p| !selected.contains(p)).collect();
+    boundary.sort();
+    boundary.dedup();
+    let chunk_bytes = if options.chunk_bytes == 0 { 64 << 20 } else { options.chunk_bytes };
+    let mut before = Chunker::new(chunk_bytes, Origin::BeforeRange);
+    if options.since.is_some() {
+        for parent in boundary {
+            // In a shallow clone the parent may be absent; then there is nothing to exclude.
+            if let Ok(tree) = commit_tree(&repo, parent) {
+                before.commit(&repo, parent, tree, &mut seen_trees, &mut seen_blobs, &mut sink)?;
+            }
+        }
+    }
+    before.flush(&mut sink);
+
+    let mut range = Chunker::new(chunk_bytes, Origin::InRange);
+    for &idx in &order {
+        let id = commits[idx].id;
+        let tree = commit_tree(&repo, id)?;
+        range.commit(&repo, id, tree, &mut seen_trees, &mut seen_blobs, &mut sink)?;
+    }
+    range.flush(&mut sink);
+    Ok(HistoryStats { commits: order.len() as u64, ..range.stats })
+}
+
+/// Collects the new blobs of commits into chunks of about `limit` bytes.
+struct Chunker {
+    limit: usize,
+    origin: Origin,
+    chunk: Vec<Artifact>,
+    size: usize,
+    stats: HistoryStats,
+}
+
+impl Chunker {
+    fn new(limit: usize, origin: Origin) -> Chunker {
+        Chunker { limit, origin, chunk: Vec::new(), size: 0, stats: HistoryStats::default() }
+    }
+
+    /// Adds the blobs `commit` introduces (those under `tree` not seen before).
+    fn commit(
+        &mut self,
+        repo: &gix::Repository,
+        commit: gix::ObjectId,
+        tree: gix::ObjectId,
+        seen_trees: &mut HashSet<gix::ObjectId>,
+        seen_blobs: &mut HashSet<gix::ObjectId>,
+        sink: &mut impl FnMut(Vec<Artifact>, Origin),
+    ) -> Result<(), SourceError> {
+        let mut new_blobs = Vec::new();
+        walk_tree(repo, tree, seen_trees, seen_blobs, &mut |path, blob| new_blobs.push((path, blob)))?;
+        if new_blobs.is_empty() {
+            return Ok(());
+        }
+        let info = commit_info(repo, commit)?;
+        for (path, blob) in new_blobs {
+            let content = match read_blob(repo, blob) {
+                Ok(bytes) => {
+                    self.stats.blobs += 1;
+                    self.stats.bytes += bytes.len() as u64;
+                    self.size += bytes.len();
+                    Content::Bytes(bytes)
+                }
+                Err(e) => Content::Unreadable(e),
+            };
+            let provenance = Provenance::Commit(info.clone());
+            self.chunk.push(Artifact { path, content, provenance, changed_lines: None });
+        }
+        if self.size >= self.limit {
+            self.flush(sink);
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, sink: &mut impl FnMut(Vec<Artifact>, Origin)) {
+        if !self.chunk.is_empty() {
+            sink(std::mem::take(&mut self.chunk), self.origin);
+        }
+        self.size = 0;
+    }
+}
+
+/// The commits to start from: `--all` refs, `--branch` revisions, or `HEAD`.
+fn tips(repo: &gix::Repository, options: &HistoryOptions) -> Result<Vec<gix::ObjectId>, SourceError> {
+    let mut tips = Vec::new();
+    if options.all {
+        let refs = repo.references().map_err(git_err)?;
+        for reference in refs.all().map_err(git_err)? {
+            let Ok(mut reference) = reference else {
+                continue;
+            };
+            // Refs to non-commits (e.g. a tag of a blob) have no history to walk.
+            if let Ok(commit) = reference.peel_to_commit() {
+                tips.push(commit.id);
+            }
+        }
+        if let Ok(id) = repo.head_id() {
+            tips.push(id.detach());
+        }
+    } else if options.branches.is_empty() {
+        match repo.head().map_err(git_err)?.id() {
+            Some(id) => tips.push(id.detach()),
+            None => return Ok(Vec::new()),
+        }
+    } else {
+        for branch in &options.branches {
+            tips.push(resolve_commit(repo, branch, "branch")?);
+        }
+    }
+    tips.sort();
+    tips.dedup();
+    Ok(tips)
+}
+
+struct Node {
+    id: gix::ObjectId,
+    parents: Vec<gix::ObjectId>,
+    time: i64,
+}
+
+/// Indices of `commits` in an order where every parent comes before its children (Kahn's
+/// algorithm), ties broken by commit time then id, so "first commit that introduced a blob"
+/// is well defined even with clock skew between branches.
+fn parents_first(commits: &[Node]) -> Vec<usize> {
+    let index: HashMap<gix::ObjectId, usize> = commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut pending = vec![0usize; commits.len()];
+    let mut children = vec![Vec::new(); commits.len()];
+    for (i, c) in commits.iter().enumerate() {
+        for p in &c.parents {
+            // Parents outside the selection (shallow boundary, `--since`) do not block.
+            if let Some(&pi) = index.get(p) {
+                pending[i] += 1;
+                children[pi].push(i);
+            }
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<(i64, gix::ObjectId, usize)>> =
+        commits.iter().enumerate().filter(|(i, _)| pending[*i] == 0).map(|(i, c)| Reverse((c.time, c.id, i))).collect();
+    let mut order = Vec::with_capacity(commits.len());
+    while let Some(Reverse((_, _, i))) = ready.pop() {
+        order.push(i);
+        for &child in &children[i] {
+            pending[child] -= 1;
+            if pending[child] == 0 {
+                let c = &commits[child];
+                ready.push(Reverse((c.time, c.id, child)));
+            }
+        }
+    }
+    order
+}
+
+/// Visits every blob under `tree` not seen before, skipping trees seen before.
+fn walk_tree(
+    repo: &gix::Repository,
+    tree: gix::ObjectId,
+    seen_trees: &mut HashSet<gix::ObjectId>,
+    seen_blobs: &mut HashSet<gix::ObjectId>,
+    visit: &mut dyn FnMut(String, gix::ObjectId),
+) -> Result<(), SourceError> {
+    if !seen_trees.insert(tree) {
+        return Ok(());
+    }
+    walk(repo, tree, &mut |id| seen_trees.insert(id.to_owned()), &mut |dir, name, blob| {
+        if seen_blobs.insert(blob.to_owned()) {
+            visit(join(dir, name), blob.to_owned());
+        }
+    })
+}
+
+/// Commit id, author (`Name <email>`) and author date (ISO 8601) for `commit` in findings.
+fn commit_info(repo: &gix::Repository, id: gix::ObjectId) -> Result<CommitInfo, SourceError> {
+    let commit = repo.find_commit(id).map_err(git_err)?;
+    let (author, date) = match commit.author() {
+        Ok(sig) => {
+            let sig = sig.trim();
+            let date = sig.time().ok().map(|t| t.format_or_unix(gix::date::time::format::ISO8601_STRICT));
+            (Some(format!("{} <{}>", sig.name, sig.email)), date)
+        }
+        Err(_) => (None, None),
+    };
+    Ok(CommitInfo { id: id.to_string(), author, date })
+}
+
+/// `YYYY-MM-DD` as seconds since the epoch at 00:00 UTC.
+fn parse_date(s: &str) -> Option<i64> {
+    let mut parts = s.splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if s.len() != 10 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_date_is_utc_midnight() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2024-03-01"), Some(1_709_251_200));
+        assert_eq!(parse_date("2024-13-01"), None);
+        assert_eq!(parse_date("main"), None);
+        assert_eq!(parse_date("2024-3-1"), None);
+    }
+}

