@@ -257,3 +257,33 @@ fn user_templates_cannot_print_key_material() {
     }
     assert!(mine[0].message.contains("37c5…8418"), "{}", mine[0].message);
 }
+
+/// Tree scans compare key names across files; history scans (many versions of one file) do not.
+#[test]
+fn repo_scope_across_files_but_not_across_versions() {
+    use keylint::scan::DeclarationChecker;
+    let set = PolicySet::load(&[], &PolicyConfig::default()).unwrap();
+    let today = parse_date("2026-11-22").unwrap();
+    let v1 = "keys:\n  - name: a\n    exchange: okx\n    permissions: [read]\n";
+    let v2 = "keys:\n  - name: a\n    exchange: okx\n    permissions: [read]\n  - name: a\n    exchange: okx\n    permissions: [read]\n";
+    let rules =
+        |f: &[keylint::diagnostic::Finding]| f.iter().map(|f| (f.path.clone(), f.start.line)).collect::<Vec<_>>();
+
+    // Tree: per-file checks hold repo-scoped policies back; finish reports across files.
+    let tree = keylint::policy::PolicyChecker::new(&set, today);
+    assert!(tree.check("x/exchange-keys.yaml", &Document::new(v1)).is_empty());
+    assert!(tree.check("y/exchange-keys.yaml", &Document::new(v1)).is_empty());
+    assert_eq!(rules(&tree.finish()), [("y/exchange-keys.yaml".to_string(), 2)]);
+
+    // History: the same path twice is two versions, not two keys; a duplicate inside one version is.
+    let history = keylint::policy::PolicyChecker::per_file(&set, today);
+    assert!(history.check("exchange-keys.yaml", &Document::new(v1)).is_empty());
+    assert_eq!(
+        rules(&history.check("exchange-keys.yaml", &Document::new(v2))),
+        [("exchange-keys.yaml".to_string(), 5)]
+    );
+    assert!(history.finish().is_empty());
+    let files =
+        vec![("exchange-keys.yaml".to_string(), v1.to_string()), ("exchange-keys.yaml".to_string(), v1.to_string())];
+    assert!(set.check_repo(&files, today).is_empty());
+}

@@ -186,7 +186,10 @@ fn scan_plan(
         Some(t) => parse_date(t).map_err(|e| Failure::Usage(format!("--today: {e}")))?,
         None => Date::today(),
     };
-    let checker = PolicyChecker::new(policies, today);
+    let checker = match plan.source {
+        SourceMode::History { .. } => PolicyChecker::per_file(policies, today),
+        _ => PolicyChecker::new(policies, today),
+    };
     let ctx = ScanContext {
         detectors,
         declarations: plan.policies.then_some(&checker as &dyn crate::scan::DeclarationChecker),

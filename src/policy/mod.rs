@@ -495,6 +495,14 @@ impl PolicySet {
     pub fn check_repo(&self, files: &[(String, String)], today: Date) -> Vec<Finding> {
         let mut files: Vec<&(String, String)> = files.iter().collect();
         files.sort();
+        if files.windows(2).any(|w| w[0].0 == w[1].0) {
+            // Several versions of one path (history): no repo to speak of; each file alone.
+            let mut out = Vec::new();
+            for file in files {
+                out.extend(self.check_repo(std::slice::from_ref(file), today));
+            }
+            return out;
+        }
         let docs: Vec<Document> = files.iter().map(|(_, text)| Document::new(text)).collect();
         let mut decls = Vec::new();
         let mut file_of = Vec::new();
@@ -712,12 +720,21 @@ fn load_dir(dir: &Path) -> Result<Vec<Policy>, RuleError> {
 pub struct PolicyChecker<'a> {
     pub set: &'a PolicySet,
     pub today: Date,
+    /// Collect manifests for the repo-scoped pass; off: each file is its own repo.
+    repo_scope: bool,
     manifests: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 impl<'a> PolicyChecker<'a> {
+    /// For a tree (or stdin): repo-scoped policies see every file, once, in `finish`.
     pub fn new(set: &'a PolicySet, today: Date) -> Self {
-        PolicyChecker { set, today, manifests: std::sync::Mutex::new(Vec::new()) }
+        PolicyChecker { set, today, repo_scope: true, manifests: std::sync::Mutex::new(Vec::new()) }
+    }
+
+    /// For git history: many versions of one file are not a repo, so each file is checked alone
+    /// (duplicate names within a manifest are still found).
+    pub fn per_file(set: &'a PolicySet, today: Date) -> Self {
+        PolicyChecker { repo_scope: false, ..PolicyChecker::new(set, today) }
     }
 }
 
@@ -727,8 +744,9 @@ impl crate::scan::DeclarationChecker for PolicyChecker<'_> {
     }
 
     fn check(&self, path: &str, doc: &Document) -> Vec<Finding> {
-        let (findings, has_manifest) = self.set.evaluate_file(path, doc, self.today, &self.set.params, None, false);
-        if has_manifest && self.set.policies.iter().any(|p| p.repo_scope) {
+        let (findings, has_manifest) =
+            self.set.evaluate_file(path, doc, self.today, &self.set.params, None, !self.repo_scope);
+        if self.repo_scope && has_manifest && self.set.policies.iter().any(|p| p.repo_scope) {
             // A poisoned lock only means another worker panicked; the list itself is intact.
             let mut m = self.manifests.lock().unwrap_or_else(|e| e.into_inner());
             m.push((path.to_string(), doc.text.to_string()));
