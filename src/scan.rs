@@ -17,6 +17,10 @@ pub trait DeclarationChecker: Sync {
     /// Cheap: could this file hold declarations?
     fn wants(&self, path: &str, bytes: &[u8]) -> bool;
     fn check(&self, path: &str, doc: &Document) -> Vec<Finding>;
+    /// Findings that need every file (e.g. duplicate key names across manifests), once at the end.
+    fn finish(&self) -> Vec<Finding> {
+        Vec::new()
+    }
 }
 
 /// What the pipeline needs besides the artifacts.
@@ -70,6 +74,9 @@ pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary
                 (fa, sa)
             },
         );
+    if let Some(checker) = ctx.declarations {
+        findings.extend(checker.finish());
+    }
     sort_findings(&mut findings);
     (findings, summary)
 }

@@ -52,6 +52,8 @@ pub struct ScanPlan {
     pub severity: BTreeMap<String, Severity>,
     pub policies: bool,
     pub policy_config: Option<toml::Table>,
+    /// Directory of the config file (relative `[policy] dirs` resolve against it).
+    pub config_dir: PathBuf,
     pub baseline: Option<PathBuf>,
     /// Also write SARIF here (`--sarif-output`).
     pub sarif_output: Option<PathBuf>,
@@ -140,6 +142,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         severity: file.rules.severity.clone(),
         policies: !args.no_policies,
         policy_config: file.policy.clone(),
+        config_dir: loaded.base_dir.clone(),
         baseline: args.baseline.clone(),
         sarif_output: args.sarif_output.clone(),
         quiet: args.quiet,

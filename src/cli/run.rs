@@ -5,6 +5,7 @@ use super::args::{BaselineCommand, Cli, Command, Format, RuleSourceArgs, RulesCo
 use super::plan::{resolve, PlanError, ScanPlan, SourceMode};
 use crate::detect::{DetectorSet, RuleSource};
 use crate::diagnostic::{redact_line, Finding};
+use crate::policy::{parse_date, Date, PolicyChecker, PolicyConfig, PolicySet};
 use crate::report::{
     github::Github, human::HumanReporter, json::JsonReporter, jsonl::JsonlReporter, sarif::Sarif, Report, Reporter,
     RuleInfo, Summary,
@@ -129,33 +130,69 @@ fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
     let started = Instant::now();
     let plan = resolve(args)?;
     let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
-    let (mut findings, mut summary) = scan_plan(&plan, &detectors)?;
+    let policies = load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?;
+    let (mut findings, mut summary) = scan_plan(&plan, &detectors, &policies)?;
     super::baseline::apply(&plan, &mut findings, &mut summary)?;
     finish_summary(&mut summary, &findings, started);
-    let rules = rule_infos(&detectors);
+    let mut rules = rule_infos(&detectors);
+    rules.extend(policies.rule_infos());
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
     write_report(&plan, &findings, &summary, &rules)?;
     Ok(exit_code(&plan, &findings))
+}
+
+/// Built-in policies plus the policy files in the rule directories, configured by `[policy]`.
+fn load_policies(rule_dirs: &[PathBuf], table: Option<&toml::Table>, config_dir: &Path) -> Result<PolicySet, Failure> {
+    let mut config = match table {
+        Some(t) => PolicyConfig::from_table(t).map_err(|e| {
+            RuleError::new(".keylint.toml", "", None, e).with_help("see rules/README.md, `.keylint.toml`")
+        })?,
+        None => PolicyConfig::default(),
+    };
+    config.dirs = config.dirs.map(|dirs| dirs.into_iter().map(|d| config_dir.join(d)).collect());
+    Ok(PolicySet::load(rule_dirs, &config)?)
+}
+
+fn rule_source_policies(args: &RuleSourceArgs) -> Result<PolicySet, Failure> {
+    let cwd = std::env::current_dir().map_err(Failure::Io)?;
+    let loaded = crate::config::LoadedConfig::load(args.config.as_deref(), &cwd)?;
+    let mut dirs = loaded.rule_dirs();
+    dirs.extend(args.rule_dirs.iter().cloned());
+    load_policies(&dirs, loaded.config.policy.as_ref(), &loaded.base_dir)
 }
 
 /// `keylint baseline create`: scan as `scan` would and record every finding's fingerprint.
 fn create_baseline(args: &ScanArgs) -> Result<i32, Failure> {
     let plan = resolve(args)?;
     let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
-    let (findings, _) = scan_plan(&plan, &detectors)?;
+    let policies = load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?;
+    let (findings, _) = scan_plan(&plan, &detectors, &policies)?;
     super::baseline::create(&plan, &findings)?;
     Ok(EXIT_CLEAN)
 }
 
 /// Runs the pipeline over the plan's source: sorted findings (severity overrides applied) and
 /// the summary.
-fn scan_plan(plan: &ScanPlan, detectors: &DetectorSet) -> Result<(Vec<Finding>, Summary), Failure> {
+fn scan_plan(
+    plan: &ScanPlan,
+    detectors: &DetectorSet,
+    policies: &PolicySet,
+) -> Result<(Vec<Finding>, Summary), Failure> {
     if plan.threads > 0 {
         // Ignore the error: a global pool may already exist (tests calling twice).
         let _ = rayon::ThreadPoolBuilder::new().num_threads(plan.threads).build_global();
     }
+    let today = match &plan.today {
+        Some(t) => parse_date(t).map_err(|e| Failure::Usage(format!("--today: {e}")))?,
+        None => Date::today(),
+    };
+    let checker = match plan.source {
+        SourceMode::History { .. } => PolicyChecker::per_file(policies, today),
+        _ => PolicyChecker::new(policies, today),
+    };
     let ctx = ScanContext {
         detectors,
-        declarations: None,
+        declarations: plan.policies.then_some(&checker as &dyn crate::scan::DeclarationChecker),
         max_file_size: plan.max_file_size,
         show_secrets: plan.show_secrets,
     };
@@ -167,6 +204,8 @@ fn scan_plan(plan: &ScanPlan, detectors: &DetectorSet) -> Result<(Vec<Finding>, 
         }
         _ => scan(&collect_artifacts(plan)?, &ctx),
     };
+    // `[rules] disable` names detectors and policies alike.
+    findings.retain(|f| !plan.disabled.contains(&f.rule));
     apply_severity_overrides(plan, &mut findings);
     Ok((findings, summary))
 }
@@ -327,7 +366,9 @@ fn rule_source_detectors(args: &RuleSourceArgs) -> Result<DetectorSet, Failure> 
 
 fn list_rules(args: &RuleSourceArgs, json: bool) -> Result<i32, Failure> {
     let detectors = rule_source_detectors(args)?;
-    let infos = rule_infos(&detectors);
+    let mut infos = rule_infos(&detectors);
+    infos.extend(rule_source_policies(args)?.rule_infos());
+    infos.sort_by(|a, b| a.id.cmp(&b.id));
     let mut out = std::io::stdout().lock();
     let written = if json {
         serde_json::to_writer_pretty(&mut out, &infos).map_err(std::io::Error::other).and_then(|_| writeln!(out))
@@ -352,8 +393,14 @@ fn list_rules(args: &RuleSourceArgs, json: bool) -> Result<i32, Failure> {
 
 fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
     let detectors = rule_source_detectors(args)?;
+    let policies = rule_source_policies(args)?;
+    if let Some(text) = policies.explain(id) {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        return Ok(EXIT_CLEAN);
+    }
     let Some(rule) = detectors.rules.iter().find(|r| r.spec.id == id) else {
-        let known: Vec<&str> = detectors.rules.iter().map(|r| r.spec.id.as_str()).collect();
+        let mut known: Vec<&str> = detectors.rules.iter().map(|r| r.spec.id.as_str()).collect();
+        known.extend(policies.policies.iter().map(|p| p.id()));
         let hint = closest(id, &known).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
         return Err(Failure::Usage(format!("unknown rule `{id}`{hint}; see `keylint rules list`")));
     };
@@ -403,8 +450,16 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
 fn test_rules(dir: Option<&Path>) -> Result<i32, Failure> {
     let dirs: Vec<PathBuf> = dir.map(|d| vec![d.to_path_buf()]).unwrap_or_default();
     let detectors = load_detectors(&dirs, &BTreeSet::new())?;
-    let failures = detectors.run_examples(dir.is_some());
-    let tested = detectors.rules.iter().filter(|r| dir.is_none() || !r.builtin).count();
+    let mut failures = detectors.run_examples(dir.is_some());
+    let mut tested = detectors.rules.iter().filter(|r| dir.is_none() || !r.builtin).count();
+    let policies = PolicySet::load(&dirs, &PolicyConfig::default())?;
+    if dir.is_some() {
+        failures.extend(policies.run_user_examples());
+        tested += policies.policies.iter().filter(|p| !p.builtin).count();
+    } else {
+        failures.extend(policies.run_examples());
+        tested += policies.policies.len();
+    }
     let mut out = std::io::stdout().lock();
     for f in &failures {
         let _ = writeln!(out, "FAIL {f}");
