@@ -24,7 +24,8 @@ fn keylint(args: &[&str], dir: &Path) -> Output {
 }
 
 fn scan_json(dir: &Path) -> (i32, Value) {
-    let out = keylint(&["scan", "--format", "json"], dir);
+    // A fixed evaluation date keeps rotation policies stable as the calendar moves on.
+    let out = keylint(&["scan", "--format", "json", "--today", "2026-11-22"], dir);
     let stdout = String::from_utf8(out.stdout).expect("json output is UTF-8");
     let json: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("json output parses ({e}); stderr: {}", String::from_utf8_lossy(&out.stderr)));
@@ -139,6 +140,14 @@ const DEMO: &[Expected] = &[
     ("deploy/prod.env", 1, 13, "okx-api-key"),
     ("deploy/prod.env", 2, 16, "okx-secret-key"),
     ("deploy/prod.env", 3, 16, "okx-passphrase"),
+    // the manifest: withdraw on a market-making key, a private address, a stale rotation,
+    // trading on a market-data key and an allowlist open to the world
+    ("exchange-keys.yaml", 7, 32, "excess-permission"),
+    ("exchange-keys.yaml", 7, 32, "key-allows-withdraw"),
+    ("exchange-keys.yaml", 8, 33, "ip-allowlist-not-public"),
+    ("exchange-keys.yaml", 10, 14, "key-rotation-overdue"),
+    ("exchange-keys.yaml", 15, 34, "excess-permission"),
+    ("exchange-keys.yaml", 16, 20, "ip-allowlist-open"),
 ];
 
 fn owned(expected: &[Expected]) -> Vec<(String, usize, usize, String)> {
