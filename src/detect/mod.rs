@@ -84,7 +84,7 @@ pub struct RuleSource {
 impl DetectorSet {
     /// Built-in detectors plus user rule files (which add rules or replace built-ins by id).
     pub fn load(user_files: &[RuleSource], disabled: &BTreeSet<String>) -> Result<Self, RuleError> {
-        let exchanges = ExchangeTable::builtin()?;
+        let exchanges = ExchangeTable::builtin_checked()?;
         let parts_text = crate::rules_embedded::get("detectors/_parts.yaml").unwrap_or_default();
         let parts: PartsFile = crate::rules_embedded::parse("detectors/_parts.yaml")?;
         let ignore = IgnoreList::builtin()?;

@@ -3,7 +3,7 @@
 
 use super::{classify_secret, Part};
 use super::{push_classified, Extraction, Spanned};
-use crate::policy::exchanges::ExchangeTable;
+use crate::exchanges::ExchangeTable;
 use regex::Regex;
 use std::sync::OnceLock;
 

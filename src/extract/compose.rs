@@ -1,7 +1,7 @@
 //! docker-compose files: `services.<name>.environment` as a map or a `NAME=value` list.
 
 use super::{push_assignment, walk_credentials, Extraction};
-use crate::policy::exchanges::ExchangeTable;
+use crate::exchanges::ExchangeTable;
 use crate::syntax::{self, Format, Kind};
 
 /// `docker-compose.yml`, `compose.prod.yaml`, …

@@ -1,7 +1,7 @@
 //! `.env` files: `EXCHANGE_API_SECRET=value` lines (optionally `export`-prefixed).
 
 use super::{push_assignment, Extraction};
-use crate::policy::exchanges::ExchangeTable;
+use crate::exchanges::ExchangeTable;
 
 /// `.env`, `.env.production`, `prod.env`.
 pub fn is_dotenv(file: &str) -> bool {

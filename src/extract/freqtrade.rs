@@ -2,7 +2,7 @@
 //! `ccxt_config` overrides). An empty secret means the `FREQTRADE__EXCHANGE__SECRET` env override.
 
 use super::{Declaration, Extraction, Spanned, INFERRED_KNOWN};
-use crate::policy::exchanges::ExchangeTable;
+use crate::exchanges::ExchangeTable;
 use crate::syntax::{self, Format, Kind};
 
 pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {

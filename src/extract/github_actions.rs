@@ -1,7 +1,7 @@
 //! GitHub Actions workflows: `env` maps at workflow, job and step level.
 
 use super::{Extraction, Spanned};
-use crate::policy::exchanges::ExchangeTable;
+use crate::exchanges::ExchangeTable;
 use crate::syntax::{self, Format, Kind, Node};
 
 /// `.github/workflows/*.yml`

@@ -2,7 +2,7 @@
 //! (`binance: {apiSecret: …}`) or naming it themselves (`okxSecretKey: …`).
 
 use super::{walk_credentials, Extraction};
-use crate::policy::exchanges::ExchangeTable;
+use crate::exchanges::ExchangeTable;
 use crate::syntax::{self, Format};
 
 /// `values.yaml`, `values-prod.yaml`, `values.prod.yml`.

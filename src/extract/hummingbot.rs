@@ -3,7 +3,7 @@
 //! "encrypted", plaintext values are literals.
 
 use super::{credential_part, push_inferred, words, Extraction, Spanned};
-use crate::policy::exchanges::ExchangeTable;
+use crate::exchanges::ExchangeTable;
 use crate::syntax::{self, Format, Kind};
 
 pub fn matches(path: &str) -> bool {

@@ -2,7 +2,7 @@
 //! with `value` or `valueFrom.secretKeyRef`.
 
 use super::{classify_secret, exchange_in_name, push_classified, push_inferred, Extraction, Spanned};
-use crate::policy::exchanges::ExchangeTable;
+use crate::exchanges::ExchangeTable;
 use crate::syntax::{self, Format, Kind, Node};
 
 /// Returns true when the file is a Kubernetes manifest (so other YAML dialects are not tried).

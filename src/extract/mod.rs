@@ -16,7 +16,7 @@ pub mod hummingbot;
 pub mod kubernetes;
 pub mod manifest;
 
-use crate::policy::exchanges::ExchangeTable;
+use crate::exchanges::ExchangeTable;
 use std::collections::BTreeMap;
 
 /// A value with its byte range in the source.

@@ -3,10 +3,10 @@
 //! declaration cannot tell (an inferred key's permissions, an unset parameter) — and never fires.
 
 use super::date::{parse_date, Date};
-use super::exchanges::ExchangeTable;
 use super::net::Net;
 use super::rule::{Cond, ListOperand, Op, Operand, Pred};
 use crate::diagnostic::redact;
+use crate::exchanges::ExchangeTable;
 use crate::extract::{field_type, Declaration, FieldType, FieldValue, Problem, Spanned};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};

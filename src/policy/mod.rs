@@ -7,7 +7,6 @@ pub mod builtin;
 pub mod config;
 pub mod date;
 pub mod eval;
-pub mod exchanges;
 pub mod net;
 pub mod rule;
 
@@ -16,10 +15,10 @@ pub use date::{parse_date, Date};
 
 use crate::decode::Document;
 use crate::diagnostic::{fingerprint, redact, Category, Finding, Severity};
+use crate::exchanges::ExchangeTable;
 use crate::extract::{self, manifest::ManifestGlobs, Declaration, Extraction};
 use crate::report::RuleInfo;
 use eval::{Ctx, Item, Params, Val};
-use exchanges::ExchangeTable;
 use rule::{compile_cond, template_vars, Cond, Example, OneOrMany, PolicyFile, COLLECTIONS};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
