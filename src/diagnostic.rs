@@ -128,6 +128,30 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding with only its identity set; callers fill the rest with struct-update syntax
+    /// (`Finding { start, end, message, ..Finding::blank(…) }`).
+    pub fn blank(rule: &str, category: Category, severity: Severity, path: &str) -> Self {
+        Finding {
+            rule: rule.to_string(),
+            category,
+            severity,
+            exchange: None,
+            path: path.to_string(),
+            start: Position::default(),
+            end: Position::default(),
+            message: String::new(),
+            help: String::new(),
+            fingerprint: String::new(),
+            snippet: String::new(),
+            commit: None,
+            part: None,
+            credential: None,
+            related: Vec::new(),
+            excerpt: None,
+            sensitive: false,
+        }
+    }
+
     /// The sort key that makes output deterministic: path, then offset, then rule.
     pub fn sort_key(&self) -> (&str, usize, &str, usize) {
         (&self.path, self.start.offset, &self.rule, self.end.offset)

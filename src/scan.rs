@@ -161,23 +161,12 @@ fn io_error(artifact: &Artifact, err: &str) -> FileResult {
     let start = Position { line: 1, column: 1, offset: 0 };
     FileResult {
         findings: vec![Finding {
-            rule: "io-error".into(),
-            category: Category::Io,
-            severity: Severity::Error,
-            exchange: None,
-            path: artifact.path.clone(),
             start,
             end: start,
             message: format!("cannot read this file: {err}"),
             help: "check its permissions; keylint could not scan it, so it may hold secrets".into(),
             fingerprint: fingerprint(&["io-error", &artifact.path]),
-            snippet: String::new(),
-            commit: None,
-            part: None,
-            credential: None,
-            related: Vec::new(),
-            excerpt: None,
-            sensitive: false,
+            ..Finding::blank("io-error", Category::Io, Severity::Error, &artifact.path)
         }],
         ..Default::default()
     }
@@ -244,23 +233,17 @@ fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &S
                 })
                 .collect();
             Finding {
-                rule: spec.id.clone(),
-                category: Category::Secret,
-                severity: spec.severity,
                 exchange,
-                path: path.to_string(),
                 start: pos(c.start),
                 end: pos(c.end),
                 message: format!("{} committed in plain text", spec.description),
                 help: spec.help.clone(),
                 fingerprint: fingerprint(&["secret", &spec.id, path, &c.value]),
                 snippet: snippet(doc, c, candidates, set, ctx.show_secrets),
-                commit: None,
                 part: Some(spec.part.as_str().to_string()),
                 credential: Some(credential_ids[group_of[i]].clone()),
                 related,
-                excerpt: None,
-                sensitive: false,
+                ..Finding::blank(&spec.id, Category::Secret, spec.severity, path)
             }
         })
         .collect()

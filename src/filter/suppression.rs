@@ -63,23 +63,13 @@ pub fn apply(path: &str, doc: &Document, findings: &mut Vec<Finding>) -> u64 {
         let span = doc.span(s.start, s.end);
         let listed = if s.rules.is_empty() { "no rule".to_string() } else { s.rules.join(", ") };
         findings.push(Finding {
-            rule: "unused-suppression".into(),
-            category: Category::Config,
-            severity: Severity::Warning,
-            exchange: None,
-            path: path.to_string(),
             start: span.start,
             end: span.end,
             message: format!("this `keylint:allow` for {listed} silences nothing on this line or the next"),
             help: "remove the comment, or fix the rule id (see `keylint rules list`)".into(),
             fingerprint: fingerprint(&["unused-suppression", path, &doc.text[s.start..s.end]]),
             snippet: doc.text[s.start..s.end].chars().take(120).collect(),
-            commit: None,
-            part: None,
-            credential: None,
-            related: Vec::new(),
-            excerpt: None,
-            sensitive: false,
+            ..Finding::blank("unused-suppression", Category::Config, Severity::Warning, path)
         });
     }
     suppressed

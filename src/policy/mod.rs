@@ -566,23 +566,15 @@ impl PolicySet {
         let sensitive = p.file.redact || eval::looks_like_key_material(unquoted);
         let snippet = if sensitive { redact(unquoted, false) } else { item_text.to_string() };
         Finding {
-            rule: p.id().to_string(),
-            category,
-            severity,
             exchange,
-            path: path.to_string(),
             start: doc.position(start),
             end: doc.position(end),
             message: render(&p.file.message, ctx, p.file.redact),
             help: render(&p.file.help, ctx, p.file.redact),
             fingerprint: fingerprint(&[p.id(), path, key, item_text]),
             snippet,
-            commit: None,
-            part: None,
-            credential: None,
-            related: Vec::new(),
-            excerpt: None,
             sensitive,
+            ..Finding::blank(p.id(), category, severity, path)
         }
     }
 }
