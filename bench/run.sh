@@ -116,9 +116,9 @@ echo "cpus: $(nproc)  load average: $(cut -d' ' -f1-3 /proc/loadavg)  mem: $(fre
 echo "keylint: $keylint ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'), $("$keylint" --version))"
 for p in ${peers//,/ }; do
   case $p in
-    kingfisher|rg|ripsecrets|detect-secrets) v=$("$KEYLINT_BENCH_PEERS/$p" --version 2>&1 | head -1) ;;
-    gitleaks) v="gitleaks $("$KEYLINT_BENCH_PEERS/$p" version 2>&1 | head -1)" ;;
-    betterleaks) v="betterleaks $("$KEYLINT_BENCH_PEERS/$p" version 2>&1 | head -1)" ;;
+    kingfisher|rg|ripsecrets|detect-secrets) v=$("$KEYLINT_BENCH_PEERS/$p" --version 2>&1 | sed -n 1p) ;;
+    gitleaks) v="gitleaks $("$KEYLINT_BENCH_PEERS/$p" version 2>&1 | sed -n 1p)" ;;
+    betterleaks) v="betterleaks $("$KEYLINT_BENCH_PEERS/$p" version 2>&1 | sed -n 1p)" ;;
   esac
   echo "peer: $v"
 done
