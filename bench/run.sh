@@ -93,10 +93,12 @@ for c in "${need_corpora[@]}"; do
        fetch it with: KEYLINT_BENCH=$KEYLINT_BENCH $repo/../shared/bench/fetch-corpora.sh $c"
 done
 
+built_from="given with --keylint"
 if [ -z "$keylint" ]; then
   echo "building keylint (cargo build --release)..." >&2
   (cd "$repo" && cargo build --release -q) || die "cargo build --release failed"
   keylint=$repo/target/release/keylint
+  built_from="built from $(git -C "$repo" describe --always --dirty 2>/dev/null || echo '?')"
 fi
 [ -x "$keylint" ] || die "keylint binary not found: $keylint"
 keylint=$(cd "$(dirname "$keylint")" && pwd)/$(basename "$keylint")
@@ -113,7 +115,7 @@ tools=keylint,$peers
 # --- header ---------------------------------------------------------------------------------
 echo "keylint benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)"
 echo "cpus: $(nproc)  load average: $(cut -d' ' -f1-3 /proc/loadavg)  mem: $(free -m | awk '/^Mem:/{print $2}') MB"
-echo "keylint: $keylint ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'), $("$keylint" --version))"
+echo "keylint: $keylint ($("$keylint" --version), $built_from)"
 for p in ${peers//,/ }; do
   case $p in
     kingfisher|rg|ripsecrets|detect-secrets) v=$("$KEYLINT_BENCH_PEERS/$p" --version 2>&1 | sed -n 1p) ;;
