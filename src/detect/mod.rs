@@ -502,7 +502,9 @@ struct PartsFile {
 /// `token` occurs in `name` between `_` boundaries (or the ends).
 fn contains_token(name: &str, token: &str) -> bool {
     let mut from = 0;
-    while let Some(pos) = name[from..].find(token) {
+    // memmem::find on short haystacks is a Rabin-Karp loop; str::find builds a Two-Way
+    // searcher per call, and this runs for every token on every assignment name.
+    while let Some(pos) = memchr::memmem::find(&name.as_bytes()[from..], token.as_bytes()) {
         let s = from + pos;
         let e = s + token.len();
         let left = s == 0 || name.as_bytes()[s - 1] == b'_';
