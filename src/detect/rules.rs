@@ -151,9 +151,40 @@ impl Detector {
 fn compile_value(spec: &DetectorSpec) -> Result<Regex, String> {
     let src = match spec.mode {
         MatchMode::Assignment => format!("^(?:{})$", spec.value),
-        MatchMode::Bare | MatchMode::Line => spec.value.clone(),
+        MatchMode::Bare | MatchMode::Line => ascii_word_boundaries(&spec.value),
     };
     Regex::new(&src).map_err(|e| format!("`value` does not compile: {e}"))
+}
+
+/// Rewrites `\b` to `(?-u:\b)`. Key formats are ASCII, and a Unicode word boundary makes the
+/// regex crate give up its lazy DFA on any non-ASCII haystack and run the PikeVM over the whole
+/// text: on a 5.8 MB minified bundle that was ~45% of the file's scan time.
+fn ascii_word_boundaries(re: &str) -> String {
+    let mut out = String::with_capacity(re.len() + 16);
+    let mut chars = re.chars();
+    let mut in_class = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if in_class == 0 => out.push_str("(?-u:\\b)"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                in_class += 1;
+                out.push(c);
+            }
+            ']' if in_class > 0 => {
+                in_class -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Finds the 0-based byte offset of `id: <id>` in a rule file, to point errors at the rule.
@@ -165,4 +196,18 @@ pub fn locate_rule(text: &str, id: &str) -> Option<usize> {
 /// Parses a detector file; errors carry the file text and location for a miette report.
 pub fn parse_file(origin: &str, text: &str) -> Result<DetectorFile, RuleError> {
     serde_yaml::from_str(text).map_err(|e| RuleError::from_yaml(origin, text, &e))
+}
+
+#[cfg(test)]
+mod word_boundary_tests {
+    use super::ascii_word_boundaries;
+
+    #[test]
+    fn rewrites_word_boundaries_outside_classes_only() {
+        assert_eq!(ascii_word_boundaries(r"\bmx0v[A-Za-z0-9]{12}\b"), r"(?-u:\b)mx0v[A-Za-z0-9]{12}(?-u:\b)");
+        assert_eq!(ascii_word_boundaries(r"a\\b[\b]\B\d"), r"a\\b[\b]\B\d");
+        let re = regex::Regex::new(&ascii_word_boundaries(r"\b(?:0x)?[0-9a-f]{4}\b")).unwrap();
+        assert!(re.is_match("é 0xbeef é"));
+        assert!(!re.is_match("x0xbeefy"));
+    }
 }
