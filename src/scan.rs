@@ -87,10 +87,9 @@ pub fn sort_findings(findings: &mut [Finding]) {
 }
 
 fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
-    let owned;
-    let bytes: &[u8] = match &artifact.content {
-        Content::Bytes(b) => b,
-        Content::Unreadable(err) => return io_error(artifact, err),
+    match &artifact.content {
+        Content::Bytes(b) => scan_bytes(artifact, b, ctx),
+        Content::Unreadable(err) => io_error(artifact, err),
         Content::OnDisk { size } => {
             if *size > ctx.max_file_size {
                 return FileResult { skipped: Some("too-large"), ..Default::default() };
@@ -98,15 +97,32 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
             let Provenance::File(abs) = &artifact.provenance else {
                 return io_error(artifact, "no content");
             };
-            match read_limited(abs, ctx.max_file_size) {
-                Ok(b) => {
-                    owned = b;
-                    &owned
+            // One read buffer per worker thread, sized from the walk's metadata: no realloc
+            // chain and no fresh (page-faulting) allocation per file.
+            READ_BUF.with(|cell| {
+                let mut buf = cell.borrow_mut();
+                buf.clear();
+                let result = match read_into(abs, ctx.max_file_size, *size, &mut buf) {
+                    Ok(()) => scan_bytes(artifact, &buf, ctx),
+                    Err(e) => io_error(artifact, &e.to_string()),
+                };
+                if buf.capacity() > READ_BUF_KEEP {
+                    *buf = Vec::new();
                 }
-                Err(e) => return io_error(artifact, &e.to_string()),
-            }
+                result
+            })
         }
-    };
+    }
+}
+
+thread_local! {
+    static READ_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Read buffers larger than this are released after the file (bounds RSS per thread).
+const READ_BUF_KEEP: usize = 2 << 20;
+
+fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext) -> FileResult {
     if bytes.len() as u64 > ctx.max_file_size {
         return FileResult { skipped: Some("too-large"), ..Default::default() };
     }
@@ -150,11 +166,11 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
     result
 }
 
-fn read_limited(path: &std::path::Path, max: u64) -> std::io::Result<Vec<u8>> {
+fn read_into(path: &std::path::Path, max: u64, size_hint: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
     let file = std::fs::File::open(path)?;
-    let mut buf = Vec::new();
-    file.take(max + 1).read_to_end(&mut buf)?;
-    Ok(buf)
+    buf.reserve(size_hint.min(max) as usize + 1);
+    file.take(max + 1).read_to_end(buf)?;
+    Ok(())
 }
 
 fn io_error(artifact: &Artifact, err: &str) -> FileResult {
