@@ -73,7 +73,7 @@ impl IgnoreList {
 /// One regex matching any of `patterns`, compiled without a literal prefilter: these run on
 /// short candidate values only, where a prefilter never pays, and building one (an Aho-Corasick
 /// DFA over the case-folded literal alternations) was a quarter of keylint's start-up.
-fn regex_set(patterns: &[String]) -> Result<RegexSet, Box<regex_automata::meta::BuildError>> {
+pub(crate) fn regex_set(patterns: &[String]) -> Result<RegexSet, Box<regex_automata::meta::BuildError>> {
     RegexSet::builder().configure(RegexSet::config().auto_prefilter(false)).build_many(patterns).map_err(Box::new)
 }
 

@@ -116,7 +116,8 @@ pub struct Detector {
     pub builtin: bool,
     names_src: String,
     value_re: OnceLock<Option<Regex>>,
-    names_re: OnceLock<Option<Regex>>,
+    /// Matched against key names only (short): compiled without a literal prefilter.
+    names_re: OnceLock<Option<regex_automata::meta::Regex>>,
 }
 
 impl Detector {
@@ -143,8 +144,8 @@ impl Detector {
         self.value_re.get_or_init(|| compile_value(&self.spec).ok()).as_ref()
     }
 
-    pub fn names_re(&self) -> Option<&Regex> {
-        self.names_re.get_or_init(|| Regex::new(&self.names_src).ok()).as_ref()
+    pub fn names_re(&self) -> Option<&regex_automata::meta::Regex> {
+        self.names_re.get_or_init(|| super::ignore::regex_set(std::slice::from_ref(&self.names_src)).ok()).as_ref()
     }
 }
 
