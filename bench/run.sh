@@ -24,6 +24,8 @@ usage: bench/run.sh [options]
   --no-drop-caches  do not drop the kernel page cache for the cold precommit runs (dropping
                     needs root and slows every other process on the machine for a moment)
   --keylint PATH    benchmark this binary instead of building target/release/keylint
+  --baseline PATH   also run this keylint binary (e.g. one built from main) as
+                    "keylint (baseline)" in every section, for A/B in the same run
   --results FILE    append raw results (JSON lines) here
                     (default: $KEYLINT_BENCH/results/<UTC time>.jsonl)
   -h, --help        this help
@@ -62,6 +64,7 @@ while [ $# -gt 0 ]; do
     --commits) commits=$2; shift ;;
     --no-drop-caches) drop=(--no-drop-caches) ;;
     --keylint) keylint=$2; shift ;;
+    --baseline) export KEYLINT_BENCH_BASELINE=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
     --results) results=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -116,6 +119,10 @@ tools=keylint,$peers
 echo "keylint benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)"
 echo "cpus: $(nproc)  load average: $(cut -d' ' -f1-3 /proc/loadavg)  mem: $(free -m | awk '/^Mem:/{print $2}') MB"
 echo "keylint: $keylint ($("$keylint" --version), $built_from)"
+if [ -n "${KEYLINT_BENCH_BASELINE:-}" ]; then
+  [ -x "$KEYLINT_BENCH_BASELINE" ] || die "baseline binary not found: $KEYLINT_BENCH_BASELINE"
+  echo "baseline: $KEYLINT_BENCH_BASELINE ($("$KEYLINT_BENCH_BASELINE" --version))"
+fi
 for p in ${peers//,/ }; do
   case $p in
     kingfisher|rg|ripsecrets|detect-secrets) v=$("$KEYLINT_BENCH_PEERS/$p" --version 2>&1 | sed -n 1p) ;;
