@@ -444,6 +444,14 @@ def cmd_precommit(a):
         print(f"{t.label:<24} {cells[0]:>9} {fmt(w.cpu_median and w.cpu_median * 1000, '.1f'):>8} {cells[1]:>9}"
               f" {cells[2]:>9} {fmt(w.peak and w.peak / MIB, '13.1f'):>13} {fmt(w.findings, 'd'):>9}"
               f" {(fmt(rw, '.1f') + 'x') if rw else '-':>15} {(fmt(rf, '.1f') + 'x') if rf else '-':>16}")
+    # The harness's own floor: Python's fork/exec/wait of a program that does nothing.
+    floor = []
+    with tempfile.TemporaryDirectory(prefix="keylint-bench-") as wd:
+        for _ in range(max(a.n, 10)):
+            dt = run_once(["true"], wd, rss=False)[0]
+            floor.append((dt, LAST_CPU[0]))
+    print(f"spawn floor (`true` through the same harness): {statistics.median(f[0] for f in floor) * 1000:.1f} ms wall,"
+          f" {statistics.median(f[1] for f in floor) * 1000:.1f} ms CPU; included in every number above")
     if "cold" not in results:
         print("cold: not measured (" + ("--no-drop-caches" if not a.drop_caches else
                                         "cannot write /proc/sys/vm/drop_caches in this container") + ")")
