@@ -153,23 +153,7 @@ pub fn looks_like_key_material(s: &str) -> bool {
     let token = s.split(['-', '_', '.']).max_by_key(|r| r.len()).unwrap_or("");
     let has_digit = token.chars().any(|c| c.is_ascii_digit());
     let has_alpha = token.chars().any(|c| c.is_ascii_alphabetic());
-    uuid || (token.len() >= 16 && has_digit && has_alpha && shannon_entropy(token) >= 3.0)
-}
-
-fn shannon_entropy(s: &str) -> f64 {
-    let mut counts = [0usize; 256];
-    for b in s.bytes() {
-        counts[b as usize] += 1;
-    }
-    let n = s.len() as f64;
-    counts
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = c as f64 / n;
-            -p * p.log2()
-        })
-        .sum()
+    uuid || (token.len() >= 16 && has_digit && has_alpha && crate::detect::ignore::entropy(token) >= 3.0)
 }
 
 impl<'a> Ctx<'a> {
