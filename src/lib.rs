@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod decode;
 pub mod detect;
 pub mod diagnostic;

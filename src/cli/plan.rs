@@ -114,7 +114,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         SourceMode::Tree
     };
     if let Some(today) = &args.today {
-        if !valid_date(today) {
+        if crate::date::parse_date(today).is_err() {
             return Err(PlanError::Usage(format!("--today `{today}` is not a date (YYYY-MM-DD)")));
         }
     }
@@ -147,15 +147,4 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         sarif_output: args.sarif_output.clone(),
         quiet: args.quiet,
     })
-}
-
-fn valid_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 3
-        && parts[0].len() == 4
-        && parts[1].len() == 2
-        && parts[2].len() == 2
-        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
-        && matches!(parts[1].parse::<u32>(), Ok(1..=12))
-        && matches!(parts[2].parse::<u32>(), Ok(1..=31))
 }

@@ -274,7 +274,7 @@ fn read_value(name: &str, ty: FieldType, v: &Node) -> Result<Option<FieldValue>,
                 Kind::Date(s) | Kind::Str(s) => s.clone(),
                 _ => return wrong("a date (YYYY-MM-DD)"),
             };
-            if crate::policy::date::parse_date(&text).is_err() {
+            if crate::date::parse_date(&text).is_err() {
                 return Err((
                     format!("field `{name}` must be a date (YYYY-MM-DD), found `{text}`"),
                     format!("write `{name}` as a calendar date such as 2026-01-31"),

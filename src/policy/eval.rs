@@ -2,9 +2,9 @@
 //! three-valued logic: `Some(true)` fires, `Some(false)` does not, `None` is "unknown" — the
 //! declaration cannot tell (an inferred key's permissions, an unset parameter) — and never fires.
 
-use super::date::{parse_date, Date};
 use super::net::Net;
 use super::rule::{Cond, ListOperand, Op, Operand, Pred};
+use crate::date::{parse_date, Date};
 use crate::diagnostic::redact;
 use crate::exchanges::ExchangeTable;
 use crate::extract::{field_type, Declaration, FieldType, FieldValue, Problem, Spanned};

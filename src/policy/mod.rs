@@ -5,13 +5,12 @@
 
 pub mod builtin;
 pub mod config;
-pub mod date;
 pub mod eval;
 pub mod net;
 pub mod rule;
 
+pub use crate::date::{parse_date, Date};
 pub use config::PolicyConfig;
-pub use date::{parse_date, Date};
 
 use crate::decode::Document;
 use crate::diagnostic::{fingerprint, redact, Category, Finding, Severity};

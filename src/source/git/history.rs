@@ -301,21 +301,7 @@ fn commit_info(repo: &gix::Repository, id: gix::ObjectId) -> Result<CommitInfo, 
 
 /// `YYYY-MM-DD` as seconds since the epoch at 00:00 UTC.
 fn parse_date(s: &str) -> Option<i64> {
-    let mut parts = s.splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
-    if s.len() != 10 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400)
+    crate::date::parse_date(s).ok().map(|d| d.days_since_epoch() * 86_400)
 }
 
 #[cfg(test)]

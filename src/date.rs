@@ -1,5 +1,5 @@
-//! Calendar dates as days since 1970-01-01 (UTC), without a date crate: policies only need
-//! "how many days between two dates", which days-from-civil gives exactly.
+//! Calendar dates as days since 1970-01-01 (UTC), without a date crate: key ages in policies,
+//! `--today` and `--history --since` only need whole days, which days-from-civil gives exactly.
 
 use std::fmt;
 
