@@ -126,13 +126,7 @@ impl ExchangeTable {
 
     /// The slug closest to a misspelt exchange name (edit distance ≤ 2), for did-you-mean help.
     pub fn suggest(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
-        self.exchanges
-            .iter()
-            .map(|e| (crate::extract::manifest::edit_distance(&name, &e.slug), e.slug.as_str()))
-            .filter(|(d, _)| *d <= 2)
-            .min()
-            .map(|(_, s)| s)
+        crate::suggest::closest(&name.to_ascii_lowercase(), self.exchanges.iter().map(|e| e.slug.as_str()), |_| 2)
     }
 
     /// The known permission name (canonical, or the exchange's own) closest to a misspelt one.
@@ -143,7 +137,7 @@ impl ExchangeTable {
             .iter()
             .map(|c| c.to_string())
             .chain(natives.cloned())
-            .map(|n| (crate::extract::manifest::edit_distance(&norm, &normalize_permission(&n)), n))
+            .map(|n| (crate::suggest::edit_distance(&norm, &normalize_permission(&n)), n))
             .filter(|(d, _)| *d <= 2)
             .min()
             .map(|(_, n)| n)

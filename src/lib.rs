@@ -18,4 +18,5 @@ pub mod rules_embedded;
 pub mod rules_error;
 pub mod scan;
 pub mod source;
+pub mod suggest;
 pub mod syntax;

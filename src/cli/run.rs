@@ -401,7 +401,9 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
     let Some(rule) = detectors.rules.iter().find(|r| r.spec.id == id) else {
         let mut known: Vec<&str> = detectors.rules.iter().map(|r| r.spec.id.as_str()).collect();
         known.extend(policies.policies.iter().map(|p| p.id()));
-        let hint = closest(id, &known).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+        let hint = crate::suggest::closest(id, known.iter().copied(), |k| 3.max(k.len() / 4))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
         return Err(Failure::Usage(format!("unknown rule `{id}`{hint}; see `keylint rules list`")));
     };
     let s = &rule.spec;
@@ -466,22 +468,4 @@ fn test_rules(dir: Option<&Path>) -> Result<i32, Failure> {
     }
     let _ = writeln!(out, "{} rules tested, {} failures", tested, failures.len());
     Ok(if failures.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS })
-}
-
-/// The known id nearest to `id` by edit distance, if it is close.
-pub fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
-    known.iter().map(|k| (edit_distance(id, k), *k)).filter(|(d, k)| *d <= 3.max(k.len() / 4)).min().map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }

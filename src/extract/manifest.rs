@@ -331,29 +331,8 @@ fn collect_strings(field: &str, v: &Node, out: &mut Vec<(String, Spanned<String>
 
 /// The closest manifest field name to a misspelt one, if close enough to be a typo.
 pub fn did_you_mean(field: &str) -> Option<&'static str> {
-    FIELDS
-        .iter()
-        .map(|(n, _)| *n)
-        .filter(|n| *n != "secret_source")
-        .map(|n| (edit_distance(&field.to_ascii_lowercase(), n), n))
-        .filter(|(d, n)| *d <= 2.max(n.len() / 4))
-        .min()
-        .map(|(_, n)| n)
-}
-
-/// Levenshtein distance (for did-you-mean suggestions).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    let names = FIELDS.iter().map(|(n, _)| *n).filter(|n| *n != "secret_source");
+    crate::suggest::closest(&field.to_ascii_lowercase(), names, |n| 2.max(n.len() / 4))
 }
 
 #[cfg(test)]
