@@ -197,3 +197,34 @@ fn git_modes_outside_a_repository_exit_2() {
         assert!(stderr.contains("is not inside a git repository"), "{stderr}");
     }
 }
+
+#[test]
+fn paths_limit_git_scans_like_a_pathspec() {
+    let app_key = fake_okx_secret("e2e-pathspec-app");
+    let ops_key = fake_okx_secret("e2e-pathspec-ops");
+    let mut repo = Repo::new();
+    repo.write("README.md", "bot\n");
+    repo.commit("initial");
+    repo.write("app/.env", &format!("OKX_SECRET_KEY={app_key}\n"));
+    repo.write("ops/.env", &format!("OKX_SECRET_KEY={ops_key}\n"));
+    repo.write("app2/.env", &format!("OKX_SECRET_KEY={ops_key}\n"));
+    repo.git(&["add", "."]);
+
+    // No path: the whole index, even from a subdirectory (as `git diff` does).
+    let (_, json, stderr) = scan_json(&repo.path().join("app"), &["--staged"]);
+    assert!(json.is_object(), "{stderr}");
+    let paths: Vec<String> = locations(&json).into_iter().map(|l| l.1).collect();
+    assert_eq!(paths, vec!["app/.env", "app2/.env", "ops/.env"], "{stderr}");
+
+    // A path limits the scan to that directory (not to siblings sharing its prefix).
+    let (_, json, stderr) = scan_json(repo.path(), &["--staged", "app"]);
+    assert_eq!(locations(&json), vec![loc("okx-secret-key", "app/.env", 1, 16)], "{stderr}");
+    repo.commit("add envs");
+    let (_, json, stderr) = scan_json(repo.path(), &["--history", "ops/.env"]);
+    assert_eq!(locations(&json), vec![loc("okx-secret-key", "ops/.env", 1, 16)], "{stderr}");
+
+    // A path outside the repository is an error, not a silent empty scan.
+    let outside = tempfile::tempdir().expect("tmp");
+    let (code, _, stderr) = keylint(repo.path(), &["scan", "--staged", &outside.path().display().to_string()]);
+    assert_eq!(code, 2, "{stderr}");
+}

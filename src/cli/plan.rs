@@ -33,6 +33,9 @@ pub enum SourceMode {
 #[derive(Debug)]
 pub struct ScanPlan {
     pub roots: Vec<PathBuf>,
+    /// Paths were given on the command line (in git modes they limit the scan, like a pathspec;
+    /// without them the whole repository is scanned, as `git diff` does from a subdirectory).
+    pub paths_given: bool,
     /// Paths in output are relative to this directory.
     pub base: PathBuf,
     pub source: SourceMode,
@@ -122,6 +125,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
     rule_dirs.extend(args.rules.rule_dirs.iter().cloned());
     let threads = args.threads.unwrap_or(0);
     Ok(ScanPlan {
+        paths_given: !args.paths.is_empty() && !stdin,
         roots,
         base,
         source,

@@ -198,8 +198,13 @@ fn scan_plan(
     };
     let (mut findings, summary) = match &plan.source {
         SourceMode::History { since, branches, all } => {
-            let options =
-                HistoryOptions { since: since.clone(), branches: branches.clone(), all: *all, chunk_bytes: 0 };
+            let options = HistoryOptions {
+                since: since.clone(),
+                branches: branches.clone(),
+                all: *all,
+                chunk_bytes: 0,
+                paths: pathspec(plan)?,
+            };
             super::history::scan_history(git_root(plan), &options, &ctx)?
         }
         _ => scan(&collect_artifacts(plan)?, &ctx),
@@ -212,11 +217,27 @@ fn scan_plan(
 
 /// The repository a git source reads: the first path given (default `.`).
 fn git_root(plan: &ScanPlan) -> &Path {
-    plan.roots.first().map_or(Path::new("."), PathBuf::as_path)
+    git::repo_dir(plan.roots.first().map_or(Path::new("."), PathBuf::as_path))
 }
 
 fn source_failure(e: SourceError) -> Failure {
     Failure::Usage(e.to_string())
+}
+
+/// Keeps the git artifacts under the paths given on the command line.
+fn in_pathspec(plan: &ScanPlan, artifacts: Result<Vec<Artifact>, SourceError>) -> Result<Vec<Artifact>, Failure> {
+    let mut artifacts = artifacts.map_err(source_failure)?;
+    let pathspec = pathspec(plan)?;
+    artifacts.retain(|a| pathspec.matches(&a.path));
+    Ok(artifacts)
+}
+
+fn pathspec(plan: &ScanPlan) -> Result<git::Pathspec, Failure> {
+    if plan.paths_given {
+        git::Pathspec::new(&plan.roots).map_err(source_failure)
+    } else {
+        Ok(git::Pathspec::default())
+    }
 }
 
 fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
@@ -232,8 +253,8 @@ fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
             Ok(walk::walk(&plan.roots, &plan.base, &opts))
         }
         SourceMode::Stdin { name } => Ok(vec![stdin::stdin(name, plan.max_file_size).map_err(source_failure)?]),
-        SourceMode::Staged => git::staged(git_root(plan)).map_err(source_failure),
-        SourceMode::Diff { range } => git::diff_range(git_root(plan), range).map_err(source_failure),
+        SourceMode::Staged => in_pathspec(plan, git::staged(git_root(plan))),
+        SourceMode::Diff { range } => in_pathspec(plan, git::diff_range(git_root(plan), range)),
         SourceMode::History { since, branches, all } => {
             git::history(git_root(plan), since.as_deref(), branches, *all).map_err(source_failure)
         }

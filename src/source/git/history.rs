@@ -25,6 +25,8 @@ pub struct HistoryOptions {
     /// Hand artifacts to the callback once their contents add up to this many bytes
     /// (default 64 MiB), so a large history never sits in memory whole.
     pub chunk_bytes: usize,
+    /// Only blobs at these paths (empty: every path).
+    pub paths: super::Pathspec,
 }
 
 /// Which side of `--since` a chunk of artifacts comes from.
@@ -52,8 +54,13 @@ pub fn history(
     branches: &[String],
     all: bool,
 ) -> Result<Vec<Artifact>, SourceError> {
-    let options =
-        HistoryOptions { since: since.map(str::to_string), branches: branches.to_vec(), all, chunk_bytes: usize::MAX };
+    let options = HistoryOptions {
+        since: since.map(str::to_string),
+        branches: branches.to_vec(),
+        all,
+        chunk_bytes: usize::MAX,
+        paths: Default::default(),
+    };
     let mut out = Vec::new();
     history_each(repo_path, &options, |chunk, origin| {
         if origin == Origin::InRange {
@@ -119,7 +126,7 @@ pub fn history_each(
     boundary.sort();
     boundary.dedup();
     let chunk_bytes = if options.chunk_bytes == 0 { 64 << 20 } else { options.chunk_bytes };
-    let mut before = Chunker::new(chunk_bytes, Origin::BeforeRange);
+    let mut before = Chunker::new(chunk_bytes, Origin::BeforeRange, &options.paths);
     if options.since.is_some() {
         for parent in boundary {
             // In a shallow clone the parent may be absent; then there is nothing to exclude.
@@ -130,7 +137,7 @@ pub fn history_each(
     }
     before.flush(&mut sink);
 
-    let mut range = Chunker::new(chunk_bytes, Origin::InRange);
+    let mut range = Chunker::new(chunk_bytes, Origin::InRange, &options.paths);
     for &idx in &order {
         let id = commits[idx].id;
         let tree = commit_tree(&repo, id)?;
@@ -144,14 +151,16 @@ pub fn history_each(
 struct Chunker {
     limit: usize,
     origin: Origin,
+    /// Only blobs at these paths.
+    paths: super::Pathspec,
     chunk: Vec<Artifact>,
     size: usize,
     stats: HistoryStats,
 }
 
 impl Chunker {
-    fn new(limit: usize, origin: Origin) -> Chunker {
-        Chunker { limit, origin, chunk: Vec::new(), size: 0, stats: HistoryStats::default() }
+    fn new(limit: usize, origin: Origin, paths: &super::Pathspec) -> Chunker {
+        Chunker { limit, origin, paths: paths.clone(), chunk: Vec::new(), size: 0, stats: HistoryStats::default() }
     }
 
     /// Adds the blobs `commit` introduces (those under `tree` not seen before).
@@ -165,7 +174,7 @@ impl Chunker {
         sink: &mut impl FnMut(Vec<Artifact>, Origin),
     ) -> Result<(), SourceError> {
         let mut new_blobs = Vec::new();
-        walk_tree(repo, tree, seen_trees, seen_blobs, &mut |path, blob| new_blobs.push((path, blob)))?;
+        walk_tree(repo, tree, &self.paths, seen_trees, seen_blobs, &mut |path, blob| new_blobs.push((path, blob)))?;
         if new_blobs.is_empty() {
             return Ok(());
         }
@@ -267,14 +276,25 @@ fn parents_first(commits: &[Node]) -> Vec<usize> {
     order
 }
 
-/// Visits every blob under `tree` not seen before, skipping trees seen before.
+/// Visits every blob under `tree` not seen before, skipping trees seen before. With a pathspec,
+/// a blob counts as seen only once met at a matching path, and no tree is skipped (the same
+/// tree may sit both outside and inside the pathspec).
 fn walk_tree(
     repo: &gix::Repository,
     tree: gix::ObjectId,
+    paths: &super::Pathspec,
     seen_trees: &mut HashSet<gix::ObjectId>,
     seen_blobs: &mut HashSet<gix::ObjectId>,
     visit: &mut dyn FnMut(String, gix::ObjectId),
 ) -> Result<(), SourceError> {
+    if !paths.is_everything() {
+        return walk(repo, tree, &mut |_| true, &mut |dir, name, blob| {
+            let path = join(dir, name);
+            if paths.matches(&path) && seen_blobs.insert(blob.to_owned()) {
+                visit(path, blob.to_owned());
+            }
+        });
+    }
     if !seen_trees.insert(tree) {
         return Ok(());
     }

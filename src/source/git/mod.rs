@@ -79,11 +79,66 @@ pub(crate) fn git_err(e: impl fmt::Display) -> SourceError {
     SourceError::Git(e.to_string())
 }
 
+/// The directory to discover the repository from: a file's parent (`.` for a bare name).
+pub fn repo_dir(path: &Path) -> &Path {
+    if path.is_file() {
+        path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+    } else {
+        path
+    }
+}
+
 /// Opens the repository containing `path`.
 pub(crate) fn open(path: &Path) -> Result<gix::Repository, SourceError> {
     let repo = gix::discover(path)
         .map_err(|e| SourceError::NotARepository { path: path.display().to_string(), reason: e.to_string() })?;
     Ok(repo)
+}
+
+/// Limits a git scan to the paths given on the command line: each becomes a repository-relative
+/// prefix (`src/`, `deploy/.env`); a path at the repository root means everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pathspec {
+    prefixes: Vec<String>,
+}
+
+impl Pathspec {
+    /// Resolves `paths` against the work tree of the repository that contains the first one.
+    pub fn new(paths: &[std::path::PathBuf]) -> Result<Pathspec, SourceError> {
+        let Some(first) = paths.first() else { return Ok(Pathspec::default()) };
+        let repo = open(repo_dir(first))?;
+        let Some(workdir) = repo.workdir() else { return Ok(Pathspec::default()) };
+        let canonical = |p: &Path| p.canonicalize().map_err(|e| SourceError::Git(format!("{}: {e}", p.display())));
+        let workdir = canonical(workdir)?;
+        let mut prefixes = Vec::new();
+        for path in paths {
+            let rel = canonical(path)?;
+            let rel = rel.strip_prefix(&workdir).map_err(|_| SourceError::NotARepository {
+                path: path.display().to_string(),
+                reason: format!("outside the repository at {}", workdir.display()),
+            })?;
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if rel.is_empty() {
+                return Ok(Pathspec::default());
+            }
+            prefixes.push(rel);
+        }
+        Ok(Pathspec { prefixes })
+    }
+
+    /// True when no path was given: everything matches.
+    pub fn is_everything(&self) -> bool {
+        self.prefixes.is_empty()
+    }
+
+    /// Does a repository-relative path fall under the pathspec?
+    pub fn matches(&self, path: &str) -> bool {
+        self.prefixes.is_empty()
+            || self
+                .prefixes
+                .iter()
+                .any(|p| path == p || (path.starts_with(p.as_str()) && path[p.len()..].starts_with('/')))
+    }
 }
 
 /// Resolves `spec` to a commit id, with a clear error when it is not in this clone.
