@@ -367,7 +367,15 @@ fn excerpt(doc: &Document, f: &Finding, secrets: &[(usize, usize, bool)], show: 
     let first_line = doc.line_index(f.start.offset);
     let mut last_line = doc.line_index(f.end.offset.max(f.start.offset));
     let mut lo = first_line;
-    let near: Vec<&Related> = f.related.iter().filter(|r| r.start.line.abs_diff(f.start.line) <= 8).collect();
+    // Related spans shown beside the primary: close by, and never on a line after a multi-line
+    // secret (its redaction is one line, which would shift the gutter numbers of later lines).
+    let primary_multiline = f.end.line > f.start.line;
+    let near: Vec<&Related> = f
+        .related
+        .iter()
+        .filter(|r| r.start.line.abs_diff(f.start.line) <= 8 && r.end.line == r.start.line)
+        .filter(|r| !primary_multiline || r.start.offset < f.start.offset)
+        .collect();
     // The leftmost tracked position (its column is known), to clip long first lines against.
     let mut leftmost = f.start;
     for r in &near {

@@ -327,3 +327,32 @@ fn show_secrets_prints_them_so_the_leak_check_is_meaningful() {
     let shown = secrets.iter().filter(|s| text.contains(s.as_str())).count();
     assert!(shown >= 10, "--show-secrets printed only {shown} planted secrets");
 }
+
+/// Every source line the human format shows sits beside its real line number: the text up to
+/// the first redaction (all of it when there is none) is that line of the file.
+#[test]
+fn human_excerpts_show_real_line_numbers() {
+    let root = fixture("trading-bot");
+    let out = keylint(&["scan", "--today", "2026-11-22"], &root);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut path: Option<String> = None;
+    let mut checked = 0;
+    for line in text.lines() {
+        if let Some(rest) = line.trim_start().strip_prefix("╭─[") {
+            path = rest.split(':').next().map(str::to_string);
+            continue;
+        }
+        let Some((number, source)) = line.split_once(" │ ") else { continue };
+        let Ok(number) = number.trim().parse::<usize>() else { continue };
+        let Some(p) = &path else { continue };
+        let file = std::fs::read_to_string(root.join(p)).expect("finding path exists");
+        let real = file.split('\n').nth(number - 1).unwrap_or_default().trim_end_matches('\r');
+        let cut = [source.find('…'), source.find("****")].into_iter().flatten().min();
+        match cut {
+            Some(at) => assert!(real.starts_with(&source[..at]), "{p}:{number} shows another line: {source}"),
+            None => assert_eq!(source.trim_end(), real.trim_end(), "{p}:{number} shows another line"),
+        }
+        checked += 1;
+    }
+    assert!(checked >= 50, "only {checked} excerpt lines checked");
+}
