@@ -111,6 +111,9 @@ pub struct Finding {
     /// Redacted text of the finding (e.g. `OKX_SECRET_KEY=E9E6…A1F0`).
     pub snippet: String,
     pub commit: Option<CommitInfo>,
+    /// The repository name given with `--repository` (org sweeps merge many repos' output).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
     /// Credential part (`api-key`, `secret`, `passphrase`, `private-key`) for secret findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub part: Option<String>,
@@ -144,6 +147,7 @@ impl Finding {
             fingerprint: String::new(),
             snippet: String::new(),
             commit: None,
+            repository: None,
             part: None,
             credential: None,
             related: Vec::new(),

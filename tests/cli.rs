@@ -211,3 +211,17 @@ fn quiet_drops_the_summary_line_only() {
     assert!(!quiet.contains("scanned 2 files"));
     assert!(quiet.contains("okx-secret-key"), "findings are still printed");
 }
+
+#[test]
+fn repository_name_tags_every_jsonl_line_for_org_sweeps() {
+    let dir = bot_tree();
+    let out =
+        run(dir.path(), &["scan", "bot", "--rules", "rules", "--format", "jsonl", "--repository", "acme/bot"], None);
+    let lines: Vec<serde_json::Value> =
+        stdout(&out).lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines.iter().all(|f| f["repository"] == "acme/bot"));
+    // Without the flag the field is absent, as before.
+    let out = run(dir.path(), &["scan", "bot", "--rules", "rules", "--format", "jsonl"], None);
+    assert!(!stdout(&out).contains("\"repository\""));
+}

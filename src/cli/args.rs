@@ -169,4 +169,8 @@ pub struct ScanArgs {
     /// Do not print the summary line (human format).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Name of the repository, added to every finding as `repository` (for org sweeps that
+    /// concatenate many repositories' JSONL).
+    #[arg(long, value_name = "NAME")]
+    pub repository: Option<String>,
 }

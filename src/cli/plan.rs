@@ -61,6 +61,7 @@ pub struct ScanPlan {
     /// Also write SARIF here (`--sarif-output`).
     pub sarif_output: Option<PathBuf>,
     pub quiet: bool,
+    pub repository: Option<String>,
 }
 
 /// A flag or config problem: exit 2.
@@ -150,5 +151,6 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         baseline: args.baseline.clone(),
         sarif_output: args.sarif_output.clone(),
         quiet: args.quiet,
+        repository: args.repository.clone(),
     })
 }

@@ -212,6 +212,11 @@ fn scan_plan(
     // `[rules] disable` names detectors and policies alike.
     findings.retain(|f| !plan.disabled.contains(&f.rule));
     apply_severity_overrides(plan, &mut findings);
+    if let Some(name) = &plan.repository {
+        for f in &mut findings {
+            f.repository = Some(name.clone());
+        }
+    }
     Ok((findings, summary))
 }
 

@@ -120,6 +120,7 @@ pub fn finding(
         fingerprint: keylint::diagnostic::fingerprint(&[rule, path]),
         snippet: "OKX_SECRET_KEY=E9E6…A1F0".into(),
         commit: None,
+        repository: None,
         part: Some("secret".into()),
         credential: None,
         related: Vec::new(),
