@@ -1,8 +1,9 @@
 //! keylint: finds committed crypto-exchange key material and checks declared key scopes,
 //! IP allowlists and rotation against policy rule files.
 //!
-//! Data flows one way: source → decode → detect / extract → policy → filter → report.
+//! Data flows one way: source → decode → bindings → detect / extract → policy → filter → report.
 
+pub mod bindings;
 pub mod cli;
 pub mod config;
 pub mod date;
@@ -12,6 +13,7 @@ pub mod diagnostic;
 pub mod exchanges;
 pub mod extract;
 pub mod filter;
+pub mod part;
 pub mod policy;
 pub mod report;
 pub mod rules_embedded;

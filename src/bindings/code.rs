@@ -1,0 +1,1219 @@
+//! The producer for source code and line-oriented configs (`.env`, shell, Makefile, Dockerfile,
+//! systemd, INI/TOML/.properties, HTTP files and logs, JSON, HCL, SQL), over the tolerant lexer.
+//!
+//! Bindings come from: `name <sep> value` for every separator these languages use (`=`, `:`,
+//! `:=`, `=>`, `?=`, `::=`) with type annotations skipped (`const k: string = …`,
+//! `var k string = …`); string concatenation (`"a" + "b"`, `'a' . 'b'`, adjacent literals,
+//! `.=`); keyword and positional call arguments; two-string calls (`define('K', 'v')`,
+//! `System.setProperty("k", "v")`, `os.getenv("K", "default")`); literal defaults of env reads
+//! (`$_ENV['K'] ?? 'v'`, `process.env.K || "v"`, `ENV.fetch("K") { "v" }`); SQL
+//! `INSERT … (cols) VALUES (…)` rows; and, inside any literal value, URLs (query parameters and
+//! `user:password@`) and `NAME=value` / `Header: value` pairs. Brackets open structures (objects,
+//! lists, calls); `[section]` lines and blank-line-separated paragraphs group flat files.
+
+use super::lexer::{self, Kind, Quote, Token};
+use super::{Builder, Encoding, OffsetMap, Role, StructureKind};
+
+/// The language (or config flavour) of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Env,
+    Shell,
+    Make,
+    Ini,
+    Http,
+    Generic,
+    Python,
+    JavaScript,
+    Go,
+    Rust,
+    Java,
+    CSharp,
+    Php,
+    Ruby,
+    Json,
+    Hcl,
+    Sql,
+}
+
+/// How to read a text.
+#[derive(Debug, Clone, Copy)]
+pub struct Mode {
+    pub lang: Lang,
+    /// Line-oriented config: unquoted values are literals, `Name: value` at line start binds.
+    pub lines: bool,
+    /// Unquoted values run to the end of the line (minus a comment) instead of to whitespace.
+    pub value_to_eol: bool,
+    pub lex: lexer::Options,
+}
+
+impl Mode {
+    pub fn lines(lang: Lang) -> Mode {
+        let shellish = matches!(lang, Lang::Env | Lang::Shell | Lang::Make);
+        Mode {
+            lang,
+            lines: true,
+            value_to_eol: matches!(lang, Lang::Env | Lang::Ini | Lang::Http),
+            lex: lexer::Options {
+                hash_comments: true,
+                semicolon_line_comments: lang == Lang::Ini,
+                single_quotes: Some(Quote::SingleRaw),
+                double_quote: Some(if shellish { Quote::ShellDouble } else { Quote::Double }),
+                triple_quotes: lang == Lang::Ini,
+                prefixed_strings: lang == Lang::Shell || lang == Lang::Env,
+                dash_in_words: true,
+                ..lexer::Options::default()
+            },
+        }
+    }
+
+    pub fn code(lang: Lang) -> Mode {
+        let mut lex = lexer::Options {
+            double_quote: Some(Quote::Double),
+            single_quotes: Some(Quote::SingleEscaped),
+            ..lexer::Options::default()
+        };
+        match lang {
+            Lang::Python => {
+                lex.hash_comments = true;
+                lex.triple_quotes = true;
+                lex.prefixed_strings = true;
+            }
+            Lang::JavaScript => {
+                lex.slash_comments = true;
+                lex.backtick = Some(Quote::Template);
+            }
+            Lang::Go => {
+                lex.slash_comments = true;
+                lex.backtick = Some(Quote::Raw);
+            }
+            Lang::Rust => {
+                lex.slash_comments = true;
+                lex.single_quotes = None;
+                lex.prefixed_strings = true;
+            }
+            Lang::Java => {
+                lex.slash_comments = true;
+                lex.triple_quotes = true;
+            }
+            Lang::CSharp => {
+                lex.slash_comments = true;
+                lex.prefixed_strings = true;
+                lex.triple_quotes = true;
+            }
+            Lang::Php => {
+                lex.slash_comments = true;
+                lex.hash_comments = true;
+                lex.single_quotes = Some(Quote::SingleMinimal);
+            }
+            Lang::Ruby => {
+                lex.hash_comments = true;
+                lex.single_quotes = Some(Quote::SingleMinimal);
+            }
+            Lang::Json => {
+                lex.slash_comments = true;
+                lex.single_quotes = None;
+            }
+            Lang::Hcl => {
+                lex.slash_comments = true;
+                lex.hash_comments = true;
+                lex.single_quotes = None;
+            }
+            Lang::Sql => {
+                lex.dash_comments = true;
+                lex.hash_comments = false;
+                lex.single_quotes = Some(Quote::SingleRaw);
+                lex.backtick = Some(Quote::Raw);
+            }
+            _ => {
+                lex.hash_comments = true;
+            }
+        }
+        Mode { lang, lines: false, value_to_eol: false, lex }
+    }
+}
+
+/// An argument of an open call, as far as the binder cares.
+#[derive(Debug, Clone)]
+struct Arg {
+    /// A literal: its decoded value and the binding made for it.
+    literal: Option<(String, usize)>,
+}
+
+#[derive(Debug)]
+struct Frame {
+    structure: usize,
+    opener: u8,
+    /// `(` of a call (as opposed to grouping or a row).
+    call: bool,
+    callee: String,
+    arg: u16,
+    args: Vec<Arg>,
+    /// `ENV.fetch("K") { "v" }`: a block whose lone literal is the default of env var `K`.
+    default_of: Option<String>,
+    /// Column names of an SQL `VALUES` row (or of the column list being read).
+    columns: Option<Vec<String>>,
+    /// Go `import ( … )` / a `require(…)` call: its literals are module names.
+    imports: bool,
+    /// The `(cols)` list of an SQL `INSERT`.
+    column_list: bool,
+    /// Words seen directly inside (column lists).
+    words: Vec<String>,
+}
+
+/// SQL `INSERT INTO t (cols) VALUES (…), (…)` progress.
+#[derive(Debug, Clone, PartialEq)]
+enum Sql {
+    Idle,
+    Insert,
+    Columns(Vec<String>),
+    Rows(Vec<String>),
+}
+
+struct Parser<'t, 'b> {
+    text: &'t str,
+    mode: &'t Mode,
+    toks: Vec<Token>,
+    b: &'b mut Builder,
+    root: usize,
+    frames: Vec<Frame>,
+    /// `[section]` of a flat file, and the paragraph (blank-line-separated block) inside it.
+    section: Option<usize>,
+    paragraph: Option<usize>,
+    blank_run: usize,
+    sql: Sql,
+    /// Names of literal bindings per structure, for `.=` / `+=` appends.
+    last_literal: Option<(usize, String, usize)>,
+    /// The call that just closed (for `ENV.fetch("K") { "v" }`).
+    closed_call: Option<(usize, Option<String>)>,
+}
+
+/// Runs the producer over `text` (a whole file or a view), binding into `parent`.
+pub fn produce(text: &str, mode: &Mode, b: &mut Builder, parent: usize) {
+    let toks: Vec<Token> = lexer::lex(text, &mode.lex);
+    let mut p = Parser {
+        text,
+        mode,
+        toks,
+        b,
+        root: parent,
+        frames: Vec::new(),
+        section: None,
+        paragraph: None,
+        blank_run: 0,
+        sql: Sql::Idle,
+        last_literal: None,
+        closed_call: None,
+    };
+    p.run();
+}
+
+/// Markdown and plain text: the line producer over the whole text (headings are `#` comments),
+/// fenced code blocks also through their language's producer, and inline code spans read as
+/// prose bindings named by the words before them.
+pub fn produce_markdown(text: &str, b: &mut Builder, parent: usize) {
+    produce(text, &Mode::lines(Lang::Http), b, parent);
+    let mut offset = 0;
+    let mut fence: Option<(usize, Option<super::family::Family>)> = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            match fence.take() {
+                Some((start, Some(family))) => {
+                    let body = &text[start..offset];
+                    b.with_view(OffsetMap::Shift(start), None, |b| super::family::produce_family(family, body, b, parent));
+                }
+                Some((_, None)) => {}
+                None => {
+                    let info = trimmed.trim_start_matches(['`', '~']).trim().to_ascii_lowercase();
+                    let family = fence_family(info.split_whitespace().next().unwrap_or(""));
+                    fence = Some((offset + line.len(), family));
+                }
+            }
+        } else if fence.is_none() {
+            prose_spans(line, offset, b, parent);
+        }
+        offset += line.len();
+    }
+}
+
+fn fence_family(info: &str) -> Option<super::family::Family> {
+    use super::family::Family;
+    Some(match info {
+        "python" | "py" | "python3" | "ipython" => Family::Code(Lang::Python),
+        "js" | "javascript" | "ts" | "typescript" | "jsx" | "tsx" | "node" => Family::Code(Lang::JavaScript),
+        "go" | "golang" => Family::Code(Lang::Go),
+        "rust" | "rs" => Family::Code(Lang::Rust),
+        "java" | "kotlin" | "kt" | "c" | "cpp" | "swift" | "scala" => Family::Code(Lang::Java),
+        "cs" | "csharp" | "c#" => Family::Code(Lang::CSharp),
+        "php" => Family::Code(Lang::Php),
+        "ruby" | "rb" => Family::Code(Lang::Ruby),
+        "json" | "jsonc" | "json5" => Family::Code(Lang::Json),
+        "hcl" | "terraform" | "tf" => Family::Code(Lang::Hcl),
+        "sql" => Family::Code(Lang::Sql),
+        "yaml" | "yml" => Family::Yaml,
+        "xml" => Family::Xml,
+        "toml" | "ini" => Family::Lines(Lang::Ini),
+        _ => return None,
+    })
+}
+
+/// Inline code spans in prose: `` Upbit access key `…` `` binds the span to the words before it.
+fn prose_spans(line: &str, offset: usize, b: &mut Builder, parent: usize) {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while let Some(open) = memchr::memchr(b'`', &bytes[i..]).map(|p| i + p) {
+        let Some(close) = memchr::memchr(b'`', &bytes[open + 1..]).map(|p| open + 1 + p) else { break };
+        let value = &line[open + 1..close];
+        i = close + 1;
+        if value.len() < 8 || value.contains(' ') {
+            continue;
+        }
+        let before = &line[..open];
+        let words: Vec<&str> = before
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let name = words[words.len().saturating_sub(6)..].join(" ");
+        if name.is_empty() {
+            continue;
+        }
+        b.bind(&name, offset, value.to_string(), offset + open + 1, offset + close, Encoding::Raw, true, Role::Prose, parent);
+    }
+}
+
+const SEPARATORS: &[&str] = &["=", ":", ":=", "=>", "?=", "::=", ".=", "+="];
+
+/// Words after which `(` is not a call.
+const NOT_CALLEES: &[&str] =
+    &["if", "for", "while", "switch", "return", "catch", "elif", "and", "or", "not", "in", "print", "with", "when", "match"];
+
+impl Parser<'_, '_> {
+    fn run(&mut self) {
+        let n = self.toks.len();
+        let mut k = 0;
+        while k < n {
+            let t = self.toks[k];
+            match t.kind {
+                Kind::Comment => {
+                    self.b.comment(t.start, t.end);
+                    self.blank_run = 0;
+                    k += 1;
+                }
+                Kind::Newline => {
+                    self.blank_run += 1;
+                    if self.blank_run >= 2 && self.frames.is_empty() {
+                        self.close_paragraph(t.start);
+                    }
+                    k += 1;
+                }
+                _ => {
+                    let at_line_start = self.blank_run > 0 || self.prev_sig(k).is_none();
+                    self.blank_run = 0;
+                    k = self.step(k, at_line_start);
+                }
+            }
+        }
+        let end = self.text.len();
+        while let Some(f) = self.frames.pop() {
+            self.b.close(f.structure, end);
+        }
+        self.close_paragraph(end);
+        if let Some(s) = self.section.take() {
+            self.b.close(s, end);
+        }
+    }
+
+    /// The structure new bindings go into.
+    fn container(&mut self, at: usize) -> usize {
+        if let Some(f) = self.frames.last() {
+            return f.structure;
+        }
+        if let Some(p) = self.paragraph {
+            return p;
+        }
+        let parent = self.section.unwrap_or(self.root);
+        let p = self.b.open(StructureKind::Section, "", parent, at);
+        self.paragraph = Some(p);
+        p
+    }
+
+    fn close_paragraph(&mut self, at: usize) {
+        if let Some(p) = self.paragraph.take() {
+            self.b.close(p, at);
+        }
+    }
+
+    /// Previous significant token (not a comment), on any line.
+    fn prev_sig(&self, k: usize) -> Option<usize> {
+        (0..k).rev().find(|&i| self.toks[i].kind != Kind::Comment).filter(|&i| self.toks[i].kind != Kind::Newline)
+    }
+
+    /// Previous token that is neither a comment nor a newline.
+    fn prev_tok(&self, k: usize) -> Option<usize> {
+        (0..k).rev().take(64).find(|&i| !matches!(self.toks[i].kind, Kind::Comment | Kind::Newline))
+    }
+
+    /// Next token that is neither a comment nor (if `lines` is false) a newline.
+    fn next_tok(&self, k: usize, cross_lines: bool) -> Option<usize> {
+        let mut i = k + 1;
+        while i < self.toks.len() {
+            match self.toks[i].kind {
+                Kind::Comment => {}
+                Kind::Newline if cross_lines => {}
+                Kind::Newline => return None,
+                _ => return Some(i),
+            }
+            i += 1;
+        }
+        None
+    }
+
+    fn punct(&self, k: usize) -> &str {
+        let t = self.toks[k];
+        if t.kind == Kind::Punct {
+            t.text(self.text)
+        } else {
+            ""
+        }
+    }
+
+    fn step(&mut self, k: usize, at_line_start: bool) -> usize {
+        let t = self.toks[k];
+        match t.kind {
+            Kind::Punct => self.punctuation(k, at_line_start),
+            Kind::Word => self.word(k, at_line_start),
+            Kind::Str(_) => self.literal_token(k),
+            _ => k + 1,
+        }
+    }
+
+    fn word(&mut self, k: usize, at_line_start: bool) -> usize {
+        let w = self.toks[k].text(self.text);
+        let lower = w.to_ascii_lowercase();
+        if self.mode.lang == Lang::Sql {
+            if let Some(f) = self.frames.last_mut().filter(|f| f.column_list) {
+                f.words.push(w.to_string());
+                return k + 1;
+            }
+            match lower.as_str() {
+                "insert" | "replace" => self.sql = Sql::Insert,
+                "values" => {
+                    if let Sql::Columns(cols) = &self.sql {
+                        self.sql = Sql::Rows(cols.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !self.mode.lines
+            && matches!(lower.as_str(), "import" | "from" | "require" | "using" | "use" | "require_once" | "include_once")
+        {
+            return self.import(k);
+        }
+        // Dockerfile `ENV NAME value` (the legacy form without `=`).
+        if self.mode.lines && at_line_start && (w == "ENV" || w == "ARG") {
+            if let (Some(n), Some(v)) = (self.next_tok(k, false), self.next_tok(k + 1, false)) {
+                let nt = self.toks[n];
+                if nt.kind == Kind::Word && !self.toks[v].is_punct(self.text, "=") && nt.end < self.toks[v].start {
+                    let name = nt.text(self.text).to_string();
+                    return self.unquoted_value(v, &name, nt.start, true);
+                }
+            }
+        }
+        k + 1
+    }
+
+    fn import(&mut self, k: usize) -> usize {
+        let mut i = k + 1;
+        while i < self.toks.len() {
+            let t = self.toks[i];
+            match t.kind {
+                Kind::Newline => break,
+                Kind::Str(_) => self.b.import(t.inner(self.text)),
+                Kind::Word => {
+                    let w = t.text(self.text);
+                    if !matches!(w, "as" | "import" | "from" | "static" | "type" | "crate" | "self" | "super") {
+                        self.b.import(w);
+                    }
+                }
+                Kind::Punct if t.text(self.text) == ";" => break,
+                Kind::Punct if t.text(self.text) == "(" => {
+                    // Go `import ( … )`: the frame collects the literals.
+                    return i;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        i
+    }
+
+    fn punctuation(&mut self, k: usize, at_line_start: bool) -> usize {
+        let p = self.punct(k).to_string();
+        match p.as_str() {
+            "[" if self.mode.lines && at_line_start && self.frames.is_empty() => self.section_header(k),
+            "{" | "[" | "(" => {
+                self.open_frame(k, &p);
+                k + 1
+            }
+            "}" | "]" | ")" => {
+                self.close_frame(k, &p);
+                k + 1
+            }
+            "," => {
+                if let Some(f) = self.frames.last_mut() {
+                    f.arg = f.arg.saturating_add(1);
+                }
+                k + 1
+            }
+            ";" => {
+                if self.mode.lang == Lang::Sql {
+                    self.sql = Sql::Idle;
+                }
+                k + 1
+            }
+            s if SEPARATORS.contains(&s) => self.separator(k, at_line_start),
+            _ => k + 1,
+        }
+    }
+
+    /// `[section]` / `[[table]]` at the start of a line of a flat file.
+    fn section_header(&mut self, k: usize) -> usize {
+        let t = self.toks[k];
+        let line_end = memchr::memchr(b'\n', &self.text.as_bytes()[t.start..]).map_or(self.text.len(), |p| t.start + p);
+        let line = &self.text[t.start..line_end];
+        let Some(close) = line.rfind(']') else {
+            self.open_frame(k, "[");
+            return k + 1;
+        };
+        let name = line[..close].trim_matches(['[', ']', ' ', '"']).to_string();
+        if name.is_empty() || name.len() > 200 || line[close + 1..].trim().chars().next().is_some_and(|c| c != '#' && c != ';') {
+            self.open_frame(k, "[");
+            return k + 1;
+        }
+        self.close_paragraph(t.start);
+        if let Some(s) = self.section.take() {
+            self.b.close(s, t.start);
+        }
+        self.section = Some(self.b.open(StructureKind::Section, &name, self.root, t.start));
+        let mut i = k;
+        while i < self.toks.len() && self.toks[i].start < line_end {
+            i += 1;
+        }
+        i
+    }
+
+    fn open_frame(&mut self, k: usize, opener: &str) {
+        let t = self.toks[k];
+        let parent = self.container(t.start);
+        let prev = self.prev_tok(k);
+        let prev_text = prev.map(|i| self.toks[i].text(self.text).to_string()).unwrap_or_default();
+        let prev_kind = prev.map(|i| self.toks[i].kind);
+        let mut frame = Frame {
+            structure: 0,
+            opener: opener.as_bytes()[0],
+            call: false,
+            callee: String::new(),
+            arg: 0,
+            args: Vec::new(),
+            default_of: None,
+            columns: None,
+            imports: false,
+            column_list: false,
+            words: Vec::new(),
+        };
+        let (kind, name) = match opener {
+            "(" => {
+                let sql_row = matches!(self.sql, Sql::Rows(_))
+                    && (prev_text.eq_ignore_ascii_case("values") || prev_text == ",")
+                    && self.frames.is_empty();
+                if sql_row {
+                    if let Sql::Rows(cols) = &self.sql {
+                        frame.columns = Some(cols.clone());
+                    }
+                    (StructureKind::Row, String::new())
+                } else if self.sql == Sql::Insert && prev_kind == Some(Kind::Word) && self.frames.is_empty() {
+                    frame.column_list = true;
+                    (StructureKind::Call, prev_text.clone())
+                } else if prev_kind == Some(Kind::Word) && !NOT_CALLEES.contains(&prev_text.as_str()) {
+                    frame.call = true;
+                    frame.callee = prev_text.clone();
+                    let lower = prev_text.to_ascii_lowercase();
+                    frame.imports = matches!(lower.as_str(), "require" | "import" | "__import__" | "importlib.import_module")
+                        || lower == "import";
+                    (StructureKind::Call, prev_text.clone())
+                } else if prev.is_some_and(|i| self.toks[i].is_punct(self.text, "<")) || prev_text == ">" {
+                    // Generic call `new Foo<Bar>(…)`.
+                    frame.call = true;
+                    (StructureKind::Call, String::new())
+                } else {
+                    (StructureKind::Call, String::new())
+                }
+            }
+            "{" => {
+                if prev_text == ")" {
+                    if let Some((_, Some(env))) = self.closed_call.take() {
+                        frame.default_of = Some(env);
+                    }
+                }
+                (StructureKind::Object, self.statement_head(k))
+            }
+            _ => (StructureKind::List, self.statement_head(k)),
+        };
+        // `import (` in Go.
+        if opener == "(" && prev_text == "import" {
+            frame.imports = true;
+        }
+        frame.structure = self.b.open(kind, &name, parent, t.start);
+        self.frames.push(frame);
+    }
+
+    /// What names a `{`/`[` opened at `k`: the key it is bound to (`"exchange": {`), the words
+    /// before it on its line (`resource "aws_ssm_parameter" "okx" {`, `class OkxClient {`).
+    fn statement_head(&self, k: usize) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        let mut i = k;
+        let mut budget = 8;
+        while i > 0 && budget > 0 {
+            i -= 1;
+            let t = self.toks[i];
+            match t.kind {
+                Kind::Newline | Kind::Comment => {
+                    if !parts.is_empty() {
+                        break;
+                    }
+                    continue;
+                }
+                Kind::Word | Kind::Number => parts.push(t.text(self.text)),
+                Kind::Str(_) => parts.push(t.inner(self.text)),
+                Kind::Punct => {
+                    let p = t.text(self.text);
+                    if matches!(p, "{" | "}" | ";" | "(" | ")" | "[" | "]" | ",") {
+                        break;
+                    }
+                    if !matches!(p, "=" | ":" | "=>" | ":=" | "<" | ">" | "." | "::" | "?" | "*" | "&" | "@" | "-") {
+                        break;
+                    }
+                }
+            }
+            budget -= 1;
+        }
+        parts.reverse();
+        super::clip(&parts.join(" "), 200).to_string()
+    }
+
+    fn close_frame(&mut self, k: usize, closer: &str) {
+        let want = match closer {
+            "}" => b'{',
+            "]" => b'[',
+            _ => b'(',
+        };
+        // Tolerant: an unmatched closer closes nothing; a missing one is closed here.
+        let Some(pos) = self.frames.iter().rposition(|f| f.opener == want) else { return };
+        let end = self.toks[k].end;
+        while self.frames.len() > pos + 1 {
+            if let Some(f) = self.frames.pop() {
+                self.b.close(f.structure, end);
+            }
+        }
+        let Some(f) = self.frames.pop() else { return };
+        self.b.close(f.structure, end);
+        self.closed_call = None;
+        if f.opener == b'(' {
+            if f.column_list && self.sql == Sql::Insert {
+                self.sql = Sql::Columns(f.words.clone());
+            }
+            if f.call {
+                self.finish_call(&f);
+            }
+        }
+    }
+
+    /// Two-string calls bind their second argument to their first (`define('K', 'v')`).
+    fn finish_call(&mut self, f: &Frame) {
+        let first = f.args.first().and_then(|a| a.literal.clone());
+        let second = f.args.get(1).and_then(|a| a.literal.clone());
+        if let (Some((name, _)), Some((_, bi))) = (&first, &second) {
+            if names_a_credential(name) {
+                if let Some(bind) = self.b.out.bindings.get_mut(*bi) {
+                    bind.name = name.clone();
+                    bind.role = Role::Named;
+                }
+            }
+        }
+        let env = first.map(|(n, _)| n).filter(|n| names_a_credential(n));
+        self.closed_call = Some((f.structure, env));
+    }
+
+    /// A string literal outside a `name = value` (a call argument, a list item, a row cell).
+    fn literal_token(&mut self, k: usize) -> usize {
+        if let Some(f) = self.frames.last_mut().filter(|f| f.column_list) {
+            f.words.push(self.toks[k].inner(self.text).to_string());
+            return k + 1;
+        }
+        // A literal followed by a separator is a key, handled at the separator.
+        if let Some(n) = self.next_tok(k, true) {
+            let p = self.punct(n);
+            if SEPARATORS.contains(&p) && p != "+=" && p != ".=" {
+                return k + 1;
+            }
+        }
+        let Some(lit) = self.literal(k) else { return k + 1 };
+        let next = lit.next;
+        let Some(f) = self.frames.last() else {
+            self.nested(&lit, "");
+            return next;
+        };
+        let structure = f.structure;
+        let prev = self.prev_tok(k).map(|i| self.punct(i).to_string()).unwrap_or_default();
+        let at_arg_start = prev == "(" || prev == "," || (prev == "{" && f.default_of.is_some());
+        if f.imports {
+            let v = lit.value.clone();
+            self.b.import(&v);
+            return next;
+        }
+        if let Some(env) = f.default_of.clone() {
+            if prev == "{" {
+                self.bind_literal(&env, self.toks[k].start, &lit, Role::Named, structure);
+                return next;
+            }
+        }
+        if !at_arg_start {
+            self.nested(&lit, "");
+            return next;
+        }
+        let arg = f.arg;
+        let role = match &f.columns {
+            Some(cols) if !f.call => {
+                let name = cols.get(usize::from(arg)).cloned().unwrap_or_default();
+                self.bind_literal(&name, self.toks[k].start, &lit, Role::Column, structure);
+                return next;
+            }
+            _ if f.opener == b'(' => Role::Positional(arg),
+            _ => Role::Positional(arg),
+        };
+        let bi = self.bind_literal("", self.toks[k].start, &lit, role, structure);
+        if let (Some(f), Some(bi)) = (self.frames.last_mut(), bi) {
+            if f.call && f.args.len() == usize::from(arg) && f.args.len() < 8 {
+                f.args.push(Arg { literal: Some((lit.value.clone(), bi)) });
+            }
+        }
+        next
+    }
+
+    /// `name <sep> value`.
+    fn separator(&mut self, k: usize, _at_line_start: bool) -> usize {
+        let sep = self.punct(k).to_string();
+        let Some((name, name_start, name_tok)) = self.name_before(k) else {
+            self.note_arg_word(k);
+            return k + 1;
+        };
+        // `:` binds only where it means "key: value" (not ternaries, slices, labels, URLs).
+        if sep == ":" && !self.colon_binds(k, name_tok) {
+            return k + 1;
+        }
+        // `const k: string = "v"`: the `:` is a type annotation; `=` will bind.
+        if sep == ":" {
+            if let Some(n) = self.next_tok(k, false) {
+                if self.toks[n].kind == Kind::Word {
+                    if let Some(m) = self.next_tok(n, false) {
+                        if matches!(self.punct(m), "=" | "<" | "[") && !self.mode.lines {
+                            return k + 1;
+                        }
+                    }
+                }
+            }
+        }
+        let structure = self.container(self.toks[k].start);
+        if self.mode.lines {
+            let to_eol = self.mode.value_to_eol && (sep != "=" || matches!(self.mode.lang, Lang::Env | Lang::Ini))
+                || (sep == ":" && self.line_start_name(name_tok));
+            return self.lines_value(k, &name, name_start, structure, to_eol);
+        }
+        self.code_value(k, &sep, &name, name_start, structure)
+    }
+
+    /// Inside a call, a word argument still takes a position.
+    fn note_arg_word(&mut self, _k: usize) {}
+
+    fn colon_binds(&self, k: usize, name_tok: usize) -> bool {
+        let name = self.toks[name_tok];
+        // URLs and times: `https://`, `12:30`.
+        if let Some(n) = self.toks.get(k + 1) {
+            if n.start == self.toks[k].end && n.kind == Kind::Punct && n.text(self.text) == "/" {
+                return false;
+            }
+        }
+        if self.mode.lines {
+            // `Name: value` starts its line or sits inside braces; in HTTP files, logs and
+            // values a header may follow other text (`… X-BAPI-API-KEY: …`).
+            let followed_by_space =
+                self.text.as_bytes().get(self.toks[k].end).is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+            return !self.frames.is_empty()
+                || self.line_start_name(name_tok)
+                || (followed_by_space && (matches!(self.mode.lang, Lang::Http | Lang::Generic) || self.b.nesting() > 0));
+        }
+        if matches!(name.kind, Kind::Str(_)) {
+            return true;
+        }
+        // Object literals, struct literals, named arguments.
+        matches!(self.frames.last().map(|f| f.opener), Some(b'{') | Some(b'('))
+            || matches!(self.mode.lang, Lang::Ruby | Lang::Python)
+    }
+
+    /// A name that starts its line (after `-`, `export`, `set`, `ENV`).
+    fn line_start_name(&self, name_tok: usize) -> bool {
+        match self.prev_sig(name_tok) {
+            None => true,
+            Some(p) => {
+                let t = self.toks[p];
+                matches!(t.text(self.text), "-" | "export" | "set" | "ENV" | "ARG" | "declare" | "readonly" | "local")
+                    && self.prev_sig(p).is_none()
+            }
+        }
+    }
+
+    /// The name left of the separator at `k`: (name, offset, token index).
+    fn name_before(&self, k: usize) -> Option<(String, usize, usize)> {
+        let p = self.prev_tok(k)?;
+        // In line mode the name must be on the separator's line.
+        if self.mode.lines && self.text[self.toks[p].end..self.toks[k].start].contains('\n') {
+            return None;
+        }
+        let t = self.toks[p];
+        match t.kind {
+            Kind::Word => {
+                let w = t.text(self.text);
+                if !self.mode.lines && self.punct(k) == "=" {
+                    if let Some(found) = self.annotated_name(p) {
+                        return Some(found);
+                    }
+                }
+                Some((w.trim_start_matches(':').to_string(), t.start, p))
+            }
+            Kind::Str(_) => Some((t.inner(self.text).to_string(), t.inner_start, p)),
+            Kind::Punct if t.text(self.text) == "]" => self.subscript_name(p),
+            Kind::Number if self.mode.lines => Some((t.text(self.text).to_string(), t.start, p)),
+            _ => None,
+        }
+    }
+
+    /// The declared name when the word before `=` is a type: `const k: &'static str = …`,
+    /// `val k: String = …`, `var k string = …`, `x: str = …`.
+    fn annotated_name(&self, word: usize) -> Option<(String, usize, usize)> {
+        let mut i = word;
+        for _ in 0..8 {
+            let q = self.prev_tok(i)?;
+            let t = self.toks[q];
+            match t.kind {
+                Kind::Punct if t.text(self.text) == ":" => {
+                    let r = self.prev_tok(q)?;
+                    let rt = self.toks[r];
+                    return (rt.kind == Kind::Word).then(|| (rt.text(self.text).to_string(), rt.start, r));
+                }
+                Kind::Punct if matches!(t.text(self.text), "&" | "'" | "<" | ">" | "*" | "[" | "]" | "?" | "." | "::") => {}
+                Kind::Word if matches!(t.text(self.text), "static" | "mut" | "dyn") => {}
+                Kind::Word if i == word && is_type_word(self.toks[word].text(self.text)) => {
+                    if !is_decl_keyword(t.text(self.text)) {
+                        return Some((t.text(self.text).to_string(), t.start, q));
+                    }
+                    return None;
+                }
+                _ => return None,
+            }
+            i = q;
+        }
+        None
+    }
+
+    /// `os.environ["K"]`, `$cfg['okx']['secret']`, `ENV['K']` → `os.environ.K`, `$cfg.okx.secret`.
+    fn subscript_name(&self, close: usize) -> Option<(String, usize, usize)> {
+        let mut keys: Vec<String> = Vec::new();
+        let mut i = close;
+        let mut first = close;
+        loop {
+            if !self.toks[i].is_punct(self.text, "]") {
+                break;
+            }
+            let open = i.checked_sub(2)?;
+            let key = self.toks[i - 1];
+            if !self.toks[open].is_punct(self.text, "[") {
+                return None;
+            }
+            keys.push(match key.kind {
+                Kind::Str(_) => key.inner(self.text).to_string(),
+                Kind::Word | Kind::Number => key.text(self.text).to_string(),
+                _ => return None,
+            });
+            first = open;
+            if open == 0 {
+                break;
+            }
+            i = open - 1;
+        }
+        keys.reverse();
+        let base = first.checked_sub(1).map(|j| self.toks[j]).filter(|t| t.kind == Kind::Word);
+        let start = base.map(|t| t.start).unwrap_or(self.toks[first].start);
+        let mut name = base.map(|t| t.text(self.text).to_string()).unwrap_or_default();
+        for key in keys {
+            if !name.is_empty() {
+                name.push('.');
+            }
+            name.push_str(&key);
+        }
+        Some((name, start, close))
+    }
+
+    /// A value in code: literals (with concatenation and env defaults), or an expression.
+    fn code_value(&mut self, k: usize, sep: &str, name: &str, name_start: usize, structure: usize) -> usize {
+        let Some(mut j) = self.next_tok(k, true) else { return k + 1 };
+        // `X = ( "…" )`, `new T("…")`, `SecretStr("…")`, `String::from("…")`: the literal of a
+        // one-argument wrapper or a grouping; `after` is the token past its `)`.
+        let mut after: Option<usize> = None;
+        for _ in 0..3 {
+            let t = self.toks[j];
+            if t.kind == Kind::Word && matches!(t.text(self.text), "new" | "await" | "const" | "static") {
+                j = match self.next_tok(j, true) {
+                    Some(n) => n,
+                    None => return k + 1,
+                };
+                continue;
+            }
+            let open = if t.is_punct(self.text, "(") {
+                Some(j)
+            } else if t.kind == Kind::Word {
+                match self.next_tok(j, false) {
+                    Some(n) if self.toks[n].is_punct(self.text, "(") => Some(n),
+                    Some(_) | None => None,
+                }
+            } else {
+                None
+            };
+            if let Some(open) = open {
+                let inner = self.next_tok(open, true).filter(|&m| matches!(self.toks[m].kind, Kind::Str(_)));
+                let lit_end = inner.and_then(|m| self.literal(m)).map(|l| l.next);
+                let close = lit_end.and_then(|e| self.next_tok(e - 1, true)).filter(|&c| self.toks[c].is_punct(self.text, ")"));
+                match (inner, close) {
+                    (Some(m), Some(c)) => {
+                        j = m;
+                        after = Some(c + 1);
+                    }
+                    // A call with other arguments: its own frame binds them.
+                    _ => return k + 1,
+                }
+            }
+            break;
+        }
+        let t = self.toks[j];
+        match t.kind {
+            Kind::Str(_) => {
+                let Some(lit) = self.literal(j) else { return k + 1 };
+                if (sep == ".=" || sep == "+=") && self.append(name, structure, &lit) {
+                    return after.unwrap_or(lit.next);
+                }
+                let bi = self.bind_literal(name, name_start, &lit, Role::Named, structure);
+                if let Some(bi) = bi {
+                    self.last_literal = Some((structure, name.to_string(), bi));
+                }
+                after.unwrap_or(lit.next)
+            }
+            Kind::Word | Kind::Number => {
+                // `REF ?? "v"`, `REF || "v"`, `REF or "v"`: the literal default.
+                let mut i = j;
+                for _ in 0..24 {
+                    let Some(n) = self.next_tok(i, false) else { break };
+                    let p = self.toks[n];
+                    let ptext = p.text(self.text);
+                    if matches!(ptext, "??" | "||" | "or" | "?:") {
+                        if let Some(m) = self.next_tok(n, true) {
+                            if matches!(self.toks[m].kind, Kind::Str(_)) {
+                                if let Some(lit) = self.literal(m) {
+                                    self.bind_literal(name, name_start, &lit, Role::Named, structure);
+                                    return lit.next;
+                                }
+                            }
+                        }
+                        break;
+                    }
+                    if matches!(p.kind, Kind::Newline) || matches!(ptext, ";" | "," | "}" | "{" | "=") {
+                        break;
+                    }
+                    i = n;
+                }
+                // An expression: kept (not a literal) so declarations can see references.
+                let text = t.text(self.text).to_string();
+                self.b.bind(name, name_start, text, t.start, t.end, Encoding::Raw, false, Role::Named, structure);
+                j + 1
+            }
+            _ => j,
+        }
+    }
+
+    /// Appends `.=` / `+=` literals to the binding of the same name.
+    fn append(&mut self, name: &str, structure: usize, lit: &Literal) -> bool {
+        let Some((s, n, bi)) = self.last_literal.clone() else { return false };
+        if s != structure || n != name {
+            return false;
+        }
+        let end = self.b.at(lit.end);
+        if let Some(bind) = self.b.out.bindings.get_mut(bi) {
+            bind.value.push_str(&lit.value);
+            bind.end = end.max(bind.end);
+            bind.encoding = Encoding::Concat;
+            return true;
+        }
+        false
+    }
+
+    /// A value in a line-oriented config: a literal or the unquoted rest.
+    fn lines_value(&mut self, k: usize, name: &str, name_start: usize, structure: usize, to_eol: bool) -> usize {
+        let Some(j) = self.next_tok(k, false) else { return k + 1 };
+        let t = self.toks[j];
+        if let Kind::Str(_) = t.kind {
+            // A quoted value (possibly followed by more text on the line: `"abc"  # note`).
+            if let Some(lit) = self.literal(j) {
+                self.bind_literal(name, name_start, &lit, Role::Named, structure);
+                return lit.next;
+            }
+        }
+        if t.kind == Kind::Punct && matches!(t.text(self.text), "{" | "[" | "(" | "|" | ">" | "&" | "*" | "!") {
+            return j;
+        }
+        self.unquoted_value(j, name, name_start, to_eol)
+    }
+
+    /// An unquoted config value starting at token `j`.
+    fn unquoted_value(&mut self, j: usize, name: &str, name_start: usize, to_eol: bool) -> usize {
+        let t = self.toks[j];
+        let bytes = self.text.as_bytes();
+        let line_end = memchr::memchr(b'\n', &bytes[t.start..]).map_or(bytes.len(), |p| t.start + p);
+        let in_query = name_start > 0 && matches!(bytes.get(name_start.wrapping_sub(1)), Some(b'?' | b'&'));
+        let mut end = t.start;
+        if to_eol && !in_query {
+            end = line_end;
+            // An inline comment: ` #…` or ` ;…`.
+            if let Some(c) = self.text[t.start..line_end].find(" #").or_else(|| self.text[t.start..line_end].find("\t#")) {
+                end = t.start + c;
+            }
+        } else {
+            while end < line_end
+                && !matches!(bytes[end], b' ' | b'\t' | b'"' | b'\'' | b'`' | b',' | b';' | b')' | b'}' | b']')
+                && !(in_query && bytes[end] == b'&')
+                && !(bytes[end] == b'\\' && self.b.nesting() > 0)
+            {
+                end += 1;
+            }
+        }
+        while end > t.start && matches!(bytes[end - 1], b' ' | b'\t' | b'\r') {
+            end -= 1;
+        }
+        let mut next = j;
+        while next < self.toks.len() && self.toks[next].start < end {
+            next += 1;
+        }
+        if end > t.start {
+            let raw = &self.text[t.start..end];
+            let (value, enc) = match url_decode(raw) {
+                Some(v) if in_query => (v, Encoding::Url),
+                _ => (raw.to_string(), Encoding::Raw),
+            };
+            let structure = self.container(t.start);
+            self.b.bind(name, name_start, value, t.start, end, enc, true, Role::Named, structure);
+            if raw.contains("://") || raw.contains('?') {
+                let lit = Literal { value: raw.to_string(), start: t.start, end, next, encoding: Encoding::Raw, map: None };
+                self.nested(&lit, name);
+            }
+        }
+        next
+    }
+
+    /// Reads the literal at `k` with any concatenation that follows.
+    fn literal(&self, k: usize) -> Option<Literal> {
+        let t = self.toks[k];
+        let Kind::Str(style) = t.kind else { return None };
+        let (value, decoded) = lexer::decode(style, t.inner(self.text));
+        let mut lit = Literal {
+            value,
+            start: t.inner_start,
+            end: t.inner_end,
+            next: k + 1,
+            encoding: match decoded {
+                lexer::Decoded::Raw => Encoding::Raw,
+                lexer::Decoded::Escaped => Encoding::Escaped,
+                lexer::Decoded::Continuation => Encoding::Continuation,
+            },
+            map: None,
+        };
+        if decoded != lexer::Decoded::Raw && (t.inner_end - t.inner_start) < 64 * 1024 {
+            lit.map = Some(lexer::decode_map(style, t.inner(self.text)).1.into_iter().map(|o| o + t.inner_start).collect());
+        }
+        let mut last = k;
+        for _ in 0..64 {
+            let Some(n) = self.next_tok(last, true) else { break };
+            let nt = self.toks[n];
+            let (piece, after) = if matches!(nt.kind, Kind::Str(_)) && self.implicit_concat(last, n) {
+                (n, n)
+            } else if nt.kind == Kind::Punct && matches!(nt.text(self.text), "+" | "." | ".." | "~" | "&") {
+                match self.next_tok(n, true) {
+                    Some(m) if matches!(self.toks[m].kind, Kind::Str(_)) => (m, m),
+                    _ => break,
+                }
+            } else {
+                break;
+            };
+            let pt = self.toks[piece];
+            let Kind::Str(ps) = pt.kind else { break };
+            lit.value.push_str(&lexer::decode(ps, pt.inner(self.text)).0);
+            lit.end = pt.inner_end;
+            lit.encoding = Encoding::Concat;
+            lit.map = None;
+            lit.next = after + 1;
+            last = after;
+        }
+        Some(lit)
+    }
+
+    /// Adjacent literals join in Python, C, shell (`"a""b"`) and inside parentheses.
+    fn implicit_concat(&self, a: usize, b: usize) -> bool {
+        let (ta, tb) = (self.toks[a], self.toks[b]);
+        if ta.end == tb.start {
+            return self.mode.lines || matches!(self.mode.lang, Lang::Python | Lang::Java);
+        }
+        matches!(self.mode.lang, Lang::Python | Lang::Java)
+            && !self.mode.lines
+            && self.frames.last().is_some_and(|f| f.opener == b'(' && !f.call)
+            || (self.mode.lang == Lang::Python && !self.text[ta.end..tb.start].contains('\n'))
+    }
+
+    fn bind_literal(&mut self, name: &str, name_start: usize, lit: &Literal, role: Role, structure: usize) -> Option<usize> {
+        let bi = self.b.bind(name, name_start, lit.value.clone(), lit.start, lit.end, lit.encoding, true, role, structure);
+        self.nested(lit, name);
+        bi
+    }
+
+    /// Bindings inside a literal value: URLs, `K=v` lists, `Header: value` lines.
+    fn nested(&mut self, lit: &Literal, outer_name: &str) {
+        let parent = self.frames.last().map(|f| f.structure).or(self.paragraph).unwrap_or(self.root);
+        let map = match &lit.map {
+            Some(m) => {
+                let mut m = m.clone();
+                m.push(lit.end);
+                OffsetMap::Table(m)
+            }
+            None if lit.encoding == Encoding::Raw || lit.encoding == Encoding::Url => OffsetMap::Shift(lit.start),
+            None => return,
+        };
+        nested_value(&lit.value, map, outer_name, parent, self.b);
+    }
+}
+
+/// Bindings inside a literal value (URLs, `K=v` lists, `Header: value` lines); `map` places the
+/// value's bytes in the current view.
+pub fn nested_value(value: &str, map: OffsetMap, outer_name: &str, parent: usize, b: &mut Builder) {
+    if value.len() < 8 || value.len() > 64 * 1024 {
+        return;
+    }
+    if !(value.contains("://") || value.contains('=') || value.contains(": ") || value.contains('\n')) {
+        return;
+    }
+    let (start, end) = match &map {
+        OffsetMap::Shift(s) => (*s, s + value.len()),
+        OffsetMap::Table(t) => (t.first().copied().unwrap_or(0), t.last().copied().unwrap_or(0)),
+    };
+    let holder = b.open(StructureKind::Value, outer_name, parent, start);
+    b.close(holder, end);
+    b.with_view(map, None, |b| {
+        urls(value, b, holder);
+        produce(value, &Mode::lines(Lang::Shell), b, holder);
+    });
+}
+
+/// `scheme://user:password@host` → the user and password as bindings of the URL.
+fn urls(text: &str, b: &mut Builder, holder: usize) {
+    let mut from = 0;
+    while let Some(p) = text[from..].find("://") {
+        let start = from + p + 3;
+        from = start;
+        let rest = &text[start..];
+        let end = rest.find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '?' | '#')).unwrap_or(rest.len());
+        let authority = &rest[..end];
+        let Some(at) = authority.rfind('@') else { continue };
+        let userinfo = &authority[..at];
+        let Some(colon) = userinfo.find(':') else { continue };
+        let host = &authority[at + 1..];
+        let (user, pass) = (&userinfo[..colon], &userinfo[colon + 1..]);
+        for (i, (piece, off)) in [(user, start), (pass, start + colon + 1)].into_iter().enumerate() {
+            if piece.is_empty() {
+                continue;
+            }
+            let (value, enc) = match url_decode(piece) {
+                Some(v) => (v, Encoding::Url),
+                None => (piece.to_string(), Encoding::Raw),
+            };
+            b.bind(host, start + at + 1, value, off, off + piece.len(), enc, true, Role::UrlUserinfo(i as u8), holder);
+        }
+    }
+}
+
+/// Decodes `%XX` sequences; `None` when there are none.
+pub fn url_decode(raw: &str) -> Option<String> {
+    if !raw.contains('%') {
+        return None;
+    }
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// A literal value with where it sits.
+#[derive(Debug, Clone)]
+struct Literal {
+    value: String,
+    /// Offsets (in the lexed text) of the value's text.
+    start: usize,
+    end: usize,
+    /// Token after the literal (and its concatenation).
+    next: usize,
+    encoding: Encoding,
+    /// Offset of every decoded byte in the lexed text, when decoding changed the text.
+    map: Option<Vec<usize>>,
+}
+
+/// A string that reads as the name of a credential or of an exchange (`'UPBIT_ACCESS_KEY'`,
+/// `"binance.api.key"`), not as data.
+fn names_a_credential(s: &str) -> bool {
+    if !super::names::is_name_like(s) || s.contains(' ') {
+        return false;
+    }
+    let v = super::names::Vocabulary::get();
+    let toks = super::names::tokens(s);
+    v.classify_tokens(&toks).part.is_some() || v.exchange_in(&toks, false).is_some()
+}
+
+fn is_type_word(w: &str) -> bool {
+    matches!(
+        w,
+        "string" | "String" | "str" | "&str" | "&'static" | "char" | "int" | "bool" | "var" | "let" | "const" | "val"
+            | "Str" | "text" | "bytes" | "byte" | "object" | "dynamic" | "auto" | "SecretStr" | "Secret" | "any"
+    )
+}
+
+fn is_decl_keyword(w: &str) -> bool {
+    matches!(
+        w,
+        "var" | "let" | "const" | "val" | "final" | "static" | "public" | "private" | "protected" | "readonly" | "export"
+            | "pub" | "internal" | "def" | "mut"
+    )
+}
