@@ -894,8 +894,10 @@ impl Parser<'_, '_> {
                 let inner = self.next_tok(open, true).filter(|&m| matches!(self.toks[m].kind, Kind::Str(_)));
                 let lit_end = inner.and_then(|m| self.literal(m)).map(|l| l.next);
                 let close = lit_end.and_then(|e| self.next_tok(e - 1, true)).filter(|&c| self.toks[c].is_punct(self.text, ")"));
+                // `ENV.fetch("K")`, `getenv("K")`: the argument names a variable; not a value.
+                let names_var = inner.is_some_and(|m| names_a_credential(self.toks[m].inner(self.text)));
                 match (inner, close) {
-                    (Some(m), Some(c)) => {
+                    (Some(m), Some(c)) if !names_var => {
                         j = m;
                         after = Some(c + 1);
                     }
@@ -1205,8 +1207,8 @@ fn names_a_credential(s: &str) -> bool {
 fn is_type_word(w: &str) -> bool {
     matches!(
         w,
-        "string" | "String" | "str" | "&str" | "&'static" | "char" | "int" | "bool" | "var" | "let" | "const" | "val"
-            | "Str" | "text" | "bytes" | "byte" | "object" | "dynamic" | "auto" | "SecretStr" | "Secret" | "any"
+        "string" | "String" | "str" | "char" | "int" | "bool" | "var" | "let" | "const" | "val" | "Str" | "dynamic"
+            | "auto" | "SecretStr" | "std::string" | "QString" | "NSString"
     )
 }
 

@@ -117,3 +117,4 @@ fn markdown_prose_and_fences() {
     assert!(got.iter().any(|(n, v, _)| n.ends_with("Upbit access key") && v == "59J58re68PVKUANsQoJo"), "{got:?}");
     assert!(has(&got, "key", "k1"), "{got:?}");
 }
+
