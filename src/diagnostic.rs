@@ -122,6 +122,9 @@ pub struct Finding {
     pub credential: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
+    /// Why a secret was reported: its name, binding, and what decided its part and exchange.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<crate::detect::Evidence>,
     /// Rendering aid for the human reporter; never serialized.
     #[serde(skip)]
     pub excerpt: Option<Excerpt>,
@@ -151,6 +154,7 @@ impl Finding {
             part: None,
             credential: None,
             related: Vec::new(),
+            evidence: None,
             excerpt: None,
             sensitive: false,
         }

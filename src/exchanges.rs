@@ -107,7 +107,7 @@ impl ExchangeTable {
                 .chain(ex.aliases.iter().map(|a| {
                     a.trim_matches(|c| c == '"' || c == '\'').trim_start_matches("ccxt.").to_ascii_lowercase()
                 }))
-                .map(|a| crate::detect::assign::normalize_name(&a))
+                .map(|a| crate::bindings::names::joined(&a))
                 .filter(|a| !a.is_empty())
                 .collect();
         words.sort();

@@ -138,7 +138,7 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext) -> FileResul
     // Invalid UTF-8 (Latin-1 configs) is decoded lossily rather than skipped: never lose a finding.
     let text: Cow<str> = String::from_utf8_lossy(bytes);
     let doc = Document::new(&text);
-    let candidates = ctx.detectors.detect(&artifact.path, &doc, &hits);
+    let candidates = ctx.detectors.detect(&artifact.path, &doc, &hits, None);
     let mut findings = secret_findings(&artifact.path, &doc, &candidates, ctx);
     if wants_declarations {
         if let Some(checker) = ctx.declarations {
@@ -259,6 +259,7 @@ fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &S
                 part: Some(spec.part.as_str().to_string()),
                 credential: Some(credential_ids[group_of[i]].clone()),
                 related,
+                evidence: Some(c.evidence.clone()),
                 ..Finding::blank(&spec.id, Category::Secret, spec.severity, path)
             }
         })

@@ -139,6 +139,11 @@ pub struct FileBindings {
 impl FileBindings {
     /// Ancestors of a structure, nearest first (the structure itself included).
     pub fn ancestors(&self, structure: usize) -> impl Iterator<Item = &Structure> + '_ {
+        self.ancestors_indexed(structure).map(|(_, s)| s)
+    }
+
+    /// `ancestors` with each structure's index.
+    pub fn ancestors_indexed(&self, structure: usize) -> impl Iterator<Item = (usize, &Structure)> + '_ {
         let mut next = Some(structure);
         let mut guard = 0;
         std::iter::from_fn(move || {
@@ -149,7 +154,7 @@ impl FileBindings {
             }
             let s = self.structures.get(i)?;
             next = s.parent;
-            Some(s)
+            Some((i, s))
         })
     }
 }

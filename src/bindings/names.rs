@@ -43,6 +43,16 @@ pub fn joined(raw: &str) -> String {
     tokens(raw).join("_")
 }
 
+/// A name shown as evidence: at most 64 characters.
+pub fn clip_name(s: &str) -> String {
+    let clipped = super::clip(s, 64);
+    if clipped.len() < s.len() {
+        format!("{clipped}…")
+    } else {
+        clipped.to_string()
+    }
+}
+
 /// A value that reads as a name (`okx_api_key`, `X-MBX-APIKEY`, `/prod/okx/secret`), not data.
 pub fn is_name_like(v: &str) -> bool {
     !v.is_empty()
@@ -230,6 +240,13 @@ impl Vocabulary {
             examples: Vec::new(),
             negative_examples: Vec::new(),
         }
+    }
+
+    /// The abbreviations that name exchanges inside credential names (`bfx`, `kc`, `hl`).
+    pub fn short_forms(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.short_forms.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
     }
 
     /// Reads a binding name.

@@ -25,6 +25,11 @@ impl<'a> Document<'a> {
         Document { text, line_starts }
     }
 
+    /// Byte offset of every line start.
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
     /// Number of lines (a trailing newline does not start a new line).
     pub fn line_count(&self) -> usize {
         let n = self.line_starts.len();

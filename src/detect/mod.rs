@@ -1,22 +1,30 @@
 //! Detectors: find committed key material.
 //!
 //! Per file: one Aho-Corasick pass over the bytes finds every keyword (exchange names, header
-//! names, distinctive prefixes); a file without one costs nothing more. Files with keywords get
-//! the assignment scan (`assign`), exchange resolution by name, enclosing scope or path (`scope`),
-//! and the active rules' value regexes; `ignore` drops placeholders and documentation examples.
+//! names, distinctive prefixes, abbreviated credential names); a file without one, and without
+//! an exchange in its path or repository, costs nothing more. The others become bindings
+//! (`crate::bindings`); each literal bound to a credential name (or passed where a credential
+//! goes) is tied to an exchange by the evidence around it (`evidence`) and matched against that
+//! exchange's value formats (`rules`); `ignore` drops placeholders and documentation examples,
+//! `value` judges passphrases. Rules with distinctive shapes (PEM blocks, CDP key names, `mx0v…`)
+//! also match the bare text.
 
-pub mod assign;
 pub mod decode_value;
+pub mod evidence;
 pub mod ignore;
 pub mod rules;
-pub mod scope;
+pub mod value;
 
+use crate::bindings::names::Vocabulary;
+use crate::bindings::{self, Encoding, FileBindings, Role, StructureKind};
 use crate::decode::Document;
 use crate::exchanges::ExchangeTable;
 use crate::rules_error::RuleError;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use evidence::{Attribution, FileEvidence};
 use ignore::IgnoreList;
 use rules::{Detector, MatchMode, Part};
+use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
 /// A secret found in a document, before it becomes a `Finding`.
@@ -29,6 +37,27 @@ pub struct Candidate {
     /// The secret as matched (decoded when the source text was escaped or base64).
     pub value: String,
     pub exchange: Option<usize>,
+    /// Why it was reported.
+    pub evidence: Evidence,
+}
+
+/// Why a value was reported: the name it is bound to, how it is bound, and what decided its
+/// credential part and exchange (JSON output `evidence`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Evidence {
+    /// The name the value is bound to (empty for a bare pattern or a positional argument).
+    pub name: String,
+    /// `assignment`, `argument N of CALLEE`, `column`, `url-userinfo`, `prose` or `pattern`.
+    pub binding: String,
+    /// What gave the credential part: `name`, `position` or `value`.
+    pub part: &'static str,
+    /// What gave the exchange: a `evidence::Source` name, or `none`.
+    pub exchange: &'static str,
+    /// The word that named the exchange (a sibling's value, a section, a callee, a path segment).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub context: String,
+    /// How the file text decodes to the value (`raw`, `escaped`, `base64`, …).
+    pub encoding: &'static str,
 }
 
 /// What a keyword stands for.
@@ -57,6 +86,14 @@ impl Hits {
     }
 }
 
+/// A value read from a binding, ready for the format checks.
+struct Reading<'v> {
+    value: std::borrow::Cow<'v, str>,
+    start: usize,
+    end: usize,
+    encoding: Encoding,
+}
+
 /// All detectors of a run, compiled once.
 pub struct DetectorSet {
     pub exchanges: ExchangeTable,
@@ -64,15 +101,13 @@ pub struct DetectorSet {
     ignore: IgnoreList,
     keywords: AhoCorasick,
     targets: Vec<KeywordTarget>,
-    /// Assignment rules per exchange index.
+    /// Binding rules per exchange index, and those of no exchange (generic private keys).
     by_exchange: Vec<Vec<usize>>,
-    /// (normalised alias or header, exchange) for resolving an exchange from a key name.
-    name_tokens: Vec<(String, usize)>,
+    generic: Vec<usize>,
     keyword_list: Vec<String>,
-    /// Names of other services' secrets (`jwt_secret_key`, `db_password`).
-    foreign_names: Option<regex_automata::meta::Regex>,
-    /// Names too generic for file-level exchange context (`password`).
-    weak_names: Option<regex_automata::meta::Regex>,
+    /// Words of credential names, for files that only their path or repository ties to an
+    /// exchange (`src/venues/upbit.js` holding `accessKey = "…"`).
+    credential_words: AhoCorasick,
 }
 
 /// A rule file's text with where it came from.
@@ -81,13 +116,19 @@ pub struct RuleSource {
     pub text: String,
 }
 
+/// Credential words looked for in files without an exchange keyword.
+const CREDENTIAL_WORDS: &[&str] = &["key", "secret", "pass", "token", "private", "credential", "auth"];
+
+/// Suffixes that make an abbreviation (`bfx`, `kc`, `hl`) a credential name worth a keyword.
+const SHORT_FORM_SUFFIXES: &[&str] = &["_key", "_secret", "_api", "_pass", "_sk", "_ak", "_access", "_private", "_agent", "key", "secret", "-key", "-secret", "_sec", "_token"];
+
 impl DetectorSet {
     /// Built-in detectors plus user rule files (which add rules or replace built-ins by id).
     pub fn load(user_files: &[RuleSource], disabled: &BTreeSet<String>) -> Result<Self, RuleError> {
         let exchanges = ExchangeTable::builtin_checked()?;
-        let parts_text = crate::rules_embedded::get("detectors/_parts.yaml").unwrap_or_default();
-        let parts: PartsFile = crate::rules_embedded::parse("detectors/_parts.yaml")?;
         let ignore = IgnoreList::builtin()?;
+        // The vocabulary is built-in data; a broken one is reported like a broken rule file.
+        Vocabulary::load()?;
 
         // Built-in files come pre-converted to JSON (cheap to parse); user files are YAML.
         let mut sources: Vec<(String, &str, Option<&str>)> = crate::rules_embedded::RULE_FILES
@@ -121,9 +162,8 @@ impl DetectorSet {
                     })?),
                     None => None,
                 };
-                let default_names = parts.parts.get(spec.part.as_str()).map(String::as_str).unwrap_or("$^");
                 let id = spec.id.clone();
-                let detector = Detector::new(spec, exchange, origin.clone(), !is_user, default_names);
+                let detector = Detector::new(spec, exchange, origin.clone(), !is_user);
                 if is_user {
                     detector.validate().map_err(|msg| {
                         RuleError::new(origin, text, rules::locate_rule(text, &id), format!("rule `{id}`: {msg}"))
@@ -139,20 +179,7 @@ impl DetectorSet {
             }
         }
         rules.retain(|r| !disabled.contains(&r.spec.id));
-        // Matched against key names only: no literal prefilter (building one for `foreign`'s
-        // alternation of ~60 words was 15% of start-up).
-        let compile = |src: &Option<String>| -> Result<Option<regex_automata::meta::Regex>, RuleError> {
-            src.as_ref()
-                .map(|s| ignore::regex_set(std::slice::from_ref(s)))
-                .transpose()
-                .map_err(|e| RuleError::new("rules/detectors/_parts.yaml", parts_text, None, e.to_string()))
-        };
-        let foreign = compile(&parts.foreign)?;
-        let weak = compile(&parts.weak)?;
-        let mut set = Self::build(exchanges, rules, ignore);
-        set.foreign_names = foreign;
-        set.weak_names = weak;
-        Ok(set)
+        Ok(Self::build(exchanges, rules, ignore))
     }
 
     fn build(exchanges: ExchangeTable, rules: Vec<Detector>, ignore: IgnoreList) -> Self {
@@ -173,7 +200,15 @@ impl DetectorSet {
                 words.push(word.to_ascii_lowercase());
             }
         }
+        for short in Vocabulary::get().short_forms() {
+            for suffix in SHORT_FORM_SUFFIXES {
+                let word = format!("{short}{suffix}");
+                target_of(&word, &mut targets);
+                words.push(word);
+            }
+        }
         let mut by_exchange = vec![Vec::new(); exchanges.exchanges.len()];
+        let mut generic = Vec::new();
         for (rule_idx, rule) in rules.iter().enumerate() {
             let keywords: Vec<String> = match (&rule.spec.keywords, rule.exchange) {
                 (Some(k), _) => k.clone(),
@@ -188,8 +223,11 @@ impl DetectorSet {
                 targets[t].rules.push(rule_idx);
                 words.push(word.to_ascii_lowercase());
             }
-            if let (MatchMode::Assignment, Some(ex)) = (rule.spec.mode, rule.exchange) {
-                by_exchange[ex].push(rule_idx);
+            if rule.spec.mode == MatchMode::Assignment {
+                match rule.exchange {
+                    Some(ex) => by_exchange[ex].push(rule_idx),
+                    None => generic.push(rule_idx),
+                }
             }
         }
         words.sort();
@@ -204,21 +242,10 @@ impl DetectorSet {
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&words)
             .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!()));
-
-        let mut name_tokens: Vec<(String, usize)> = Vec::new();
-        for ex_idx in 0..exchanges.exchanges.len() {
-            for alias in exchanges.bare_aliases(ex_idx) {
-                name_tokens.push((alias, ex_idx));
-            }
-            for header in &exchanges.exchanges[ex_idx].headers {
-                let h = assign::normalize_name(header);
-                // `ok_access_key` → `ok_access`: the header family, whatever the credential part.
-                let family = h.rsplit_once('_').map(|(f, _)| f.to_string()).unwrap_or(h);
-                name_tokens.push((family, ex_idx));
-            }
-        }
-        name_tokens.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.cmp(b)));
-        name_tokens.dedup();
+        let credential_words = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(CREDENTIAL_WORDS)
+            .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!()));
         DetectorSet {
             exchanges,
             rules,
@@ -226,10 +253,9 @@ impl DetectorSet {
             keywords,
             targets: ordered,
             by_exchange,
-            name_tokens,
+            generic,
             keyword_list: words,
-            foreign_names: None,
-            weak_names: None,
+            credential_words,
         }
     }
 
@@ -262,44 +288,42 @@ impl DetectorSet {
         hits
     }
 
-    /// Runs the active detectors over one document.
-    pub fn detect(&self, path: &str, doc: &Document, hits: &Hits) -> Vec<Candidate> {
+    /// Runs the detectors over one document. `project`: the exchange the file's repository
+    /// names (its SDK dependencies or README), with what named it.
+    pub fn detect(&self, path: &str, doc: &Document, hits: &Hits, project: Option<(usize, String)>) -> Vec<Candidate> {
+        let path_exchange = evidence::path_exchange(path);
         if !hits.any {
-            return Vec::new();
+            // Only a path or repository context can tie this file's values to an exchange, and
+            // only if it holds a credential word at all.
+            if path_exchange.is_none() && project.is_none() {
+                return Vec::new();
+            }
+            if !self.credential_words.is_match(doc.text) {
+                return Vec::new();
+            }
         }
-        let mut found = Vec::new();
+        let active = |i: usize| hits.active.get(i).copied().unwrap_or(false);
         let text = doc.text;
-        let path_exchange = self.exchange_in_path(path);
-        let scope = scope::Scope::new(doc, &hits.mentions, path_exchange);
-        let code = is_code_file(path);
-
-        if self.rules.iter().enumerate().any(|(i, r)| hits.active[i] && r.spec.mode == MatchMode::Assignment)
-            || !hits.mentions.is_empty()
-        {
-            let k8s_secret = memchr::memmem::find(text.as_bytes(), b"kind: Secret").is_some();
-            let mut assignments = Vec::new();
-            for line in 0..doc.line_count() {
-                let (start, end) = doc.line_range(line);
-                assign::scan_line(&text[start..end], start, &mut assignments);
-            }
-            for a in &assignments {
-                // In source code a literal is always quoted; `password: cfg.pass` or
-                // `'Invalid key': AuthError` are references, not secrets.
-                if code && !a.quoted {
-                    continue;
-                }
-                self.match_assignment(doc, a, &scope, hits, k8s_secret, &mut found);
+        let fb = bindings::collect(path, text);
+        let mentions: Vec<usize> = hits.mentions.iter().map(|m| m.2).collect();
+        let fe = FileEvidence::new(&fb, text, doc.line_starts(), path, &mentions, project);
+        let k8s_secret = memchr::memmem::find(text.as_bytes(), b"kind: Secret").is_some();
+        let mut found = Vec::new();
+        let mut passphrases = Vec::new();
+        for bi in 0..fb.bindings.len() {
+            if fb.bindings[bi].literal {
+                self.match_binding(&fe, bi, k8s_secret, &mut found, &mut passphrases);
             }
         }
+        self.gate_passphrases(&fb, passphrases, &mut found);
         for (idx, rule) in self.rules.iter().enumerate() {
-            if !hits.active[idx] || rule.spec.mode != MatchMode::Bare {
+            if !active(idx) || rule.spec.mode != MatchMode::Bare {
                 continue;
             }
             if let Some(re) = rule.value_re() {
                 for caps in re.captures_iter(text) {
                     let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else { continue };
-                    let exchange = rule.exchange.or(path_exchange);
-                    self.push_if_secret(idx, m.start(), m.end(), m.as_str(), exchange, &mut found);
+                    self.push_pattern(&fe, idx, m.start(), m.end(), m.as_str(), &mut found);
                 }
             }
         }
@@ -313,67 +337,200 @@ impl DetectorSet {
             if let Some(re) = self.rules[idx].value_re() {
                 for caps in re.captures_iter(&text[ls..le]) {
                     let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else { continue };
-                    let ex = self.rules[idx].exchange.or(path_exchange);
-                    self.push_if_secret(idx, ls + m.start(), ls + m.end(), m.as_str(), ex, &mut found);
+                    self.push_pattern(&fe, idx, ls + m.start(), ls + m.end(), m.as_str(), &mut found);
                 }
             }
         }
         dedup_overlaps(found)
     }
 
-    fn match_assignment(
+    /// A bare pattern match: its exchange comes from the binding that holds it, or from the
+    /// file's path, sole exchange or repository.
+    fn push_pattern(&self, fe: &FileEvidence, idx: usize, start: usize, end: usize, value: &str, out: &mut Vec<Candidate>) {
+        let rule = &self.rules[idx];
+        let holder = fe
+            .fb
+            .bindings
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.start <= start && end <= b.end.max(b.start + 1) + 64 && b.literal)
+            .min_by_key(|(_, b)| b.end - b.start);
+        let attribution = match rule.exchange {
+            Some(ex) => Some(Attribution { exchange: ex, source: evidence::Source::Shape, context: String::new() }),
+            None => match holder {
+                Some((bi, b)) => {
+                    let info = Vocabulary::get().classify(&b.name);
+                    fe.attribute(bi, info.exchange, false)
+                }
+                None => fe.attribute_file(),
+            },
+        };
+        let evidence = Evidence {
+            name: holder.map(|(_, b)| crate::bindings::names::clip_name(&b.name)).unwrap_or_default(),
+            binding: "pattern".into(),
+            part: "value",
+            exchange: attribution.as_ref().map_or("none", |a| a.source.as_str()),
+            context: attribution.as_ref().map(|a| a.context.clone()).unwrap_or_default(),
+            encoding: holder.map_or("raw", |(_, b)| b.encoding.as_str()),
+        };
+        let exchange = attribution.map(|a| a.exchange);
+        self.push_if_secret(idx, start, end, value, exchange, evidence, out);
+    }
+
+    /// Matches one literal binding against the rules of the exchange the evidence names.
+    fn match_binding(
         &self,
-        doc: &Document,
-        a: &assign::Assignment,
-        scope: &scope::Scope,
-        hits: &Hits,
+        fe: &FileEvidence,
+        bi: usize,
         k8s_secret: bool,
         found: &mut Vec<Candidate>,
+        passphrases: &mut Vec<(usize, Candidate, bool)>,
     ) {
-        let raw = &doc.text[a.value_start..a.value_end];
-        if raw.len() < 4 {
+        let v = Vocabulary::get();
+        let b = &fe.fb.bindings[bi];
+        if b.value.trim().len() < 4 || b.value.len() > 16 * 1024 {
             return;
         }
-        let named = self.exchange_in_name(&a.name);
-        if named.is_none() && self.foreign_names.as_ref().is_some_and(|re| re.is_match(&a.name)) {
-            return;
-        }
-        let weak = self.weak_names.as_ref().is_some_and(|re| re.is_match(&a.name));
-        let Some(exchange) = named.or_else(|| scope.exchange_at(a.value_start, weak)) else {
-            return;
+        let structure = fe.fb.structures.get(b.structure);
+        let callee = structure.filter(|s| s.kind == StructureKind::Call).map(|s| s.name.as_str()).unwrap_or("");
+        let (mut info, part_from, binding) = match b.role {
+            Role::Named | Role::Column | Role::Prose => {
+                let info = v.classify(&b.name);
+                let binding = match b.role {
+                    Role::Column => "column".to_string(),
+                    Role::Prose => "prose".to_string(),
+                    _ => "assignment".to_string(),
+                };
+                (info, "name", binding)
+            }
+            Role::Positional(i) => {
+                let parts = v.credential_call_parts(callee).map(|p| p.to_vec()).or_else(|| {
+                    v.sdk_class(callee).map(|_| vec![Part::ApiKey, Part::Secret, Part::Passphrase])
+                });
+                let Some(part) = parts.and_then(|p| p.get(usize::from(i)).copied()) else { return };
+                let info = crate::bindings::names::NameInfo { part: Some(part), ..Default::default() };
+                let binding = format!("argument {} of {}", i + 1, crate::bindings::names::clip_name(callee));
+                (info, "position", binding)
+            }
+            Role::UrlUserinfo(i) => {
+                let mut info = v.classify("");
+                info.part = Some(if i == 0 { Part::ApiKey } else { Part::Secret });
+                info.exchange = v.exchange_in(&crate::bindings::names::tokens(&b.name), false);
+                (info, "position", "url-userinfo".to_string())
+            }
         };
-        let mut variants: Vec<String> = vec![raw.to_string()];
-        if let Some(v) = decode_value::unescape(raw) {
-            variants.push(v);
+        if info.excluded || info.foreign {
+            return;
         }
-        if let Some(v) = decode_value::percent_decode(raw) {
-            variants.push(v);
+        let Some(named_part) = info.part else { return };
+        let readings = self.readings(fe, b, k8s_secret);
+        let pem = readings.iter().any(|r| r.value.contains("PRIVATE KEY-----"));
+        if pem {
+            info.part = Some(Part::PrivateKey);
         }
-        if k8s_secret && scope.parent_key(a.value_start).as_deref() == Some("data") {
-            if let Some(v) = decode_value::base64_text(raw) {
-                variants.push(v);
+        let attribution = fe.attribute(bi, info.exchange, info.weak);
+        let part = remap_part(&self.exchanges, attribution.as_ref().map(|a| a.exchange), info.part.unwrap_or(named_part));
+        let evidence = |part_from: &'static str, reading: &Reading| Evidence {
+            name: crate::bindings::names::clip_name(&b.name),
+            binding: binding.clone(),
+            part: part_from,
+            exchange: attribution.as_ref().map_or("none", |a| a.source.as_str()),
+            context: attribution.as_ref().map(|a| a.context.clone()).unwrap_or_default(),
+            encoding: reading.encoding.as_str(),
+        };
+        let rules_of: &[usize] = match &attribution {
+            Some(a) => &self.by_exchange[a.exchange],
+            None => &[],
+        };
+        // The named part first; then, for keys and secrets, the exchange's other formats.
+        let mut order: Vec<(Part, &'static str)> = vec![(part, if pem { "value" } else { part_from })];
+        if part != Part::Passphrase {
+            for p in [Part::ApiKey, Part::Secret, Part::PrivateKey] {
+                if p != part {
+                    order.push((p, "value"));
+                }
             }
         }
-        let mut best: Option<(usize, usize, &String)> = None; // (name match len, rule, value)
-        for &idx in &self.by_exchange[exchange] {
-            if !hits.active[idx] {
-                continue;
+        for (want, from) in order {
+            let candidates = rules_of.iter().chain(self.generic.iter()).copied().filter(|&i| {
+                let r = &self.rules[i];
+                r.spec.part == want && (r.builtin || r.names_match(&crate::bindings::names::joined(&b.name)))
+            });
+            for idx in candidates {
+                let Some(re) = self.rules[idx].value_re() else { continue };
+                for reading in &readings {
+                    if !re.is_match(&reading.value) {
+                        continue;
+                    }
+                    let exchange = self.rules[idx].exchange.or(attribution.as_ref().map(|a| a.exchange));
+                    let c = Candidate {
+                        rule: idx,
+                        start: reading.start,
+                        end: reading.end,
+                        value: reading.value.to_string(),
+                        exchange,
+                        evidence: evidence(from, reading),
+                    };
+                    if want == Part::Passphrase {
+                        if self.passes_ignore(&c) && value::plausible_passphrase(&c.value) {
+                            passphrases.push((bi, c, info.exchange.is_some()));
+                        }
+                        return;
+                    }
+                    let before = found.len();
+                    self.push_if_secret(idx, c.start, c.end, &c.value, c.exchange, c.evidence, found);
+                    if found.len() > before {
+                        return;
+                    }
+                }
             }
-            let rule = &self.rules[idx];
-            let Some(name_len) = rule.names_re().and_then(|re| re.find(&a.name)).map(|m| m.len()) else { continue };
-            if best.is_some_and(|(len, _, _)| len >= name_len) {
-                continue;
-            }
-            let Some(re) = rule.value_re() else { continue };
-            if let Some(v) = variants.iter().find(|v| re.is_match(v)) {
-                best = Some((name_len, idx, v));
-            }
-        }
-        if let Some((_, idx, value)) = best {
-            self.push_if_secret(idx, a.value_start, a.value_end, value, Some(exchange), found);
         }
     }
 
+    /// The forms of a binding's value worth matching: as written (trimmed, without an auth
+    /// scheme such as `Bearer`), and base64-decoded where the context says it is base64.
+    fn readings<'b>(&self, fe: &FileEvidence, b: &'b bindings::Binding, k8s_secret: bool) -> Vec<Reading<'b>> {
+        let mut out = Vec::new();
+        let (value, lead) = value::normalize(&b.value);
+        let exact = b.encoding == Encoding::Raw && b.end - b.start == b.value.len();
+        let (start, end) = if exact { (b.start + lead, b.start + lead + value.len()) } else { (b.start, b.end) };
+        out.push(Reading { value: std::borrow::Cow::Borrowed(value), start, end, encoding: b.encoding });
+        let names_base64 = {
+            let t = crate::bindings::names::tokens(&b.name);
+            t.iter().any(|w| w == "b64" || w == "base64")
+        };
+        let in_secret_data = k8s_secret
+            && fe.fb.structures.get(b.structure).is_some_and(|s| s.name == "data" || s.name == "binaryData");
+        if names_base64 || in_secret_data || value.starts_with("LS0tLS1CRUdJTi") {
+            if let Some(decoded) = decode_value::base64_text(value) {
+                out.push(Reading { value: std::borrow::Cow::Owned(decoded), start: b.start, end: b.end, encoding: Encoding::Base64 });
+            }
+        }
+        out
+    }
+
+    /// A passphrase counts when its own name names the exchange, or when a key or secret of
+    /// the same exchange is bound in the same structure: a user-chosen passphrase has no
+    /// format, so a word next to a generic `password` is not enough.
+    fn gate_passphrases(&self, fb: &FileBindings, pending: Vec<(usize, Candidate, bool)>, found: &mut Vec<Candidate>) {
+        for (bi, c, named) in pending {
+            let b = &fb.bindings[bi];
+            let partner = found.iter().any(|o| {
+                o.exchange == c.exchange
+                    && fb.bindings.iter().any(|ob| ob.start <= o.start && o.start < ob.end.max(ob.start + 1) && ob.structure == b.structure)
+            });
+            if named || partner {
+                self.push_if_secret(c.rule, c.start, c.end, &c.value, c.exchange, c.evidence, found);
+            }
+        }
+    }
+
+    fn passes_ignore(&self, c: &Candidate) -> bool {
+        let spec = &self.rules[c.rule].spec;
+        self.ignore.reason(&c.value).is_none() && !spec.min_entropy.is_some_and(|min| ignore::entropy(&c.value) < min)
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn push_if_secret(
         &self,
         rule: usize,
@@ -381,6 +538,7 @@ impl DetectorSet {
         end: usize,
         value: &str,
         exchange: Option<usize>,
+        evidence: Evidence,
         out: &mut Vec<Candidate>,
     ) {
         let spec = &self.rules[rule].spec;
@@ -390,17 +548,7 @@ impl DetectorSet {
         if spec.min_entropy.is_some_and(|min| ignore::entropy(value) < min) {
             return;
         }
-        out.push(Candidate { rule, start, end, value: value.to_string(), exchange });
-    }
-
-    /// The exchange a key name itself names (`OKX_SECRET_KEY`, `binance_api_key`, `OK-ACCESS-KEY`).
-    fn exchange_in_name(&self, name: &str) -> Option<usize> {
-        self.name_tokens.iter().find(|(token, _)| contains_token(name, token)).map(|(_, ex)| *ex)
-    }
-
-    fn exchange_in_path(&self, path: &str) -> Option<usize> {
-        let normalized = assign::normalize_name(&path.to_ascii_lowercase());
-        self.exchange_in_name(&normalized)
+        out.push(Candidate { rule, start, end, value: value.to_string(), exchange, evidence });
     }
 
     pub fn part(&self, rule: usize) -> Part {
@@ -451,72 +599,24 @@ impl DetectorSet {
     pub fn scan_snippet(&self, path: &str, text: &str) -> Vec<Candidate> {
         let doc = Document::new(text);
         let hits = self.prefilter(text.as_bytes());
-        self.detect(path, &doc, &hits)
+        self.detect(path, &doc, &hits, None)
     }
 }
 
-/// Source files by extension: their string literals are quoted, unlike config values.
-fn is_code_file(path: &str) -> bool {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    matches!(
-        ext.as_str(),
-        "py" | "js"
-            | "mjs"
-            | "cjs"
-            | "jsx"
-            | "ts"
-            | "tsx"
-            | "go"
-            | "rb"
-            | "java"
-            | "kt"
-            | "kts"
-            | "rs"
-            | "php"
-            | "cs"
-            | "swift"
-            | "scala"
-            | "c"
-            | "h"
-            | "cc"
-            | "cpp"
-            | "hpp"
-            | "m"
-            | "lua"
-            | "dart"
-            | "groovy"
-    )
+/// Exchange-specific names for parts: Kraken calls its API secret the "private key";
+/// Hyperliquid has no API secret, so a `secret_key` is the wallet's private key.
+fn remap_part(exchanges: &ExchangeTable, exchange: Option<usize>, part: Part) -> Part {
+    let slug = exchange.and_then(|e| exchanges.exchanges.get(e)).map(|e| e.slug.as_str());
+    match (slug, part) {
+        (Some("kraken"), Part::PrivateKey) => Part::Secret,
+        (Some("hyperliquid"), Part::Secret) => Part::PrivateKey,
+        _ => part,
+    }
 }
 
 fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or("");
     crate::diagnostic::redact_line(line)
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PartsFile {
-    parts: HashMap<String, String>,
-    foreign: Option<String>,
-    weak: Option<String>,
-}
-
-/// `token` occurs in `name` between `_` boundaries (or the ends).
-fn contains_token(name: &str, token: &str) -> bool {
-    let mut from = 0;
-    // memmem::find on short haystacks is a Rabin-Karp loop; str::find builds a Two-Way
-    // searcher per call, and this runs for every token on every assignment name.
-    while let Some(pos) = memchr::memmem::find(&name.as_bytes()[from..], token.as_bytes()) {
-        let s = from + pos;
-        let e = s + token.len();
-        let left = s == 0 || name.as_bytes()[s - 1] == b'_';
-        let right = e == name.len() || name.as_bytes()[e] == b'_' || name.as_bytes()[e].is_ascii_digit();
-        if left && right {
-            return true;
-        }
-        from = s + 1;
-    }
-    false
 }
 
 /// A keyword names an exchange only as a word: `okx` in `OKX_KEY`, `ccxt.okx`, `okxApiKey`,
@@ -537,16 +637,16 @@ fn on_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
     left && right
 }
 
-/// Keeps one candidate per overlapping region: the one tied to an exchange, then the longer.
+/// Keeps one candidate per overlapping region: the one tied to an exchange, then the one bound
+/// to a name, then the longer.
 fn dedup_overlaps(mut found: Vec<Candidate>) -> Vec<Candidate> {
     found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.rule.cmp(&b.rule)));
     let mut out: Vec<Candidate> = Vec::with_capacity(found.len());
+    let rank = |c: &Candidate| (c.exchange.is_some(), c.evidence.binding != "pattern", c.end - c.start);
     for c in found {
         if let Some(last) = out.last_mut() {
             if c.start < last.end {
-                let better = (c.exchange.is_some() && last.exchange.is_none())
-                    || (c.exchange.is_some() == last.exchange.is_some() && c.end - c.start > last.end - last.start);
-                if better {
+                if rank(&c) > rank(last) {
                     *last = c;
                 }
                 continue;

@@ -7,32 +7,16 @@ use regex::Regex;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
-/// Credential part a detector finds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Part {
-    ApiKey,
-    Secret,
-    Passphrase,
-    PrivateKey,
-}
-
-impl Part {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Part::ApiKey => "api-key",
-            Part::Secret => "secret",
-            Part::Passphrase => "passphrase",
-            Part::PrivateKey => "private-key",
-        }
-    }
-}
+pub use crate::part::Part;
 
 /// How a detector finds its value (rules/README.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MatchMode {
+    /// A value bound to a credential name (or passed where a credential goes) that the
+    /// evidence ties to the rule's exchange. `binding` is the current spelling.
     #[default]
+    #[serde(alias = "binding")]
     Assignment,
     Bare,
     Line,
@@ -114,29 +98,32 @@ pub struct Detector {
     pub origin: String,
     /// Shipped in the binary (as opposed to a user rule directory).
     pub builtin: bool,
-    names_src: String,
     value_re: OnceLock<Option<Regex>>,
     /// Matched against key names only (short): compiled without a literal prefilter.
     names_re: OnceLock<Option<regex_automata::meta::Regex>>,
 }
 
 impl Detector {
-    pub fn new(
-        spec: DetectorSpec,
-        exchange: Option<usize>,
-        origin: String,
-        builtin: bool,
-        default_names: &str,
-    ) -> Self {
-        let names_src = spec.names.clone().unwrap_or_else(|| default_names.to_string());
-        Detector { spec, exchange, origin, builtin, names_src, value_re: OnceLock::new(), names_re: OnceLock::new() }
+    pub fn new(spec: DetectorSpec, exchange: Option<usize>, origin: String, builtin: bool) -> Self {
+        Detector { spec, exchange, origin, builtin, value_re: OnceLock::new(), names_re: OnceLock::new() }
     }
 
     /// Compiles both regexes now; used at load time for user rules and in tests.
     pub fn validate(&self) -> Result<(), String> {
         compile_value(&self.spec)?;
-        Regex::new(&self.names_src).map_err(|e| format!("`names` does not compile: {e}"))?;
+        if let Some(names) = &self.spec.names {
+            Regex::new(names).map_err(|e| format!("`names` does not compile: {e}"))?;
+        }
         Ok(())
+    }
+
+    /// A rule's own `names` pattern (over the `_`-joined name tokens) narrows the names it
+    /// accepts; without one, the vocabulary's credential parts decide.
+    pub fn names_match(&self, joined_name: &str) -> bool {
+        match &self.spec.names {
+            None => true,
+            Some(_) => self.names_re().is_some_and(|re| re.is_match(joined_name)),
+        }
     }
 
     /// The value regex: anchored for assignments, free for bare/line matching.
@@ -145,7 +132,12 @@ impl Detector {
     }
 
     pub fn names_re(&self) -> Option<&regex_automata::meta::Regex> {
-        self.names_re.get_or_init(|| super::ignore::regex_set(std::slice::from_ref(&self.names_src)).ok()).as_ref()
+        self.names_re
+            .get_or_init(|| {
+                let src = self.spec.names.clone().unwrap_or_default();
+                super::ignore::regex_set(std::slice::from_ref(&src)).ok()
+            })
+            .as_ref()
     }
 }
 

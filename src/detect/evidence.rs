@@ -1,0 +1,307 @@
+//! Whose key a value is: the exchange evidence around a binding, strongest first — its own
+//! name, a sibling in the same structure (`exchange: okx`, `name: binance`, a CDP key name
+//! beside it), the enclosing structures (`[exchange.gemini]`, `ccxt.bybit({…})`,
+//! `new RestClientV5(…)`), the SDK the file imports, the comment right above, the file path, the
+//! one exchange the file names, and the repository's own dependencies and README.
+
+use crate::bindings::names::{self, Vocabulary};
+use crate::bindings::{Binding, FileBindings, Role, StructureKind};
+use serde::Serialize;
+
+/// Where an exchange attribution came from, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// The binding's own name (`OKX_SECRET_KEY`, `OK-ACCESS-KEY`, `bfx_key`).
+    Name,
+    /// A sibling in the same object, row or paragraph (`"exchange": "okx"`, `okx_api_key` beside
+    /// a bare `secret`).
+    Sibling,
+    /// An enclosing structure's name (`okx:`, `[exchange.gemini]`, a `KRAKEN_PROXY` URL).
+    Parent,
+    /// The callee a value is passed to (`ccxt.okx({…})`, `new RestClientV5(…)`).
+    Callee,
+    /// The exchange SDK the file imports.
+    Import,
+    /// The comment or heading right above.
+    Comment,
+    /// The file's path.
+    Path,
+    /// The only exchange the file names.
+    File,
+    /// The repository: an exchange SDK among its dependencies, or its README.
+    Project,
+    /// The value's own shape (`mx0v…`, `organizations/…/apiKeys/…`).
+    Shape,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Name => "name",
+            Source::Sibling => "sibling",
+            Source::Parent => "parent",
+            Source::Callee => "callee",
+            Source::Import => "import",
+            Source::Comment => "comment",
+            Source::Path => "path",
+            Source::File => "file",
+            Source::Project => "project",
+            Source::Shape => "shape",
+        }
+    }
+}
+
+/// What the file says about exchanges, computed once per file.
+pub struct FileEvidence<'a> {
+    pub fb: &'a FileBindings,
+    pub text: &'a str,
+    /// Bindings per structure.
+    pub members: Vec<Vec<usize>>,
+    /// (line start offsets) for "the comment right above".
+    pub line_starts: &'a [usize],
+    pub path: Option<(usize, String)>,
+    pub only: Option<usize>,
+    pub import: Option<(usize, String)>,
+    pub project: Option<(usize, String)>,
+    /// Exchange named by each comment, by comment index (`None`: names none or several).
+    comment_exchange: Vec<Option<(usize, String)>>,
+    /// Comment end line → comment index.
+    comment_lines: Vec<(usize, usize)>,
+}
+
+/// An attribution: the exchange, where it came from, and the word that said so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    pub exchange: usize,
+    pub source: Source,
+    pub context: String,
+}
+
+impl<'a> FileEvidence<'a> {
+    pub fn new(
+        fb: &'a FileBindings,
+        text: &'a str,
+        line_starts: &'a [usize],
+        path: &str,
+        mentions: &[usize],
+        project: Option<(usize, String)>,
+    ) -> Self {
+        let v = Vocabulary::get();
+        let mut members = vec![Vec::new(); fb.structures.len()];
+        for (i, b) in fb.bindings.iter().enumerate() {
+            if let Some(m) = members.get_mut(b.structure) {
+                m.push(i);
+            }
+        }
+        let mut distinct: Vec<usize> = mentions.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let only = (distinct.len() == 1).then(|| distinct[0]);
+        let mut imports: Vec<(usize, String)> =
+            fb.imports.iter().filter_map(|m| v.sdk_import(m).map(|e| (e, m.clone()))).collect();
+        imports.sort();
+        imports.dedup_by_key(|(e, _)| *e);
+        let import = (imports.len() == 1).then(|| imports.remove(0));
+        let comment_exchange = fb
+            .comments
+            .iter()
+            .map(|&(s, e)| {
+                let t = text.get(s..e).unwrap_or("");
+                let found = v.exchanges_in_text(t);
+                found.first().map(|&ex| (ex, v.exchanges.exchanges[ex].slug.clone()))
+            })
+            .collect();
+        let line_of = |off: usize| line_starts.partition_point(|&s| s <= off).saturating_sub(1);
+        let mut comment_lines: Vec<(usize, usize)> =
+            fb.comments.iter().enumerate().map(|(i, &(_, e))| (line_of(e.saturating_sub(1).max(0)), i)).collect();
+        comment_lines.sort_unstable();
+        FileEvidence {
+            fb,
+            text,
+            members,
+            line_starts,
+            path: path_exchange(path),
+            only,
+            import,
+            project,
+            comment_exchange,
+            comment_lines,
+        }
+    }
+
+    fn line_of(&self, off: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= off).saturating_sub(1)
+    }
+
+    /// The exchange of binding `bi`; `weak`: its name is one generic word, so only its own
+    /// structure, the callee, the import and a comment right above may decide.
+    pub fn attribute(&self, bi: usize, name_exchange: Option<usize>, weak: bool) -> Option<Attribution> {
+        let v = Vocabulary::get();
+        let b = &self.fb.bindings[bi];
+        let slug = |ex: usize| v.exchanges.exchanges[ex].slug.clone();
+        if let Some(ex) = name_exchange {
+            return Some(Attribution { exchange: ex, source: Source::Name, context: names::clip_name(&b.name) });
+        }
+        if let Some(a) = self.sibling(bi) {
+            return Some(a);
+        }
+        if let Some(a) = self.ancestors(b) {
+            return Some(a);
+        }
+        if let Some((ex, m)) = &self.import {
+            return Some(Attribution { exchange: *ex, source: Source::Import, context: names::clip_name(m) });
+        }
+        if let Some(a) = self.comment_above(b) {
+            return Some(a);
+        }
+        if weak {
+            return None;
+        }
+        if let Some((ex, seg)) = &self.path {
+            return Some(Attribution { exchange: *ex, source: Source::Path, context: seg.clone() });
+        }
+        if let Some(ex) = self.only {
+            return Some(Attribution { exchange: ex, source: Source::File, context: slug(ex) });
+        }
+        if let Some((ex, what)) = &self.project {
+            return Some(Attribution { exchange: *ex, source: Source::Project, context: what.clone() });
+        }
+        None
+    }
+
+    /// The exchange of a value no binding holds (a PEM file): path, sole mention, repository.
+    pub fn attribute_file(&self) -> Option<Attribution> {
+        let v = Vocabulary::get();
+        if let Some((ex, seg)) = &self.path {
+            return Some(Attribution { exchange: *ex, source: Source::Path, context: seg.clone() });
+        }
+        if let Some(ex) = self.only {
+            return Some(Attribution { exchange: ex, source: Source::File, context: v.exchanges.exchanges[ex].slug.clone() });
+        }
+        self.project.as_ref().map(|(ex, what)| Attribution { exchange: *ex, source: Source::Project, context: what.clone() })
+    }
+
+    /// Exchange evidence from the binding's own structure: a field naming the exchange, a
+    /// sibling credential whose name names one, a sibling whose value has an exchange's shape.
+    /// In flat files (paragraphs) the nearest such sibling wins.
+    fn sibling(&self, bi: usize) -> Option<Attribution> {
+        let b = &self.fb.bindings[bi];
+        let kind = self.fb.structures.get(b.structure).map(|s| s.kind)?;
+        if kind == StructureKind::File {
+            return None;
+        }
+        let flat = matches!(kind, StructureKind::Section);
+        let mut best: Option<(u8, usize, Attribution)> = None;
+        for &si in self.members.get(b.structure)?.iter() {
+            if si == bi {
+                continue;
+            }
+            let s = &self.fb.bindings[si];
+            let Some((rank, a)) = sibling_says(s) else { continue };
+            let dist = if flat { s.start.abs_diff(b.start) } else { 0 };
+            if best.as_ref().is_none_or(|(r, d, _)| (rank, dist) < (*r, *d)) {
+                best = Some((rank, dist, a));
+            }
+        }
+        best.map(|(_, _, a)| a)
+    }
+
+    /// Exchange evidence from enclosing structures: their names (with abbreviations), callees
+    /// that are SDK client classes, and exchange fields among their own bindings.
+    fn ancestors(&self, b: &Binding) -> Option<Attribution> {
+        let v = Vocabulary::get();
+        let mut depth = 0;
+        let mut skip_own_members = true;
+        for (si, s) in self.fb.ancestors_indexed(b.structure) {
+            depth += 1;
+            if depth > 8 {
+                break;
+            }
+            if !s.name.is_empty() {
+                let toks = names::tokens(&s.name);
+                if let Some(ex) = v.exchange_in(&toks, true) {
+                    let source = if s.kind == StructureKind::Call { Source::Callee } else { Source::Parent };
+                    return Some(Attribution { exchange: ex, source, context: names::clip_name(&s.name) });
+                }
+                if s.kind == StructureKind::Call {
+                    if let Some(ex) = v.sdk_class(&s.name) {
+                        return Some(Attribution { exchange: ex, source: Source::Callee, context: names::clip_name(&s.name) });
+                    }
+                }
+            }
+            if !skip_own_members {
+                for &mi in self.members.get(si).into_iter().flatten() {
+                    if let Some((0, a)) = sibling_says(&self.fb.bindings[mi]) {
+                        return Some(Attribution { source: Source::Parent, ..a });
+                    }
+                }
+            }
+            skip_own_members = false;
+            if s.kind == StructureKind::File {
+                break;
+            }
+        }
+        None
+    }
+
+    /// A comment that ends on the binding's line or on one of the two lines above it (or above
+    /// the start of its structure) and names one exchange.
+    fn comment_above(&self, b: &Binding) -> Option<Attribution> {
+        let mut anchors = vec![b.name_start.min(b.start), b.start];
+        if let Some(s) = self.fb.structures.get(b.structure) {
+            if s.kind != StructureKind::File {
+                anchors.push(s.start);
+            }
+        }
+        for at in anchors {
+            let line = self.line_of(at);
+            let lo = line.saturating_sub(3);
+            let from = self.comment_lines.partition_point(|&(l, _)| l < lo);
+            let hits = self.comment_lines[from..].iter().take_while(|&&(l, _)| l <= line).collect::<Vec<_>>();
+            // The nearest comment wins.
+            for &&(_, ci) in hits.iter().rev() {
+                if let Some(Some((ex, word))) = self.comment_exchange.get(ci) {
+                    return Some(Attribution { exchange: *ex, source: Source::Comment, context: word.clone() });
+                }
+            }
+        }
+        None
+    }
+}
+
+/// What a sibling binding says about the exchange: rank 0 for a field naming it
+/// (`exchange: okx`), 1 for a credential name naming it, 2 for a value of an exchange's shape.
+fn sibling_says(s: &Binding) -> Option<(u8, Attribution)> {
+    let v = Vocabulary::get();
+    let joined = names::joined(&s.name);
+    if s.literal && v.is_exchange_field(&joined) && s.value.len() <= 64 {
+        if let Some(&ex) = v.exchanges_in_text(&s.value).first() {
+            return Some((0, Attribution { exchange: ex, source: Source::Sibling, context: names::clip_name(&s.value) }));
+        }
+    }
+    if s.role == Role::Named || s.role == Role::Column {
+        let info = v.classify(&s.name);
+        if let (Some(_), Some(ex)) = (info.part, info.exchange) {
+            return Some((1, Attribution { exchange: ex, source: Source::Sibling, context: names::clip_name(&s.name) }));
+        }
+    }
+    if s.literal && s.value.starts_with("organizations/") && s.value.contains("/apiKeys/") {
+        if let Some(ex) = v.exchanges.index_of("coinbase") {
+            return Some((2, Attribution { exchange: ex, source: Source::Shape, context: "CDP key name".into() }));
+        }
+    }
+    None
+}
+
+/// The exchange a path names: the file name first, then directories from the nearest up.
+pub fn path_exchange(path: &str) -> Option<(usize, String)> {
+    let v = Vocabulary::get();
+    for seg in path.rsplit('/') {
+        let toks = names::tokens(seg);
+        if let Some(ex) = v.exchange_in(&toks, false) {
+            return Some((ex, names::clip_name(seg)));
+        }
+    }
+    None
+}
