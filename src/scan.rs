@@ -2,6 +2,7 @@
 //! file in parallel → sorted findings and a summary. Workers never print.
 
 use crate::decode::{is_binary, Document};
+use crate::detect::project::ProjectMap;
 use crate::detect::{Candidate, DetectorSet};
 use crate::diagnostic::{fingerprint, redact, Category, Excerpt, Finding, Position, Related, Severity};
 use crate::filter::suppression;
@@ -43,6 +44,7 @@ struct FileResult {
 
 /// Scans every artifact; findings come back sorted by path, offset, rule.
 pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary) {
+    let projects = crate::detect::project::ProjectMap::build(artifacts);
     // Fold per worker instead of collecting one result per file: memory stays flat on trees of
     // 100k files, and the final sort makes the order independent of scheduling.
     let (mut findings, summary) = artifacts
@@ -50,7 +52,7 @@ pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary
         .fold(
             || (Vec::new(), Summary::default()),
             |(mut findings, mut summary), artifact| {
-                let r = scan_artifact(artifact, ctx);
+                let r = scan_artifact(artifact, ctx, &projects);
                 summary.bytes_scanned += r.bytes;
                 summary.files_scanned += u64::from(r.scanned);
                 summary.suppressed += r.suppressed;
@@ -86,9 +88,9 @@ pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.fingerprint.cmp(&b.fingerprint)));
 }
 
-fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
+fn scan_artifact(artifact: &Artifact, ctx: &ScanContext, projects: &ProjectMap) -> FileResult {
     match &artifact.content {
-        Content::Bytes(b) => scan_bytes(artifact, b, ctx),
+        Content::Bytes(b) => scan_bytes(artifact, b, ctx, projects),
         Content::Unreadable(err) => io_error(artifact, err),
         Content::OnDisk { size } => {
             if *size > ctx.max_file_size {
@@ -103,7 +105,7 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
                 let mut buf = cell.borrow_mut();
                 buf.clear();
                 let result = match read_into(abs, ctx.max_file_size, *size, &mut buf) {
-                    Ok(()) => scan_bytes(artifact, &buf, ctx),
+                    Ok(()) => scan_bytes(artifact, &buf, ctx, projects),
                     Err(e) => io_error(artifact, &e.to_string()),
                 };
                 if buf.capacity() > READ_BUF_KEEP {
@@ -122,7 +124,7 @@ thread_local! {
 /// Read buffers larger than this are released after the file (bounds RSS per thread).
 const READ_BUF_KEEP: usize = 2 << 20;
 
-fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext) -> FileResult {
+fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &ProjectMap) -> FileResult {
     if bytes.len() as u64 > ctx.max_file_size {
         return FileResult { skipped: Some("too-large"), ..Default::default() };
     }
@@ -132,13 +134,14 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext) -> FileResul
     let mut result = FileResult { bytes: bytes.len() as u64, scanned: true, ..Default::default() };
     let hits = ctx.detectors.prefilter(bytes);
     let wants_declarations = ctx.declarations.is_some_and(|d| d.wants(&artifact.path, bytes));
-    if !hits.any() && !wants_declarations {
+    let project = projects.exchange_for(&artifact.path);
+    if !hits.any() && !wants_declarations && !ctx.detectors.wants(&artifact.path, project.is_some()) {
         return result;
     }
     // Invalid UTF-8 (Latin-1 configs) is decoded lossily rather than skipped: never lose a finding.
     let text: Cow<str> = String::from_utf8_lossy(bytes);
     let doc = Document::new(&text);
-    let candidates = ctx.detectors.detect(&artifact.path, &doc, &hits, None);
+    let candidates = ctx.detectors.detect(&artifact.path, &doc, &hits, project);
     let mut findings = secret_findings(&artifact.path, &doc, &candidates, ctx);
     if wants_declarations {
         if let Some(checker) = ctx.declarations {

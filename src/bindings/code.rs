@@ -727,8 +727,10 @@ impl Parser<'_, '_> {
         }
         let structure = self.container(self.toks[k].start);
         if self.mode.lines {
-            let to_eol = self.mode.value_to_eol && (sep != "=" || matches!(self.mode.lang, Lang::Env | Lang::Ini))
-                || (sep == ":" && self.line_start_name(name_tok));
+            // Inside braces (`{ apiKey: …, secret: … }`) a value ends at its delimiter.
+            let to_eol = self.frames.is_empty()
+                && ((self.mode.value_to_eol && (sep != "=" || matches!(self.mode.lang, Lang::Env | Lang::Ini)))
+                    || (sep == ":" && self.line_start_name(name_tok)));
             return self.lines_value(k, &name, name_start, structure, to_eol);
         }
         self.code_value(k, &sep, &name, name_start, structure)
@@ -891,6 +893,13 @@ impl Parser<'_, '_> {
                 None
             };
             if let Some(open) = open {
+                // A credential constructor (`new ethers.Wallet("0x…")`, `Credentials::new(…)`):
+                // its frame binds the arguments by position.
+                let v = super::names::Vocabulary::get();
+                let callee = t.text(self.text);
+                if t.kind == Kind::Word && (v.credential_call_parts(callee).is_some() || v.sdk_class(callee).is_some()) {
+                    return k + 1;
+                }
                 let inner = self.next_tok(open, true).filter(|&m| matches!(self.toks[m].kind, Kind::Str(_)));
                 let lit_end = inner.and_then(|m| self.literal(m)).map(|l| l.next);
                 let close = lit_end.and_then(|e| self.next_tok(e - 1, true)).filter(|&c| self.toks[c].is_punct(self.text, ")"));
@@ -1000,7 +1009,7 @@ impl Parser<'_, '_> {
             }
         } else {
             while end < line_end
-                && !matches!(bytes[end], b' ' | b'\t' | b'"' | b'\'' | b'`' | b',' | b';' | b')' | b'}' | b']')
+                && !matches!(bytes[end], b' ' | b'\t' | b'"' | b'\'' | b'`' | b',' | b';' | b'(' | b')' | b'{' | b'}' | b'[' | b']')
                 && !(in_query && bytes[end] == b'&')
                 && !(bytes[end] == b'\\' && self.b.nesting() > 0)
             {

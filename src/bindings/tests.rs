@@ -118,3 +118,19 @@ fn markdown_prose_and_fences() {
     assert!(has(&got, "key", "k1"), "{got:?}");
 }
 
+
+/// Prints the bindings of `KEYLINT_DEBUG_FILE` (a development aid: `cargo test debug_bindings -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn debug_bindings() {
+    let Ok(path) = std::env::var("KEYLINT_DEBUG_FILE") else { return };
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let fb = collect(&path, &text);
+    for (i, s) in fb.structures.iter().enumerate() {
+        eprintln!("S{i} {:?} {:?} parent={:?}", s.kind, s.name, s.parent);
+    }
+    for b in &fb.bindings {
+        eprintln!("S{} {:?} {:?} = {:?} [{}..{}] {:?} lit={}", b.structure, b.role, b.name, b.value, b.start, b.end, b.encoding, b.literal);
+    }
+    eprintln!("imports {:?}", fb.imports);
+}

@@ -60,7 +60,8 @@ pub struct FileEvidence<'a> {
     pub members: Vec<Vec<usize>>,
     /// (line start offsets) for "the comment right above".
     pub line_starts: &'a [usize],
-    pub path: Option<(usize, String)>,
+    /// The exchange the path names, the segment, and whether that segment is the file name.
+    pub path: Option<(usize, String, bool)>,
     pub only: Option<usize>,
     pub import: Option<(usize, String)>,
     pub project: Option<(usize, String)>,
@@ -155,11 +156,14 @@ impl<'a> FileEvidence<'a> {
         if let Some(a) = self.comment_above(b) {
             return Some(a);
         }
+        if let Some((ex, seg, file_name)) = &self.path {
+            // A generic `key=` counts in `bootstrap-bitvavo.sh`, not anywhere under `bitvavo/`.
+            if !weak || *file_name {
+                return Some(Attribution { exchange: *ex, source: Source::Path, context: seg.clone() });
+            }
+        }
         if weak {
             return None;
-        }
-        if let Some((ex, seg)) = &self.path {
-            return Some(Attribution { exchange: *ex, source: Source::Path, context: seg.clone() });
         }
         if let Some(ex) = self.only {
             return Some(Attribution { exchange: ex, source: Source::File, context: slug(ex) });
@@ -173,7 +177,7 @@ impl<'a> FileEvidence<'a> {
     /// The exchange of a value no binding holds (a PEM file): path, sole mention, repository.
     pub fn attribute_file(&self) -> Option<Attribution> {
         let v = Vocabulary::get();
-        if let Some((ex, seg)) = &self.path {
+        if let Some((ex, seg, _)) = &self.path {
             return Some(Attribution { exchange: *ex, source: Source::Path, context: seg.clone() });
         }
         if let Some(ex) = self.only {
@@ -294,13 +298,14 @@ fn sibling_says(s: &Binding) -> Option<(u8, Attribution)> {
     None
 }
 
-/// The exchange a path names: the file name first, then directories from the nearest up.
-pub fn path_exchange(path: &str) -> Option<(usize, String)> {
+/// The exchange a path names: the file name first, then directories from the nearest up;
+/// and whether it was the file name.
+pub fn path_exchange(path: &str) -> Option<(usize, String, bool)> {
     let v = Vocabulary::get();
-    for seg in path.rsplit('/') {
+    for (i, seg) in path.rsplit('/').enumerate() {
         let toks = names::tokens(seg);
         if let Some(ex) = v.exchange_in(&toks, false) {
-            return Some((ex, names::clip_name(seg)));
+            return Some((ex, names::clip_name(seg), i == 0));
         }
     }
     None

@@ -54,7 +54,8 @@ impl IgnoreList {
         if trimmed.is_empty() {
             return Some("empty");
         }
-        if self.examples.contains(trimmed) {
+        let bare = trimmed.strip_prefix("0x").unwrap_or(trimmed);
+        if self.examples.contains(trimmed) || self.examples.contains(bare) || self.examples.contains(&format!("0x{bare}")) {
             return Some("documentation example");
         }
         if self.references.is_match(trimmed) {

@@ -12,6 +12,7 @@
 pub mod decode_value;
 pub mod evidence;
 pub mod ignore;
+pub mod project;
 pub mod rules;
 pub mod value;
 
@@ -288,6 +289,12 @@ impl DetectorSet {
         hits
     }
 
+    /// Whether a file without keywords still needs detection: its path or its repository ties
+    /// it to an exchange.
+    pub fn wants(&self, path: &str, in_exchange_project: bool) -> bool {
+        in_exchange_project || evidence::path_exchange(path).is_some()
+    }
+
     /// Runs the detectors over one document. `project`: the exchange the file's repository
     /// names (its SDK dependencies or README), with what named it.
     pub fn detect(&self, path: &str, doc: &Document, hits: &Hits, project: Option<(usize, String)>) -> Vec<Candidate> {
@@ -395,7 +402,14 @@ impl DetectorSet {
         let callee = structure.filter(|s| s.kind == StructureKind::Call).map(|s| s.name.as_str()).unwrap_or("");
         let (mut info, part_from, binding) = match b.role {
             Role::Named | Role::Column | Role::Prose => {
-                let info = v.classify(&b.name);
+                let mut info = v.classify(&b.name);
+                // `variable "bitfinex_api_key" { default = "…" }`, `okx_secret: {value: …}`:
+                // a generic value field takes the name of the structure it is in.
+                if info.part.is_none() && v.is_pair_value(&crate::bindings::names::joined(&b.name)) {
+                    if let Some(s) = structure.filter(|s| !s.name.is_empty()) {
+                        info = v.classify(&s.name);
+                    }
+                }
                 let binding = match b.role {
                     Role::Column => "column".to_string(),
                     Role::Prose => "prose".to_string(),
@@ -472,8 +486,13 @@ impl DetectorSet {
                         evidence: evidence(from, reading),
                     };
                     if want == Part::Passphrase {
+                        // Structural evidence (its own name, an exchange field beside it, the
+                        // object or call it is in) is enough; weaker evidence needs a partner.
+                        let structural = attribution.as_ref().is_some_and(|a| {
+                            matches!(a.source, evidence::Source::Name | evidence::Source::Sibling | evidence::Source::Parent | evidence::Source::Callee)
+                        });
                         if self.passes_ignore(&c) && value::plausible_passphrase(&c.value) {
-                            passphrases.push((bi, c, info.exchange.is_some()));
+                            passphrases.push((bi, c, structural));
                         }
                         return;
                     }

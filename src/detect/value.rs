@@ -42,7 +42,11 @@ pub fn plausible_passphrase(v: &str) -> bool {
     let upper = v.chars().any(|c| c.is_uppercase());
     let lowercase = v.chars().any(|c| c.is_lowercase());
     let symbol = v.chars().any(|c| !c.is_alphanumeric());
-    if !(digit || symbol) || usize::from(digit) + usize::from(upper) + usize::from(lowercase) + usize::from(symbol) < 2 {
+    if usize::from(digit) + usize::from(upper) + usize::from(lowercase) + usize::from(symbol) < 2 {
+        return false;
+    }
+    // Letters only: a random mix (`ElOOPsFBQWNetH`) counts, a camelCase word (`someValue`) not.
+    if !(digit || symbol) && crate::bindings::names::tokens(v).len() < 4 {
         return false;
     }
     // `OK-ACCESS-PASSPHRASE`, `api_passphrase`, `kc.api.pass`: names, not values.
@@ -63,7 +67,7 @@ mod tests {
 
     #[test]
     fn passphrases_that_look_chosen() {
-        for v in ["Maple!Basalt5990*", "6wedJcxHpP", "Sierra-Maple5978", "PX~w!nMGq5lNwQ", "Harbor&Orbit1710*", "tr4d1ngB0t!"] {
+        for v in ["Maple!Basalt5990*", "6wedJcxHpP", "ElOOPsFBQWNetH", "Sierra-Maple5978", "PX~w!nMGq5lNwQ", "Harbor&Orbit1710*", "tr4d1ngB0t!"] {
             assert!(plausible_passphrase(v), "{v}");
         }
         for v in [
