@@ -217,6 +217,9 @@ pub fn produce_markdown(text: &str, b: &mut Builder, parent: usize) {
     let mut fence: Option<(usize, Option<super::family::Family>)> = None;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
+        if fence.is_none() && line.starts_with('#') {
+            b.heading(offset, offset + line.trim_end().len());
+        }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             match fence.take() {
                 Some((start, Some(family))) => {
@@ -749,9 +752,16 @@ impl Parser<'_, '_> {
         }
         if self.mode.lines {
             // `Name: value` starts its line or sits inside braces; in HTTP files, logs and
-            // values a header may follow other text (`… X-BAPI-API-KEY: …`).
+            // values a header may follow other text (`… X-BAPI-API-KEY: …`). A space follows the
+            // colon and the name is no number (`09:12:01`).
             let followed_by_space =
                 self.text.as_bytes().get(self.toks[k].end).is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+            if name.text(self.text).starts_with(|c: char| c.is_ascii_digit()) {
+                return false;
+            }
+            if !followed_by_space && self.frames.is_empty() {
+                return false;
+            }
             return !self.frames.is_empty()
                 || self.line_start_name(name_tok)
                 || (followed_by_space && (matches!(self.mode.lang, Lang::Http | Lang::Generic) || self.b.nesting() > 0));
@@ -901,7 +911,7 @@ impl Parser<'_, '_> {
                     return k + 1;
                 }
                 let inner = self.next_tok(open, true).filter(|&m| matches!(self.toks[m].kind, Kind::Str(_)));
-                let lit_end = inner.and_then(|m| self.literal(m)).map(|l| l.next);
+                let lit_end = inner.and_then(|m| self.literal_in(m, true)).map(|l| l.next);
                 let close = lit_end.and_then(|e| self.next_tok(e - 1, true)).filter(|&c| self.toks[c].is_punct(self.text, ")"));
                 // `ENV.fetch("K")`, `getenv("K")`: the argument names a variable; not a value.
                 let names_var = inner.is_some_and(|m| names_a_credential(self.toks[m].inner(self.text)));
@@ -919,7 +929,7 @@ impl Parser<'_, '_> {
         let t = self.toks[j];
         match t.kind {
             Kind::Str(_) => {
-                let Some(lit) = self.literal(j) else { return k + 1 };
+                let Some(lit) = self.literal_in(j, after.is_some()) else { return k + 1 };
                 if (sep == ".=" || sep == "+=") && self.append(name, structure, &lit) {
                     return after.unwrap_or(lit.next);
                 }
@@ -1031,7 +1041,7 @@ impl Parser<'_, '_> {
             };
             let structure = self.container(t.start);
             self.b.bind(name, name_start, value, t.start, end, enc, true, Role::Named, structure);
-            if raw.contains("://") || raw.contains('?') {
+            if raw.contains("://") || raw.contains('?') || raw.contains('=') {
                 let lit = Literal { value: raw.to_string(), start: t.start, end, next, encoding: Encoding::Raw, map: None };
                 self.nested(&lit, name);
             }
@@ -1041,6 +1051,13 @@ impl Parser<'_, '_> {
 
     /// Reads the literal at `k` with any concatenation that follows.
     fn literal(&self, k: usize) -> Option<Literal> {
+        let grouped = self.frames.last().is_some_and(|f| f.opener == b'(' && !f.call);
+        self.literal_in(k, grouped)
+    }
+
+    /// `literal`, where `grouped` says the literal sits in parentheses (Python joins adjacent
+    /// literals there across lines).
+    fn literal_in(&self, k: usize, grouped: bool) -> Option<Literal> {
         let t = self.toks[k];
         let Kind::Str(style) = t.kind else { return None };
         let (value, decoded) = lexer::decode(style, t.inner(self.text));
@@ -1056,14 +1073,17 @@ impl Parser<'_, '_> {
             },
             map: None,
         };
+        let piece_map = |t: &Token, style: Quote| -> Vec<usize> {
+            lexer::decode_map(style, t.inner(self.text)).1.into_iter().map(|o| o + t.inner_start).collect()
+        };
         if decoded != lexer::Decoded::Raw && (t.inner_end - t.inner_start) < 64 * 1024 {
-            lit.map = Some(lexer::decode_map(style, t.inner(self.text)).1.into_iter().map(|o| o + t.inner_start).collect());
+            lit.map = Some(piece_map(&t, style));
         }
         let mut last = k;
         for _ in 0..64 {
             let Some(n) = self.next_tok(last, true) else { break };
             let nt = self.toks[n];
-            let (piece, after) = if matches!(nt.kind, Kind::Str(_)) && self.implicit_concat(last, n) {
+            let (piece, after) = if matches!(nt.kind, Kind::Str(_)) && self.implicit_concat(last, n, grouped) {
                 (n, n)
             } else if nt.kind == Kind::Punct && matches!(nt.text(self.text), "+" | "." | ".." | "~" | "&") {
                 match self.next_tok(n, true) {
@@ -1075,26 +1095,32 @@ impl Parser<'_, '_> {
             };
             let pt = self.toks[piece];
             let Kind::Str(ps) = pt.kind else { break };
+            if lit.value.len() + (pt.inner_end - pt.inner_start) > 64 * 1024 {
+                break;
+            }
+            // The joined value maps byte by byte onto its pieces (for URLs inside it).
+            let mut map = lit.map.take().unwrap_or_else(|| (lit.start..lit.end).collect());
+            map.extend(piece_map(&pt, ps));
+            lit.map = Some(map);
             lit.value.push_str(&lexer::decode(ps, pt.inner(self.text)).0);
             lit.end = pt.inner_end;
             lit.encoding = Encoding::Concat;
-            lit.map = None;
             lit.next = after + 1;
             last = after;
         }
         Some(lit)
     }
 
-    /// Adjacent literals join in Python, C, shell (`"a""b"`) and inside parentheses.
-    fn implicit_concat(&self, a: usize, b: usize) -> bool {
+    /// Adjacent literals join in Python, C, shell (`"a""b"`) and, across lines, in parentheses.
+    fn implicit_concat(&self, a: usize, b: usize, grouped: bool) -> bool {
         let (ta, tb) = (self.toks[a], self.toks[b]);
         if ta.end == tb.start {
             return self.mode.lines || matches!(self.mode.lang, Lang::Python | Lang::Java);
         }
-        matches!(self.mode.lang, Lang::Python | Lang::Java)
-            && !self.mode.lines
-            && self.frames.last().is_some_and(|f| f.opener == b'(' && !f.call)
-            || (self.mode.lang == Lang::Python && !self.text[ta.end..tb.start].contains('\n'))
+        if self.mode.lines || !matches!(self.mode.lang, Lang::Python | Lang::Java) {
+            return false;
+        }
+        grouped || !self.text[ta.end..tb.start].contains('\n')
     }
 
     fn bind_literal(&mut self, name: &str, name_start: usize, lit: &Literal, role: Role, structure: usize) -> Option<usize> {

@@ -134,6 +134,8 @@ pub struct FileBindings {
     pub comments: Vec<(usize, usize)>,
     /// Modules the file imports (`pybit.unified_trading`, `github.com/adshao/go-binance/v2`).
     pub imports: Vec<String>,
+    /// Markdown headings: they name what their whole section is about.
+    pub headings: Vec<(usize, usize)>,
 }
 
 impl FileBindings {
@@ -258,6 +260,11 @@ impl Builder {
         self.out.comments.push((s, e.max(s)));
     }
 
+    pub fn heading(&mut self, start: usize, end: usize) {
+        let (s, e) = (self.at(start), self.at(end));
+        self.out.headings.push((s, e.max(s)));
+    }
+
     pub fn import(&mut self, module: &str) {
         if self.out.imports.len() < 256 && !module.is_empty() {
             self.out.imports.push(clip(module, 200).to_string());
@@ -350,6 +357,8 @@ fn pair_bindings(fb: &mut FileBindings) {
         derived.name = name;
         derived.name_start = name_start;
         fb.bindings[v] = derived;
+        // The naming field holds a name, not a value.
+        fb.bindings[n].literal = false;
     }
 }
 

@@ -153,7 +153,7 @@ impl<'a> FileEvidence<'a> {
         if let Some((ex, m)) = &self.import {
             return Some(Attribution { exchange: *ex, source: Source::Import, context: names::clip_name(m) });
         }
-        if let Some(a) = self.comment_above(b) {
+        if let Some(a) = self.comment_above(b).or_else(|| self.heading_above(b)) {
             return Some(a);
         }
         if let Some((ex, seg, file_name)) = &self.path {
@@ -271,6 +271,18 @@ impl<'a> FileEvidence<'a> {
             }
         }
         None
+    }
+}
+
+impl FileEvidence<'_> {
+    /// The nearest Markdown heading above the binding, if it names one exchange: a heading
+    /// names its whole section.
+    fn heading_above(&self, b: &Binding) -> Option<Attribution> {
+        let v = Vocabulary::get();
+        let (s, e) = self.fb.headings.iter().rev().find(|&&(s, _)| s <= b.start).copied()?;
+        let found = v.exchanges_in_text(self.text.get(s..e).unwrap_or(""));
+        let ex = *found.first()?;
+        Some(Attribution { exchange: ex, source: Source::Comment, context: v.exchanges.exchanges[ex].slug.clone() })
     }
 }
 

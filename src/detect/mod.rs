@@ -323,6 +323,7 @@ impl DetectorSet {
             }
         }
         self.gate_passphrases(&fb, passphrases, &mut found);
+        self.companion_ids(&fe, &mut found);
         for (idx, rule) in self.rules.iter().enumerate() {
             if !active(idx) || rule.spec.mode != MatchMode::Bare {
                 continue;
@@ -405,9 +406,21 @@ impl DetectorSet {
                 let mut info = v.classify(&b.name);
                 // `variable "bitfinex_api_key" { default = "…" }`, `okx_secret: {value: …}`:
                 // a generic value field takes the name of the structure it is in.
-                if info.part.is_none() && v.is_pair_value(&crate::bindings::names::joined(&b.name)) {
+                let joined = crate::bindings::names::joined(&b.name);
+                if info.part.is_none() && v.is_pair_value(&joined) {
                     if let Some(s) = structure.filter(|s| !s.name.is_empty()) {
                         info = v.classify(&s.name);
+                    }
+                }
+                // `X-Auth: BITSTAMP <key>`, `Authorization: KRAKEN <key>`: the auth scheme
+                // names the exchange and the rest is the key.
+                if info.part.is_none() && (joined.ends_with("auth") || joined.ends_with("authorization")) {
+                    let scheme = b.value.split_whitespace().next().unwrap_or("");
+                    if scheme.len() >= 3 && b.value.trim().len() > scheme.len() {
+                        if let Some(ex) = v.exchange_in(&crate::bindings::names::tokens(scheme), false) {
+                            info.part = Some(Part::ApiKey);
+                            info.exchange = Some(ex);
+                        }
                     }
                 }
                 let binding = match b.role {
@@ -544,6 +557,43 @@ impl DetectorSet {
         }
     }
 
+    /// The key id of a credential found beside its secret under a generic field name
+    /// (Coinbase's `{"id": "<uuid>", "privateKey": "…"}`): an `id`/`name` sibling in the same
+    /// structure that has the exchange's key-id format.
+    fn companion_ids(&self, fe: &FileEvidence, found: &mut Vec<Candidate>) {
+        let mut extra = Vec::new();
+        for c in found.iter().filter(|c| matches!(self.part(c.rule), Part::Secret | Part::PrivateKey)) {
+            let Some(ex) = c.exchange else { continue };
+            let Some(holder) = fe.fb.bindings.iter().find(|b| b.start <= c.start && c.start < b.end.max(b.start + 1)) else { continue };
+            for &mi in fe.members.get(holder.structure).into_iter().flatten() {
+                let m = &fe.fb.bindings[mi];
+                let joined = crate::bindings::names::joined(&m.name);
+                if !m.literal || !matches!(joined.as_str(), "id" | "name" | "key_id" | "uid" | "key_name") {
+                    continue;
+                }
+                let rule = self.by_exchange[ex].iter().copied().find(|&i| {
+                    self.rules[i].spec.part == Part::ApiKey && self.rules[i].value_re().is_some_and(|re| re.is_match(m.value.trim()))
+                });
+                if let Some(idx) = rule {
+                    let evidence = Evidence {
+                        name: crate::bindings::names::clip_name(&m.name),
+                        binding: "assignment".into(),
+                        part: "value",
+                        exchange: "sibling",
+                        context: self.rules[c.rule].spec.id.clone(),
+                        encoding: m.encoding.as_str(),
+                    };
+                    extra.push((idx, m.start, m.end, m.value.clone(), ex, evidence));
+                }
+            }
+        }
+        for (idx, start, end, value, ex, evidence) in extra {
+            if !found.iter().any(|c| c.start < end && start < c.end) {
+                self.push_if_secret(idx, start, end, &value, Some(ex), evidence, found);
+            }
+        }
+    }
+
     fn passes_ignore(&self, c: &Candidate) -> bool {
         let spec = &self.rules[c.rule].spec;
         self.ignore.reason(&c.value).is_none() && !spec.min_entropy.is_some_and(|min| ignore::entropy(&c.value) < min)
@@ -562,6 +612,9 @@ impl DetectorSet {
     ) {
         let spec = &self.rules[rule].spec;
         if self.ignore.reason(value).is_some() {
+            return;
+        }
+        if matches!(spec.part, Part::ApiKey | Part::Secret) && value::looks_like_identifier(value) {
             return;
         }
         if spec.min_entropy.is_some_and(|min| ignore::entropy(value) < min) {

@@ -4,18 +4,31 @@
 /// The value without padding and without an auth scheme (`Bearer …`, `BITSTAMP …`), and how
 /// many bytes were dropped in front.
 pub fn normalize(raw: &str) -> (&str, usize) {
-    let trimmed = raw.trim_start();
-    let mut lead = raw.len() - trimmed.len();
-    let mut v = trimmed.trim_end();
+    let mut v = raw.trim();
+    // Quotes inside quotes (`KEY='"…"'`): the inner pair is part of the text, not the key.
+    for q in ['"', '\''] {
+        if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
+            v = v[1..v.len() - 1].trim();
+        }
+    }
     for scheme in ["Bearer ", "BITSTAMP ", "Token ", "token ", "ApiKey ", "HMAC "] {
         if let Some(rest) = v.strip_prefix(scheme) {
-            let rest_trimmed = rest.trim_start();
-            lead += scheme.len() + (rest.len() - rest_trimmed.len());
-            v = rest_trimmed;
+            v = rest.trim_start();
             break;
         }
     }
-    (v, lead)
+    // `v` is a subslice of `raw`: its offset is the distance between their starts.
+    (v, v.as_ptr() as usize - raw.as_ptr() as usize)
+}
+
+/// An identifier made of words (`triggerDirection`, `order_link_id`): a field or parameter
+/// name used as a value, never key material.
+pub fn looks_like_identifier(v: &str) -> bool {
+    if !v.chars().all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-' || c == '.') {
+        return false;
+    }
+    let toks = crate::bindings::names::tokens(v);
+    !toks.is_empty() && toks.len() <= 4 && toks.iter().all(|t| t.len() >= 3)
 }
 
 /// Words that make a passphrase-named value a placeholder, a field name or a test string.
@@ -89,5 +102,14 @@ mod tests {
     fn normalizes_padding_and_schemes() {
         assert_eq!(normalize("  abc  "), ("abc", 2));
         assert_eq!(normalize("BITSTAMP k1"), ("k1", 9));
+        assert_eq!(normalize("\"k2\""), ("k2", 1));
+    }
+
+    #[test]
+    fn identifiers_are_not_keys() {
+        assert!(looks_like_identifier("triggerDirection"));
+        assert!(looks_like_identifier("order_link_id"));
+        assert!(!looks_like_identifier("yAcksAcjAkPtli0e4e"));
+        assert!(!looks_like_identifier("ElOOPsFBQWNetHkLmQ"));
     }
 }
