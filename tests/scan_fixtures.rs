@@ -108,10 +108,10 @@ const TRADING_BOT: &[Expected] = &[
     ("config/venues.toml", 8, 18, "deribit-client-secret"),
     ("config/venues.toml", 11, 12, "bitmex-api-key"),
     ("config/venues.toml", 12, 15, "bitmex-secret-key"),
-    ("keys/bybit-rsa-private.pem", 2, 1, "generic-private-key"),
+    ("keys/bybit-rsa-private.pem", 1, 1, "generic-private-key"),
     // Coinbase CDP key JSON: key name, and the EC key's body inside the JSON-escaped PEM
     ("keys/cdp_api_key.json", 2, 13, "coinbase-cdp-key-name"),
-    ("keys/cdp_api_key.json", 3, 51, "coinbase-cdp-private-key"),
+    ("keys/cdp_api_key.json", 3, 19, "coinbase-private-key"),
     // URL-encoded value in a query string (`%2F`, `%2B`), followed by `&timeout=5`
     ("scripts/healthcheck.sh", 4, 80, "kraken-api-key"),
     // Gemini key found by its `account-` prefix; its secret by the GEMINI_ name
@@ -134,7 +134,7 @@ const SUPPRESSED: &[(&str, usize, usize)] = &[("bot/ccxt_bot.py", 22, 16)];
 
 const DEMO: &[Expected] = &[
     ("cdp_api_key.json", 2, 13, "coinbase-cdp-key-name"),
-    ("cdp_api_key.json", 3, 51, "coinbase-cdp-private-key"),
+    ("cdp_api_key.json", 3, 19, "coinbase-private-key"),
     ("config.json", 6, 17, "binance-api-key"),
     ("config.json", 7, 20, "binance-secret-key"),
     ("deploy/prod.env", 1, 13, "okx-api-key"),

@@ -224,7 +224,9 @@ pub fn produce_markdown(text: &str, b: &mut Builder, parent: usize) {
             match fence.take() {
                 Some((start, Some(family))) => {
                     let body = &text[start..offset];
-                    b.with_view(OffsetMap::Shift(start), None, |b| super::family::produce_family(family, body, b, parent));
+                    b.with_view(OffsetMap::Shift(start), None, |b| {
+                        super::family::produce_family(family, body, b, parent)
+                    });
                 }
                 Some((_, None)) => {}
                 None => {
@@ -281,15 +283,27 @@ fn prose_spans(line: &str, offset: usize, b: &mut Builder, parent: usize) {
         if name.is_empty() {
             continue;
         }
-        b.bind(&name, offset, value.to_string(), offset + open + 1, offset + close, Encoding::Raw, true, Role::Prose, parent);
+        b.bind(
+            &name,
+            offset,
+            value.to_string(),
+            offset + open + 1,
+            offset + close,
+            Encoding::Raw,
+            true,
+            Role::Prose,
+            parent,
+        );
     }
 }
 
 const SEPARATORS: &[&str] = &["=", ":", ":=", "=>", "?=", "::=", ".=", "+="];
 
 /// Words after which `(` is not a call.
-const NOT_CALLEES: &[&str] =
-    &["if", "for", "while", "switch", "return", "catch", "elif", "and", "or", "not", "in", "print", "with", "when", "match"];
+const NOT_CALLEES: &[&str] = &[
+    "if", "for", "while", "switch", "return", "catch", "elif", "and", "or", "not", "in", "print", "with", "when",
+    "match",
+];
 
 impl Parser<'_, '_> {
     fn run(&mut self) {
@@ -410,7 +424,10 @@ impl Parser<'_, '_> {
             }
         }
         if !self.mode.lines
-            && matches!(lower.as_str(), "import" | "from" | "require" | "using" | "use" | "require_once" | "include_once")
+            && matches!(
+                lower.as_str(),
+                "import" | "from" | "require" | "using" | "use" | "require_once" | "include_once"
+            )
         {
             return self.import(k);
         }
@@ -491,7 +508,10 @@ impl Parser<'_, '_> {
             return k + 1;
         };
         let name = line[..close].trim_matches(['[', ']', ' ', '"']).to_string();
-        if name.is_empty() || name.len() > 200 || line[close + 1..].trim().chars().next().is_some_and(|c| c != '#' && c != ';') {
+        if name.is_empty()
+            || name.len() > 200
+            || line[close + 1..].trim().chars().next().is_some_and(|c| c != '#' && c != ';')
+        {
             self.open_frame(k, "[");
             return k + 1;
         }
@@ -543,8 +563,9 @@ impl Parser<'_, '_> {
                     frame.call = true;
                     frame.callee = prev_text.clone();
                     let lower = prev_text.to_ascii_lowercase();
-                    frame.imports = matches!(lower.as_str(), "require" | "import" | "__import__" | "importlib.import_module")
-                        || lower == "import";
+                    frame.imports =
+                        matches!(lower.as_str(), "require" | "import" | "__import__" | "importlib.import_module")
+                            || lower == "import";
                     (StructureKind::Call, prev_text.clone())
                 } else if prev.is_some_and(|i| self.toks[i].is_punct(self.text, "<")) || prev_text == ">" {
                     // Generic call `new Foo<Bar>(…)`.
@@ -764,7 +785,8 @@ impl Parser<'_, '_> {
             }
             return !self.frames.is_empty()
                 || self.line_start_name(name_tok)
-                || (followed_by_space && (matches!(self.mode.lang, Lang::Http | Lang::Generic) || self.b.nesting() > 0));
+                || (followed_by_space
+                    && (matches!(self.mode.lang, Lang::Http | Lang::Generic) || self.b.nesting() > 0));
         }
         if matches!(name.kind, Kind::Str(_)) {
             return true;
@@ -824,7 +846,8 @@ impl Parser<'_, '_> {
                     let rt = self.toks[r];
                     return (rt.kind == Kind::Word).then(|| (rt.text(self.text).to_string(), rt.start, r));
                 }
-                Kind::Punct if matches!(t.text(self.text), "&" | "'" | "<" | ">" | "*" | "[" | "]" | "?" | "." | "::") => {}
+                Kind::Punct
+                    if matches!(t.text(self.text), "&" | "'" | "<" | ">" | "*" | "[" | "]" | "?" | "." | "::") => {}
                 Kind::Word if matches!(t.text(self.text), "static" | "mut" | "dyn") => {}
                 Kind::Word if i == word && is_type_word(self.toks[word].text(self.text)) => {
                     if !is_decl_keyword(t.text(self.text)) {
@@ -907,12 +930,14 @@ impl Parser<'_, '_> {
                 // its frame binds the arguments by position.
                 let v = super::names::Vocabulary::get();
                 let callee = t.text(self.text);
-                if t.kind == Kind::Word && (v.credential_call_parts(callee).is_some() || v.sdk_class(callee).is_some()) {
+                if t.kind == Kind::Word && (v.credential_call_parts(callee).is_some() || v.sdk_class(callee).is_some())
+                {
                     return k + 1;
                 }
                 let inner = self.next_tok(open, true).filter(|&m| matches!(self.toks[m].kind, Kind::Str(_)));
                 let lit_end = inner.and_then(|m| self.literal_in(m, true)).map(|l| l.next);
-                let close = lit_end.and_then(|e| self.next_tok(e - 1, true)).filter(|&c| self.toks[c].is_punct(self.text, ")"));
+                let close =
+                    lit_end.and_then(|e| self.next_tok(e - 1, true)).filter(|&c| self.toks[c].is_punct(self.text, ")"));
                 // `ENV.fetch("K")`, `getenv("K")`: the argument names a variable; not a value.
                 let names_var = inner.is_some_and(|m| names_a_credential(self.toks[m].inner(self.text)));
                 match (inner, close) {
@@ -1014,15 +1039,23 @@ impl Parser<'_, '_> {
         if to_eol && !in_query {
             end = line_end;
             // An inline comment: ` #…` or ` ;…`.
-            if let Some(c) = self.text[t.start..line_end].find(" #").or_else(|| self.text[t.start..line_end].find("\t#")) {
+            if let Some(c) =
+                self.text[t.start..line_end].find(" #").or_else(|| self.text[t.start..line_end].find("\t#"))
+            {
                 end = t.start + c;
             }
         } else {
-            while end < line_end
-                && !matches!(bytes[end], b' ' | b'\t' | b'"' | b'\'' | b'`' | b',' | b';' | b'(' | b')' | b'{' | b'}' | b'[' | b']')
-                && !(in_query && bytes[end] == b'&')
-                && !(bytes[end] == b'\\' && self.b.nesting() > 0)
-            {
+            let nested = self.b.nesting() > 0;
+            while end < line_end {
+                let c = bytes[end];
+                let stop = matches!(
+                    c,
+                    b' ' | b'\t' | b'"' | b'\'' | b'`' | b',' | b';' | b'(' | b')' | b'{' | b'}' | b'[' | b']'
+                ) || (in_query && c == b'&')
+                    || (nested && c == b'\\');
+                if stop {
+                    break;
+                }
                 end += 1;
             }
         }
@@ -1042,7 +1075,8 @@ impl Parser<'_, '_> {
             let structure = self.container(t.start);
             self.b.bind(name, name_start, value, t.start, end, enc, true, Role::Named, structure);
             if raw.contains("://") || raw.contains('?') || raw.contains('=') {
-                let lit = Literal { value: raw.to_string(), start: t.start, end, next, encoding: Encoding::Raw, map: None };
+                let lit =
+                    Literal { value: raw.to_string(), start: t.start, end, next, encoding: Encoding::Raw, map: None };
                 self.nested(&lit, name);
             }
         }
@@ -1123,8 +1157,16 @@ impl Parser<'_, '_> {
         grouped || !self.text[ta.end..tb.start].contains('\n')
     }
 
-    fn bind_literal(&mut self, name: &str, name_start: usize, lit: &Literal, role: Role, structure: usize) -> Option<usize> {
-        let bi = self.b.bind(name, name_start, lit.value.clone(), lit.start, lit.end, lit.encoding, true, role, structure);
+    fn bind_literal(
+        &mut self,
+        name: &str,
+        name_start: usize,
+        lit: &Literal,
+        role: Role,
+        structure: usize,
+    ) -> Option<usize> {
+        let bi =
+            self.b.bind(name, name_start, lit.value.clone(), lit.start, lit.end, lit.encoding, true, role, structure);
         self.nested(lit, name);
         bi
     }
@@ -1173,7 +1215,8 @@ fn urls(text: &str, b: &mut Builder, holder: usize) {
         let start = from + p + 3;
         from = start;
         let rest = &text[start..];
-        let end = rest.find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '?' | '#')).unwrap_or(rest.len());
+        let end =
+            rest.find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '?' | '#')).unwrap_or(rest.len());
         let authority = &rest[..end];
         let Some(at) = authority.rfind('@') else { continue };
         let userinfo = &authority[..at];
@@ -1242,15 +1285,43 @@ fn names_a_credential(s: &str) -> bool {
 fn is_type_word(w: &str) -> bool {
     matches!(
         w,
-        "string" | "String" | "str" | "char" | "int" | "bool" | "var" | "let" | "const" | "val" | "Str" | "dynamic"
-            | "auto" | "SecretStr" | "std::string" | "QString" | "NSString"
+        "string"
+            | "String"
+            | "str"
+            | "char"
+            | "int"
+            | "bool"
+            | "var"
+            | "let"
+            | "const"
+            | "val"
+            | "Str"
+            | "dynamic"
+            | "auto"
+            | "SecretStr"
+            | "std::string"
+            | "QString"
+            | "NSString"
     )
 }
 
 fn is_decl_keyword(w: &str) -> bool {
     matches!(
         w,
-        "var" | "let" | "const" | "val" | "final" | "static" | "public" | "private" | "protected" | "readonly" | "export"
-            | "pub" | "internal" | "def" | "mut"
+        "var"
+            | "let"
+            | "const"
+            | "val"
+            | "final"
+            | "static"
+            | "public"
+            | "private"
+            | "protected"
+            | "readonly"
+            | "export"
+            | "pub"
+            | "internal"
+            | "def"
+            | "mut"
     )
 }

@@ -21,10 +21,11 @@ pub fn of(path: &str) -> Family {
     let file = path.rsplit('/').next().unwrap_or(path);
     let lower = file.to_ascii_lowercase();
     // Template suffixes (`values.yaml.j2`, `.env.tpl`) name the format underneath.
-    let base = ["j2", "jinja", "jinja2", "tpl", "tmpl", "template", "dist", "sample", "example", "bak", "orig", "local"]
-        .iter()
-        .find_map(|s| lower.strip_suffix(&format!(".{s}")))
-        .unwrap_or(&lower);
+    let base =
+        ["j2", "jinja", "jinja2", "tpl", "tmpl", "template", "dist", "sample", "example", "bak", "orig", "local"]
+            .iter()
+            .find_map(|s| lower.strip_suffix(&format!(".{s}")))
+            .unwrap_or(&lower);
     let ext = base.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     if base == ".env" || base.starts_with(".env.") || ext == "env" || base == ".envrc" || base == "env" {
         return Family::Lines(Lang::Env);
@@ -43,9 +44,8 @@ pub fn of(path: &str) -> Family {
     }
     match ext {
         "yaml" | "yml" => Family::Yaml,
-        "json" | "jsonc" | "json5" | "jsonl" | "ndjson" | "har" | "tfstate" | "webmanifest" | "babelrc" | "eslintrc" => {
-            Family::Code(Lang::Json)
-        }
+        "json" | "jsonc" | "json5" | "jsonl" | "ndjson" | "har" | "tfstate" | "webmanifest" | "babelrc"
+        | "eslintrc" => Family::Code(Lang::Json),
         "ipynb" => Family::Notebook,
         "py" | "pyi" | "pyw" | "pyx" | "sage" => Family::Code(Lang::Python),
         "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "mts" | "cts" | "vue" | "svelte" | "astro" => {
@@ -64,8 +64,8 @@ pub fn of(path: &str) -> Family {
         "sh" | "bash" | "zsh" | "ksh" | "fish" | "command" | "service" | "timer" | "socket" | "cron" | "crontab"
         | "bats" => Family::Lines(Lang::Shell),
         "ps1" | "psm1" | "bat" | "cmd" => Family::Lines(Lang::Shell),
-        "ini" | "cfg" | "conf" | "cnf" | "properties" | "prefs" | "toml" | "editorconfig" | "npmrc" | "pypirc" | "netrc"
-        | "desktop" | "reg" | "inf" => Family::Lines(Lang::Ini),
+        "ini" | "cfg" | "conf" | "cnf" | "properties" | "prefs" | "toml" | "editorconfig" | "npmrc" | "pypirc"
+        | "netrc" | "desktop" | "reg" | "inf" => Family::Lines(Lang::Ini),
         "xml" | "config" | "csproj" | "fsproj" | "vbproj" | "props" | "targets" | "xaml" | "plist" | "pom" | "resx"
         | "wsdl" | "xsd" | "jmx" | "launch" | "nuspec" => Family::Xml,
         "sql" | "psql" | "ddl" | "dml" => Family::Code(Lang::Sql),

@@ -152,13 +152,17 @@ pub fn lex(text: &str, opts: &Options) -> Vec<Token> {
             let mut e = i + 1;
             while e < b.len() {
                 let x = b[e];
-                if is_word_byte(x) || (opts.dash_in_words && x == b'-' && e + 1 < b.len() && is_word_byte(b[e + 1])) {
+                // `-` (config words), `.`, `::` and `->` join words (`OK-ACCESS-KEY`,
+                // `ccxt.okx`, `Credentials::new`, `$this->apiKey`).
+                let next_starts = |k: usize| b.get(e + k).is_some_and(|&n| is_word_start(n));
+                let joined = is_word_byte(x)
+                    || (opts.dash_in_words && x == b'-' && e + 1 < b.len() && is_word_byte(b[e + 1]))
+                    || (x == b'.' && next_starts(1));
+                let joined2 = (x == b':' && b.get(e + 1) == Some(&b':') || x == b'-' && b.get(e + 1) == Some(&b'>'))
+                    && next_starts(2);
+                if joined {
                     e += 1;
-                } else if x == b'.' && e + 1 < b.len() && is_word_start(b[e + 1]) {
-                    e += 1;
-                } else if x == b':' && b.get(e + 1) == Some(&b':') && b.get(e + 2).is_some_and(|&n| is_word_start(n)) {
-                    e += 2;
-                } else if x == b'-' && b.get(e + 1) == Some(&b'>') && b.get(e + 2).is_some_and(|&n| is_word_start(n)) {
+                } else if joined2 {
                     e += 2;
                 } else {
                     break;
@@ -247,7 +251,7 @@ fn string_at(b: &[u8], i: usize, opts: &Options, no_close: &mut [usize; 6]) -> O
         }
         // C# verbatim `@"…"` and interpolated verbatim `$@"…"` / `@$"…"`.
         if c == b'@' || (c == b'$' && b.get(i + 1) == Some(&b'@')) {
-            let q = if c == b'$' { i + 2 } else if b.get(i + 1) == Some(&b'$') { i + 2 } else { i + 1 };
+            let q = if c == b'$' || b.get(i + 1) == Some(&b'$') { i + 2 } else { i + 1 };
             if b.get(q) == Some(&b'"') {
                 let mut e = q + 1;
                 let limit = b.len().min(q + 1 + MAX_LITERAL);
@@ -275,9 +279,7 @@ fn string_at(b: &[u8], i: usize, opts: &Options, no_close: &mut [usize; 6]) -> O
             }
         }
         // Python string prefixes (`f"…"`, `rb'…'`, `u"…"`): lex as the quote that follows.
-        if matches!(c, b'f' | b'F' | b'u' | b'U' | b'b' | b'B' | b'r' | b'R')
-            && (i == 0 || !is_word_byte(b[i - 1]))
-        {
+        if matches!(c, b'f' | b'F' | b'u' | b'U' | b'b' | b'B' | b'r' | b'R') && (i == 0 || !is_word_byte(b[i - 1])) {
             let mut q = i + 1;
             if q < b.len() && matches!(b[q], b'r' | b'R' | b'b' | b'B' | b'f' | b'F') {
                 q += 1;

@@ -197,12 +197,18 @@ const MAX_NESTING: usize = 3;
 impl Builder {
     pub fn new(len: usize) -> Self {
         let mut out = FileBindings::default();
-        out.structures.push(Structure { kind: StructureKind::File, name: String::new(), parent: None, start: 0, end: len });
+        out.structures.push(Structure {
+            kind: StructureKind::File,
+            name: String::new(),
+            parent: None,
+            start: 0,
+            end: len,
+        });
         Builder { out, maps: vec![(OffsetMap::Shift(0), None)], depth: 0 }
     }
 
     fn map(&self) -> &OffsetMap {
-        &self.maps.last().map(|m| &m.0).unwrap_or(&OffsetMap::Shift(0))
+        self.maps.last().map(|m| &m.0).unwrap_or(&OffsetMap::Shift(0))
     }
 
     /// File offset of an offset in the current view.
@@ -211,7 +217,12 @@ impl Builder {
     }
 
     /// Runs `f` on a view of decoded text (`layer`: how the view itself is encoded in the file).
-    pub fn with_view<R>(&mut self, map: OffsetMap, layer: Option<Encoding>, f: impl FnOnce(&mut Builder) -> R) -> Option<R> {
+    pub fn with_view<R>(
+        &mut self,
+        map: OffsetMap,
+        layer: Option<Encoding>,
+        f: impl FnOnce(&mut Builder) -> R,
+    ) -> Option<R> {
         if self.depth >= MAX_NESTING {
             return None;
         }
@@ -244,7 +255,13 @@ impl Builder {
     /// Opens a structure; offsets are in the current view.
     pub fn open(&mut self, kind: StructureKind, name: &str, parent: usize, start: usize) -> usize {
         let start = self.at(start);
-        self.out.structures.push(Structure { kind, name: clip(name, 256).to_string(), parent: Some(parent), start, end: start });
+        self.out.structures.push(Structure {
+            kind,
+            name: clip(name, 256).to_string(),
+            parent: Some(parent),
+            start,
+            end: start,
+        });
         self.out.structures.len() - 1
     }
 

@@ -24,7 +24,8 @@ pub fn tokens(raw: &str) -> Vec<String> {
         if c.is_uppercase() && !cur.is_empty() {
             let prev = chars[i - 1];
             let next = chars.get(i + 1).copied().unwrap_or('_');
-            if prev.is_lowercase() || prev.is_ascii_digit() && cur.chars().any(|x| x.is_alphabetic())
+            if prev.is_lowercase()
+                || prev.is_ascii_digit() && cur.chars().any(|x| x.is_alphabetic())
                 || (prev.is_uppercase() && next.is_lowercase())
             {
                 out.push(std::mem::take(&mut cur));
@@ -156,7 +157,8 @@ impl Vocabulary {
         let exchanges = ExchangeTable::builtin_checked()?;
         let file: VocabularyFile = crate::rules_embedded::parse("vocabulary.yaml")?;
         let text = crate::rules_embedded::get("vocabulary.yaml").unwrap_or_default();
-        let err = |e: regex::Error| crate::rules_error::RuleError::new("rules/vocabulary.yaml", text, None, e.to_string());
+        let err =
+            |e: regex::Error| crate::rules_error::RuleError::new("rules/vocabulary.yaml", text, None, e.to_string());
         let noise = Regex::new(&format!("^(?:{})$", file.noise.join("|"))).map_err(err)?;
         let mut parts = Vec::new();
         for p in &file.parts {
@@ -335,8 +337,7 @@ impl Vocabulary {
         self.sdk_imports
             .iter()
             .filter(|(name, _)| {
-                m == *name
-                    || m.strip_prefix(name.as_str()).is_some_and(|rest| rest.starts_with(['.', '/', ':', '\\']))
+                m == *name || m.strip_prefix(name.as_str()).is_some_and(|rest| rest.starts_with(['.', '/', ':', '\\']))
             })
             .max_by_key(|(name, _)| name.len())
             .map(|(_, ex)| *ex)
@@ -420,6 +421,9 @@ mod tests {
         assert_eq!(v.sdk_class("RestClientV5"), bybit);
         assert_eq!(v.sdk_import("pybit.unified_trading"), bybit);
         assert_eq!(v.sdk_import("pybitx"), None);
-        assert_eq!(v.exchanges_in_text("Access key pair for the HTX spot account"), vec![v.exchanges.index_of("htx").unwrap()]);
+        assert_eq!(
+            v.exchanges_in_text("Access key pair for the HTX spot account"),
+            vec![v.exchanges.index_of("htx").unwrap()]
+        );
     }
 }

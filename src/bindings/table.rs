@@ -96,7 +96,8 @@ mod tests {
         let mut b = Builder::new(t.len());
         produce_csv(t, b',', &mut b, 0);
         let fb = b.finish();
-        let got: Vec<(&str, &str, usize)> = fb.bindings.iter().map(|x| (x.name.as_str(), x.value.as_str(), x.start)).collect();
+        let got: Vec<(&str, &str, usize)> =
+            fb.bindings.iter().map(|x| (x.name.as_str(), x.value.as_str(), x.start)).collect();
         assert_eq!(got, vec![("exchange", "okx", 22), ("api_key", "k,1", 27), ("note", "x", 32)]);
         assert_eq!(fb.bindings[0].structure, fb.bindings[1].structure);
     }

@@ -5,7 +5,11 @@ use super::*;
 /// (name, value, value text in the file) of every literal binding.
 fn bound(path: &str, text: &str) -> Vec<(String, String, String)> {
     let fb = collect(path, text);
-    fb.bindings.iter().filter(|b| b.literal).map(|b| (b.name.clone(), b.value.clone(), text[b.start..b.end].to_string())).collect()
+    fb.bindings
+        .iter()
+        .filter(|b| b.literal)
+        .map(|b| (b.name.clone(), b.value.clone(), text[b.start..b.end].to_string()))
+        .collect()
 }
 
 fn has(got: &[(String, String, String)], name: &str, value: &str) -> bool {
@@ -84,7 +88,8 @@ fn sql_rows_and_urls() {
     let text = "INSERT INTO creds (exchange, api_key) VALUES\n ('okx', 'k1'),\n ('kucoin', 'k2');\n";
     let got = bound("seed.sql", text);
     assert!(has(&got, "exchange", "okx") && has(&got, "api_key", "k1") && has(&got, "api_key", "k2"), "{got:?}");
-    let text = "U = \"https://relay/x?access_key=a%2Bb&secret_key=c\"\nP = \"https://us%2Fer:pa%3Dss@kraken-proxy:8443/0\"\n";
+    let text =
+        "U = \"https://relay/x?access_key=a%2Bb&secret_key=c\"\nP = \"https://us%2Fer:pa%3Dss@kraken-proxy:8443/0\"\n";
     let got = bound("s.py", text);
     assert!(has(&got, "access_key", "a+b") && has(&got, "secret_key", "c"), "{got:?}");
     assert!(has(&got, "kraken-proxy:8443", "us/er") && has(&got, "kraken-proxy:8443", "pa=ss"), "{got:?}");
@@ -118,7 +123,6 @@ fn markdown_prose_and_fences() {
     assert!(has(&got, "key", "k1"), "{got:?}");
 }
 
-
 /// Prints the bindings of `KEYLINT_DEBUG_FILE` (a development aid: `cargo test debug_bindings -- --ignored --nocapture`).
 #[test]
 #[ignore]
@@ -130,7 +134,10 @@ fn debug_bindings() {
         eprintln!("S{i} {:?} {:?} parent={:?}", s.kind, s.name, s.parent);
     }
     for b in &fb.bindings {
-        eprintln!("S{} {:?} {:?} = {:?} [{}..{}] {:?} lit={}", b.structure, b.role, b.name, b.value, b.start, b.end, b.encoding, b.literal);
+        eprintln!(
+            "S{} {:?} {:?} = {:?} [{}..{}] {:?} lit={}",
+            b.structure, b.role, b.name, b.value, b.start, b.end, b.encoding, b.literal
+        );
     }
     eprintln!("imports {:?}", fb.imports);
 }

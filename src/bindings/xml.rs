@@ -76,7 +76,13 @@ pub fn produce(text: &str, b: &mut Builder, parent: usize) {
         if self_closing || stack.len() >= MAX_DEPTH {
             b.close(structure, gt + 1);
         } else {
-            stack.push(Open { tag: tag.to_string(), structure, parent: container, text_start: gt + 1, has_children: false });
+            stack.push(Open {
+                tag: tag.to_string(),
+                structure,
+                parent: container,
+                text_start: gt + 1,
+                has_children: false,
+            });
         }
         i = gt + 1;
     }

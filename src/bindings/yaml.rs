@@ -135,7 +135,17 @@ pub fn produce(text: &str, b: &mut Builder, parent: usize) {
                     None => value.trim_end(),
                 };
                 let start = off + value_col;
-                b.bind(&key, key_start, v.to_string(), start, start + v.len(), Encoding::Raw, true, Role::Named, container);
+                b.bind(
+                    &key,
+                    key_start,
+                    v.to_string(),
+                    start,
+                    start + v.len(),
+                    Encoding::Raw,
+                    true,
+                    Role::Named,
+                    container,
+                );
                 code::nested_value(v, OffsetMap::Shift(start), &key, container, b);
             }
         }
@@ -259,7 +269,13 @@ fn block_scalar(
             continue;
         }
         if start.is_some() {
-            let sep = if pending_blank > 0 { "\n".repeat(pending_blank) } else if folded && ind == bi { " ".into() } else { "\n".into() };
+            let sep = if pending_blank > 0 {
+                "\n".repeat(pending_blank)
+            } else if folded && ind == bi {
+                " ".into()
+            } else {
+                "\n".into()
+            };
             for _ in 0..sep.len() {
                 map.push(end);
             }

@@ -115,7 +115,7 @@ impl<'a> FileEvidence<'a> {
             .collect();
         let line_of = |off: usize| line_starts.partition_point(|&s| s <= off).saturating_sub(1);
         let mut comment_lines: Vec<(usize, usize)> =
-            fb.comments.iter().enumerate().map(|(i, &(_, e))| (line_of(e.saturating_sub(1).max(0)), i)).collect();
+            fb.comments.iter().enumerate().map(|(i, &(_, e))| (line_of(e.saturating_sub(1)), i)).collect();
         comment_lines.sort_unstable();
         FileEvidence {
             fb,
@@ -181,9 +181,17 @@ impl<'a> FileEvidence<'a> {
             return Some(Attribution { exchange: *ex, source: Source::Path, context: seg.clone() });
         }
         if let Some(ex) = self.only {
-            return Some(Attribution { exchange: ex, source: Source::File, context: v.exchanges.exchanges[ex].slug.clone() });
+            return Some(Attribution {
+                exchange: ex,
+                source: Source::File,
+                context: v.exchanges.exchanges[ex].slug.clone(),
+            });
         }
-        self.project.as_ref().map(|(ex, what)| Attribution { exchange: *ex, source: Source::Project, context: what.clone() })
+        self.project.as_ref().map(|(ex, what)| Attribution {
+            exchange: *ex,
+            source: Source::Project,
+            context: what.clone(),
+        })
     }
 
     /// Exchange evidence from the binding's own structure: a field naming the exchange, a
@@ -230,7 +238,11 @@ impl<'a> FileEvidence<'a> {
                 }
                 if s.kind == StructureKind::Call {
                     if let Some(ex) = v.sdk_class(&s.name) {
-                        return Some(Attribution { exchange: ex, source: Source::Callee, context: names::clip_name(&s.name) });
+                        return Some(Attribution {
+                            exchange: ex,
+                            source: Source::Callee,
+                            context: names::clip_name(&s.name),
+                        });
                     }
                 }
             }
@@ -293,13 +305,19 @@ fn sibling_says(s: &Binding) -> Option<(u8, Attribution)> {
     let joined = names::joined(&s.name);
     if s.literal && v.is_exchange_field(&joined) && s.value.len() <= 64 {
         if let Some(&ex) = v.exchanges_in_text(&s.value).first() {
-            return Some((0, Attribution { exchange: ex, source: Source::Sibling, context: names::clip_name(&s.value) }));
+            return Some((
+                0,
+                Attribution { exchange: ex, source: Source::Sibling, context: names::clip_name(&s.value) },
+            ));
         }
     }
     if s.role == Role::Named || s.role == Role::Column {
         let info = v.classify(&s.name);
         if let (Some(_), Some(ex)) = (info.part, info.exchange) {
-            return Some((1, Attribution { exchange: ex, source: Source::Sibling, context: names::clip_name(&s.name) }));
+            return Some((
+                1,
+                Attribution { exchange: ex, source: Source::Sibling, context: names::clip_name(&s.name) },
+            ));
         }
     }
     if s.literal && s.value.starts_with("organizations/") && s.value.contains("/apiKeys/") {

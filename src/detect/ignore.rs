@@ -55,7 +55,10 @@ impl IgnoreList {
             return Some("empty");
         }
         let bare = trimmed.strip_prefix("0x").unwrap_or(trimmed);
-        if self.examples.contains(trimmed) || self.examples.contains(bare) || self.examples.contains(&format!("0x{bare}")) {
+        if self.examples.contains(trimmed)
+            || self.examples.contains(bare)
+            || self.examples.contains(&format!("0x{bare}"))
+        {
             return Some("documentation example");
         }
         if self.references.is_match(trimmed) {

@@ -121,7 +121,10 @@ pub struct RuleSource {
 const CREDENTIAL_WORDS: &[&str] = &["key", "secret", "pass", "token", "private", "credential", "auth"];
 
 /// Suffixes that make an abbreviation (`bfx`, `kc`, `hl`) a credential name worth a keyword.
-const SHORT_FORM_SUFFIXES: &[&str] = &["_key", "_secret", "_api", "_pass", "_sk", "_ak", "_access", "_private", "_agent", "key", "secret", "-key", "-secret", "_sec", "_token"];
+const SHORT_FORM_SUFFIXES: &[&str] = &[
+    "_key", "_secret", "_api", "_pass", "_sk", "_ak", "_access", "_private", "_agent", "key", "secret", "-key",
+    "-secret", "_sec", "_token",
+];
 
 impl DetectorSet {
     /// Built-in detectors plus user rule files (which add rules or replace built-ins by id).
@@ -354,7 +357,15 @@ impl DetectorSet {
 
     /// A bare pattern match: its exchange comes from the binding that holds it, or from the
     /// file's path, sole exchange or repository.
-    fn push_pattern(&self, fe: &FileEvidence, idx: usize, start: usize, end: usize, value: &str, out: &mut Vec<Candidate>) {
+    fn push_pattern(
+        &self,
+        fe: &FileEvidence,
+        idx: usize,
+        start: usize,
+        end: usize,
+        value: &str,
+        out: &mut Vec<Candidate>,
+    ) {
         let rule = &self.rules[idx];
         let holder = fe
             .fb
@@ -431,9 +442,10 @@ impl DetectorSet {
                 (info, "name", binding)
             }
             Role::Positional(i) => {
-                let parts = v.credential_call_parts(callee).map(|p| p.to_vec()).or_else(|| {
-                    v.sdk_class(callee).map(|_| vec![Part::ApiKey, Part::Secret, Part::Passphrase])
-                });
+                let parts = v
+                    .credential_call_parts(callee)
+                    .map(|p| p.to_vec())
+                    .or_else(|| v.sdk_class(callee).map(|_| vec![Part::ApiKey, Part::Secret, Part::Passphrase]));
                 let Some(part) = parts.and_then(|p| p.get(usize::from(i)).copied()) else { return };
                 let info = crate::bindings::names::NameInfo { part: Some(part), ..Default::default() };
                 let binding = format!("argument {} of {}", i + 1, crate::bindings::names::clip_name(callee));
@@ -456,7 +468,8 @@ impl DetectorSet {
             info.part = Some(Part::PrivateKey);
         }
         let attribution = fe.attribute(bi, info.exchange, info.weak);
-        let part = remap_part(&self.exchanges, attribution.as_ref().map(|a| a.exchange), info.part.unwrap_or(named_part));
+        let part =
+            remap_part(&self.exchanges, attribution.as_ref().map(|a| a.exchange), info.part.unwrap_or(named_part));
         let evidence = |part_from: &'static str, reading: &Reading| Evidence {
             name: crate::bindings::names::clip_name(&b.name),
             binding: binding.clone(),
@@ -502,7 +515,13 @@ impl DetectorSet {
                         // Structural evidence (its own name, an exchange field beside it, the
                         // object or call it is in) is enough; weaker evidence needs a partner.
                         let structural = attribution.as_ref().is_some_and(|a| {
-                            matches!(a.source, evidence::Source::Name | evidence::Source::Sibling | evidence::Source::Parent | evidence::Source::Callee)
+                            matches!(
+                                a.source,
+                                evidence::Source::Name
+                                    | evidence::Source::Sibling
+                                    | evidence::Source::Parent
+                                    | evidence::Source::Callee
+                            )
                         });
                         if self.passes_ignore(&c) && value::plausible_passphrase(&c.value) {
                             passphrases.push((bi, c, structural));
@@ -531,11 +550,16 @@ impl DetectorSet {
             let t = crate::bindings::names::tokens(&b.name);
             t.iter().any(|w| w == "b64" || w == "base64")
         };
-        let in_secret_data = k8s_secret
-            && fe.fb.structures.get(b.structure).is_some_and(|s| s.name == "data" || s.name == "binaryData");
+        let in_secret_data =
+            k8s_secret && fe.fb.structures.get(b.structure).is_some_and(|s| s.name == "data" || s.name == "binaryData");
         if names_base64 || in_secret_data || value.starts_with("LS0tLS1CRUdJTi") {
             if let Some(decoded) = decode_value::base64_text(value) {
-                out.push(Reading { value: std::borrow::Cow::Owned(decoded), start: b.start, end: b.end, encoding: Encoding::Base64 });
+                out.push(Reading {
+                    value: std::borrow::Cow::Owned(decoded),
+                    start: b.start,
+                    end: b.end,
+                    encoding: Encoding::Base64,
+                });
             }
         }
         out
@@ -549,7 +573,9 @@ impl DetectorSet {
             let b = &fb.bindings[bi];
             let partner = found.iter().any(|o| {
                 o.exchange == c.exchange
-                    && fb.bindings.iter().any(|ob| ob.start <= o.start && o.start < ob.end.max(ob.start + 1) && ob.structure == b.structure)
+                    && fb.bindings.iter().any(|ob| {
+                        ob.start <= o.start && o.start < ob.end.max(ob.start + 1) && ob.structure == b.structure
+                    })
             });
             if named || partner {
                 self.push_if_secret(c.rule, c.start, c.end, &c.value, c.exchange, c.evidence, found);
@@ -564,7 +590,10 @@ impl DetectorSet {
         let mut extra = Vec::new();
         for c in found.iter().filter(|c| matches!(self.part(c.rule), Part::Secret | Part::PrivateKey)) {
             let Some(ex) = c.exchange else { continue };
-            let Some(holder) = fe.fb.bindings.iter().find(|b| b.start <= c.start && c.start < b.end.max(b.start + 1)) else { continue };
+            let Some(holder) = fe.fb.bindings.iter().find(|b| b.start <= c.start && c.start < b.end.max(b.start + 1))
+            else {
+                continue;
+            };
             for &mi in fe.members.get(holder.structure).into_iter().flatten() {
                 let m = &fe.fb.bindings[mi];
                 let joined = crate::bindings::names::joined(&m.name);
@@ -572,7 +601,8 @@ impl DetectorSet {
                     continue;
                 }
                 let rule = self.by_exchange[ex].iter().copied().find(|&i| {
-                    self.rules[i].spec.part == Part::ApiKey && self.rules[i].value_re().is_some_and(|re| re.is_match(m.value.trim()))
+                    self.rules[i].spec.part == Part::ApiKey
+                        && self.rules[i].value_re().is_some_and(|re| re.is_match(m.value.trim()))
                 });
                 if let Some(idx) = rule {
                     let evidence = Evidence {

@@ -36,7 +36,10 @@ fn manifest_kind(file: &str) -> Option<&'static str> {
         "build.gradle.kts",
         "environment.yml",
     ];
-    if deps.contains(&lower.as_str()) || (lower.starts_with("requirements") && lower.ends_with(".txt")) || lower.ends_with(".csproj") {
+    if deps.contains(&lower.as_str())
+        || (lower.starts_with("requirements") && lower.ends_with(".txt"))
+        || lower.ends_with(".csproj")
+    {
         Some("dependency")
     } else if lower.starts_with("readme") {
         Some("README")
@@ -60,7 +63,27 @@ impl ProjectMap {
             let Some(text) = read_small(a) else { continue };
             let entry = seen.entry(dir).or_default();
             if kind == "dependency" {
-                for word in text.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '=' | '<' | '>' | ',' | '[' | ']' | '~' | '^' | '@' | ';' | '{' | '}' | '(' | ')')) {
+                for word in text.split(|c: char| {
+                    c.is_whitespace()
+                        || matches!(
+                            c,
+                            '"' | '\''
+                                | '='
+                                | '<'
+                                | '>'
+                                | ','
+                                | '['
+                                | ']'
+                                | '~'
+                                | '^'
+                                | '@'
+                                | ';'
+                                | '{'
+                                | '}'
+                                | '('
+                                | ')'
+                        )
+                }) {
                     let w = word.trim_end_matches(':');
                     if w.is_empty() {
                         continue;

@@ -28,14 +28,45 @@ pub fn looks_like_identifier(v: &str) -> bool {
         return false;
     }
     let toks = crate::bindings::names::tokens(v);
-    !toks.is_empty() && toks.len() <= 4 && toks.iter().all(|t| t.len() >= 3)
+    !toks.is_empty() && toks.len() <= 4 && toks.iter().all(|t| t.len() >= 2) && toks.iter().any(|t| t.len() >= 4)
 }
 
 /// Words that make a passphrase-named value a placeholder, a field name or a test string.
 const NOT_A_PASSPHRASE: &[&str] = &[
-    "pass", "secret", "test", "example", "sample", "demo", "your", "change", "dummy", "fake", "mock", "placeholder",
-    "xxx", "todo", "default", "none", "null", "access", "sign", "header", "key", "phrase", "redacted", "hidden",
-    "env", "vault", "insert", "replace", "fixme", "foobar", "qwerty", "letmein", "admin", "abc123",
+    "pass",
+    "secret",
+    "test",
+    "example",
+    "sample",
+    "demo",
+    "your",
+    "change",
+    "dummy",
+    "fake",
+    "mock",
+    "placeholder",
+    "xxx",
+    "todo",
+    "default",
+    "none",
+    "null",
+    "access",
+    "sign",
+    "header",
+    "key",
+    "phrase",
+    "redacted",
+    "hidden",
+    "env",
+    "vault",
+    "insert",
+    "replace",
+    "fixme",
+    "foobar",
+    "qwerty",
+    "letmein",
+    "admin",
+    "abc123",
 ];
 
 /// A user-chosen passphrase has no format, so only values that look chosen count: 6 to 64
@@ -63,7 +94,9 @@ pub fn plausible_passphrase(v: &str) -> bool {
         return false;
     }
     // `OK-ACCESS-PASSPHRASE`, `api_passphrase`, `kc.api.pass`: names, not values.
-    if v.chars().all(|c| c.is_ascii_uppercase() || c == '-' || c == '_') || v.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.') {
+    if v.chars().all(|c| c.is_ascii_uppercase() || c == '-' || c == '_')
+        || v.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+    {
         return false;
     }
     // A base64 digest (SHA-256: 44 characters ending in `=`).
@@ -80,7 +113,15 @@ mod tests {
 
     #[test]
     fn passphrases_that_look_chosen() {
-        for v in ["Maple!Basalt5990*", "6wedJcxHpP", "ElOOPsFBQWNetH", "Sierra-Maple5978", "PX~w!nMGq5lNwQ", "Harbor&Orbit1710*", "tr4d1ngB0t!"] {
+        for v in [
+            "Maple!Basalt5990*",
+            "6wedJcxHpP",
+            "ElOOPsFBQWNetH",
+            "Sierra-Maple5978",
+            "PX~w!nMGq5lNwQ",
+            "Harbor&Orbit1710*",
+            "tr4d1ngB0t!",
+        ] {
             assert!(plausible_passphrase(v), "{v}");
         }
         for v in [

@@ -124,6 +124,7 @@ pub fn finding(
         part: Some("secret".into()),
         credential: None,
         related: Vec::new(),
+        evidence: None,
         excerpt: None,
         sensitive: true,
     }
