@@ -17,7 +17,8 @@ use std::io::Read;
 pub trait DeclarationChecker: Sync {
     /// Cheap: could this file hold declarations?
     fn wants(&self, path: &str, bytes: &[u8]) -> bool;
-    fn check(&self, path: &str, doc: &Document) -> Vec<Finding>;
+    /// `bindings`: the file's bindings, shared with the detectors (one structure model).
+    fn check(&self, path: &str, doc: &Document, bindings: &crate::bindings::FileBindings) -> Vec<Finding>;
     /// Findings that need every file (e.g. duplicate key names across manifests), once at the end.
     fn finish(&self) -> Vec<Finding> {
         Vec::new()
@@ -135,17 +136,21 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
     let hits = ctx.detectors.prefilter(bytes);
     let wants_declarations = ctx.declarations.is_some_and(|d| d.wants(&artifact.path, bytes));
     let project = projects.exchange_for(&artifact.path);
-    if !hits.any() && !wants_declarations && !ctx.detectors.wants(&artifact.path, project.is_some()) {
+    let wants_detection = ctx.detectors.wants(&artifact.path, &hits, project.is_some(), bytes);
+    if !wants_detection && !wants_declarations {
         return result;
     }
     // Invalid UTF-8 (Latin-1 configs) is decoded lossily rather than skipped: never lose a finding.
     let text: Cow<str> = String::from_utf8_lossy(bytes);
     let doc = Document::new(&text);
-    let candidates = ctx.detectors.detect(&artifact.path, &doc, &hits, project);
+    // One structure model per file, read by the detectors and the declaration extractors.
+    let bindings = crate::bindings::collect(&artifact.path, &text);
+    let candidates =
+        if wants_detection { ctx.detectors.detect(&artifact.path, &doc, &hits, &bindings, project) } else { Vec::new() };
     let mut findings = secret_findings(&artifact.path, &doc, &candidates, ctx);
     if wants_declarations {
         if let Some(checker) = ctx.declarations {
-            findings.extend(checker.check(&artifact.path, &doc));
+            findings.extend(checker.check(&artifact.path, &doc, &bindings));
         }
     }
     result.suppressed = suppression::apply(&artifact.path, &doc, &mut findings);

@@ -237,7 +237,7 @@ fn inferred_declarations_carry_exchange_and_secret_location() {
             "bitget",
             "{{ .Values.global.bitgetSecret }}",
             "reference",
-            "\"{{ .Values.global.bitgetSecret }}\"",
+            "{{ .Values.global.bitgetSecret }}",
         ),
         ("bots/arb.py", "ccxt", "kraken", "env:KRAKEN_API_SECRET", "reference", "os.environ[\"KRAKEN_API_SECRET\"]"),
     ];

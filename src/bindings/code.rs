@@ -737,8 +737,9 @@ impl Parser<'_, '_> {
         if sep == ":" && !self.colon_binds(k, name_tok) {
             return k + 1;
         }
-        // `const k: string = "v"`: the `:` is a type annotation; `=` will bind.
-        if sep == ":" {
+        // `const k: string = "v"`: the `:` is a type annotation; `=` will bind. (A quoted key
+        // is never annotated: `"apiKey": os.environ["K"]`.)
+        if sep == ":" && self.toks[name_tok].kind == Kind::Word {
             if let Some(n) = self.next_tok(k, false) {
                 if self.toks[n].kind == Kind::Word {
                     if let Some(m) = self.next_tok(n, false) {
@@ -987,13 +988,45 @@ impl Parser<'_, '_> {
                     }
                     i = n;
                 }
-                // An expression: kept (not a literal) so declarations can see references.
-                let text = t.text(self.text).to_string();
-                self.b.bind(name, name_start, text, t.start, t.end, Encoding::Raw, false, Role::Named, structure);
+                // An expression: kept (not a literal) so declarations can see references
+                // (`os.environ["K"]`, `process.env.K`, `config.secret`).
+                let end = self.expression_end(j);
+                let text = super::clip(&self.text[t.start..end], 200).to_string();
+                self.b.bind(name, name_start, text, t.start, end, Encoding::Raw, false, Role::Named, structure);
                 j + 1
             }
             _ => j,
         }
+    }
+
+    /// End offset of the expression starting at token `j`: a word with its subscripts and call
+    /// arguments, up to a delimiter at its own depth.
+    fn expression_end(&self, j: usize) -> usize {
+        let mut depth = 0i32;
+        let mut end = self.toks[j].end;
+        for i in j + 1..self.toks.len().min(j + 48) {
+            let t = self.toks[i];
+            match t.kind {
+                Kind::Newline if depth == 0 => break,
+                Kind::Comment => break,
+                Kind::Punct => match t.text(self.text) {
+                    "(" | "[" | "{" => depth += 1,
+                    ")" | "]" | "}" => {
+                        depth -= 1;
+                        if depth < 0 {
+                            break;
+                        }
+                    }
+                    "," | ";" if depth == 0 => break,
+                    _ if depth == 0 && t.start > end => break,
+                    _ => {}
+                },
+                _ if depth == 0 && t.start > end => break,
+                _ => {}
+            }
+            end = t.end;
+        }
+        end
     }
 
     /// Appends `.=` / `+=` literals to the binding of the same name.

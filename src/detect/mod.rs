@@ -292,31 +292,27 @@ impl DetectorSet {
         hits
     }
 
-    /// Whether a file without keywords still needs detection: its path or its repository ties
-    /// it to an exchange.
-    pub fn wants(&self, path: &str, in_exchange_project: bool) -> bool {
-        in_exchange_project || evidence::path_exchange(path).is_some()
+    /// Whether a file needs detection: it holds a keyword, or its path or repository ties it to
+    /// an exchange and it holds a credential word at all.
+    pub fn wants(&self, path: &str, hits: &Hits, in_exchange_project: bool, bytes: &[u8]) -> bool {
+        hits.any
+            || ((in_exchange_project || evidence::path_exchange(path).is_some()) && self.credential_words.is_match(bytes))
     }
 
-    /// Runs the detectors over one document. `project`: the exchange the file's repository
-    /// names (its SDK dependencies or README), with what named it.
-    pub fn detect(&self, path: &str, doc: &Document, hits: &Hits, project: Option<(usize, String)>) -> Vec<Candidate> {
-        let path_exchange = evidence::path_exchange(path);
-        if !hits.any {
-            // Only a path or repository context can tie this file's values to an exchange, and
-            // only if it holds a credential word at all.
-            if path_exchange.is_none() && project.is_none() {
-                return Vec::new();
-            }
-            if !self.credential_words.is_match(doc.text) {
-                return Vec::new();
-            }
-        }
+    /// Runs the detectors over one document and its bindings. `project`: the exchange the
+    /// file's repository names (its SDK dependencies or README), with what named it.
+    pub fn detect(
+        &self,
+        path: &str,
+        doc: &Document,
+        hits: &Hits,
+        fb: &FileBindings,
+        project: Option<(usize, String)>,
+    ) -> Vec<Candidate> {
         let active = |i: usize| hits.active.get(i).copied().unwrap_or(false);
         let text = doc.text;
-        let fb = bindings::collect(path, text);
         let mentions: Vec<usize> = hits.mentions.iter().map(|m| m.2).collect();
-        let fe = FileEvidence::new(&fb, text, doc.line_starts(), path, &mentions, project);
+        let fe = FileEvidence::new(fb, text, doc.line_starts(), path, &mentions, project);
         let k8s_secret = memchr::memmem::find(text.as_bytes(), b"kind: Secret").is_some();
         let mut found = Vec::new();
         let mut passphrases = Vec::new();
@@ -325,7 +321,7 @@ impl DetectorSet {
                 self.match_binding(&fe, bi, k8s_secret, &mut found, &mut passphrases);
             }
         }
-        self.gate_passphrases(&fb, passphrases, &mut found);
+        self.gate_passphrases(fb, passphrases, &mut found);
         self.companion_ids(&fe, &mut found);
         for (idx, rule) in self.rules.iter().enumerate() {
             if !active(idx) || rule.spec.mode != MatchMode::Bare {
@@ -701,7 +697,11 @@ impl DetectorSet {
     pub fn scan_snippet(&self, path: &str, text: &str) -> Vec<Candidate> {
         let doc = Document::new(text);
         let hits = self.prefilter(text.as_bytes());
-        self.detect(path, &doc, &hits, None)
+        if !self.wants(path, &hits, false, text.as_bytes()) {
+            return Vec::new();
+        }
+        let fb = bindings::collect(path, text);
+        self.detect(path, &doc, &hits, &fb, None)
     }
 }
 

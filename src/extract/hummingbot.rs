@@ -2,7 +2,7 @@
 //! `<connector>_secret_key` / `_api_secret`. Encrypted values (hex of a V3 keystore JSON) are
 //! "encrypted", plaintext values are literals.
 
-use super::{credential_part, push_inferred, words, Extraction, Spanned};
+use super::{push_inferred, Extraction, Part, Spanned};
 use crate::exchanges::ExchangeTable;
 use crate::syntax::{self, Format, Kind};
 
@@ -13,9 +13,12 @@ pub fn matches(path: &str) -> bool {
 pub fn extract(path: &str, text: &str, table: &ExchangeTable, out: &mut Extraction) {
     let file = path.rsplit('/').next().unwrap_or(path);
     let stem = file.split('.').next().unwrap_or(file);
-    let Some(slug) = words(stem).iter().find_map(|w| table.resolve(w)).map(str::to_string) else {
+    let vocab = crate::bindings::names::Vocabulary::get();
+    let Some(slug) = vocab.exchange_in(&crate::bindings::names::tokens(stem), false).map(|e| vocab.exchanges.exchanges[e].slug.clone())
+    else {
         return;
     };
+    let slug = table.resolve(&slug).unwrap_or(&slug).to_string();
     let Ok(docs) = syntax::parse(Format::Yaml, text) else {
         return;
     };
@@ -24,8 +27,11 @@ pub fn extract(path: &str, text: &str, table: &ExchangeTable, out: &mut Extracti
             let Kind::Str(v) = &e.value.kind else {
                 continue;
             };
-            let Some(part) = credential_part(&words(&e.key)) else {
-                continue;
+            let part = match vocab.classify(&e.key).part {
+                Some(crate::part::Part::ApiKey) => Part::ApiKey,
+                Some(crate::part::Part::Passphrase) => Part::Passphrase,
+                Some(_) => Part::Secret,
+                None => continue,
             };
             let var = Spanned::new(e.key.clone(), e.key_start, e.key_end);
             push_inferred(out, "hummingbot", &slug, part, var, Spanned::new(v.clone(), e.value.start, e.value.end));

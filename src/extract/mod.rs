@@ -6,13 +6,9 @@
 //! its source can tell at all: a policy that reads a field the source cannot know (permissions of
 //! a `.env` key) evaluates to "unknown" and does not fire.
 
-pub mod ccxt;
-pub mod compose;
-pub mod dotenv;
 pub mod freqtrade;
-pub mod github_actions;
-pub mod helm;
 pub mod hummingbot;
+pub mod inferred;
 pub mod kubernetes;
 pub mod manifest;
 
@@ -177,51 +173,20 @@ pub enum Part {
     Passphrase,
 }
 
-/// Splits `BINANCE_API_SECRET`, `binanceApiSecret`, `okx-secret-key` into lower-case words.
-pub fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_lowercase() || c.is_ascii_digit();
-        cur.extend(c.to_lowercase());
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-/// The credential part a name stands for (`api_key`, `secret`, `passphrase`, …).
-pub fn credential_part(words: &[String]) -> Option<Part> {
-    let has = |w: &str| words.iter().any(|x| x == w);
-    if has("secret") || has("private") || has("privatekey") || has("apisecret") {
-        Some(Part::Secret)
-    } else if has("passphrase") || has("password") || has("pass") {
-        Some(Part::Passphrase)
-    } else if has("apikey") || (has("key") && !has("id")) || has("access") {
-        Some(Part::ApiKey)
-    } else {
-        None
-    }
-}
-
-/// Exchange named by a credential-ish variable such as `BINANCE_API_SECRET` or `okxApiKey`.
+/// The credential part and exchange a variable or key name stands for (`BINANCE_API_SECRET`,
+/// `okxApiKey`), read with the detectors' vocabulary (rules/vocabulary.yaml).
 pub fn exchange_in_name(table: &ExchangeTable, name: &str) -> Option<(String, Part)> {
-    let w = words(name);
-    let part = credential_part(&w)?;
-    let slug = w.iter().find_map(|word| table.resolve(word))?;
-    Some((slug.to_string(), part))
+    let info = crate::bindings::names::Vocabulary::get().classify(name);
+    if info.excluded || info.foreign {
+        return None;
+    }
+    let part = match info.part? {
+        crate::part::Part::ApiKey => Part::ApiKey,
+        crate::part::Part::Passphrase => Part::Passphrase,
+        crate::part::Part::Secret | crate::part::Part::PrivateKey => Part::Secret,
+    };
+    let slug = crate::bindings::names::Vocabulary::get().exchanges.exchanges.get(info.exchange?)?.slug.clone();
+    Some((table.resolve(&slug).unwrap_or(&slug).to_string(), part))
 }
 
 /// Classifies a secret value found in a config: a reference to elsewhere, an encrypted blob, or
@@ -283,51 +248,44 @@ pub fn env_reference(v: &str) -> Option<String> {
     None
 }
 
-/// Runs every extractor that recognises `path`; `text` is the whole file.
-pub fn extract(path: &str, text: &str, table: &ExchangeTable, globs: &manifest::ManifestGlobs) -> Extraction {
+/// Runs every extractor that recognises `path`; `text` is the whole file, `bindings` its
+/// bindings when the caller has them already.
+pub fn extract(
+    path: &str,
+    text: &str,
+    bindings: Option<&crate::bindings::FileBindings>,
+    table: &ExchangeTable,
+    globs: &manifest::ManifestGlobs,
+) -> Extraction {
     let mut out = Extraction::default();
     if manifest::extract(path, text, globs, &mut out) {
         return out;
     }
     let lower = path.to_ascii_lowercase();
     let file = lower.rsplit('/').next().unwrap_or(&lower);
-    if dotenv::is_dotenv(file) {
-        dotenv::extract(text, table, &mut out);
-    } else if hummingbot::matches(&lower) {
+    if hummingbot::matches(&lower) {
         hummingbot::extract(path, text, table, &mut out);
-    } else if github_actions::matches(&lower) {
-        github_actions::extract(text, table, &mut out);
-    } else if compose::matches(file) {
-        compose::extract(text, table, &mut out);
-    } else if ccxt::matches(file) {
-        ccxt::extract(text, table, &mut out);
-    } else if file.ends_with(".json") {
+        return out;
+    }
+    if (file.ends_with(".yaml") || file.ends_with(".yml")) && kubernetes::extract(text, table, &mut out) {
+        return out;
+    }
+    if file.ends_with(".json") {
         freqtrade::extract(text, table, &mut out);
-        if out.declarations.is_empty() {
-            generic_config(crate::syntax::Format::Json, text, table, &mut out);
+        if !out.declarations.is_empty() {
+            return out;
         }
-    } else if file.ends_with(".yaml") || file.ends_with(".yml") {
-        // Kubernetes manifests and Helm values share extensions; each checks its own shape.
-        if !kubernetes::extract(text, table, &mut out) {
-            if helm::matches(file) {
-                helm::extract(text, table, &mut out);
-            } else {
-                generic_config(crate::syntax::Format::Yaml, text, table, &mut out);
-            }
-        }
-    } else if file.ends_with(".toml") {
-        generic_config(crate::syntax::Format::Toml, text, table, &mut out);
     }
+    let owned;
+    let fb = match bindings {
+        Some(fb) => fb,
+        None => {
+            owned = crate::bindings::collect(path, text);
+            &owned
+        }
+    };
+    inferred::extract(path, text, fb, &mut out);
     out
-}
-
-/// Any other structured config: credential keys under a key or table that names the exchange
-/// (`[bitfinex] api_secret = …`, `okx: {secret_key: …}`) or naming it themselves.
-fn generic_config(format: crate::syntax::Format, text: &str, table: &ExchangeTable, out: &mut Extraction) {
-    let Ok(docs) = crate::syntax::parse(format, text) else { return };
-    for doc in &docs {
-        walk_credentials(doc, table, "config", &mut Vec::new(), 0, out);
-    }
 }
 
 /// Records an inferred declaration: `var` names the credential (and the exchange), `value` is
@@ -378,102 +336,16 @@ pub fn push_classified(
     out.declarations.push(d);
 }
 
-/// Walks a tree for maps whose string entries name exchange credentials, calling `push_inferred`.
-/// `context` holds the words of enclosing keys, so `binance: {apiSecret: …}` resolves.
-pub fn walk_credentials(
-    node: &crate::syntax::Node,
-    table: &ExchangeTable,
-    source: Source,
-    context: &mut Vec<String>,
-    depth: usize,
-    out: &mut Extraction,
-) {
-    use crate::syntax::Kind;
-    if depth > crate::syntax::MAX_DEPTH {
-        return;
-    }
-    match &node.kind {
-        Kind::Map(entries) => {
-            for e in entries {
-                match &e.value.kind {
-                    Kind::Str(v) => {
-                        let w = words(&e.key);
-                        let Some(part) = credential_part(&w) else {
-                            continue;
-                        };
-                        let slug = w.iter().chain(context.iter().rev()).find_map(|word| table.resolve(word));
-                        if let Some(slug) = slug {
-                            let var = Spanned::new(e.key.clone(), e.key_start, e.key_end);
-                            push_inferred(
-                                out,
-                                source,
-                                slug,
-                                part,
-                                var,
-                                Spanned::new(v.clone(), e.value.start, e.value.end),
-                            );
-                        }
-                    }
-                    _ => {
-                        let n = context.len();
-                        context.extend(words(&e.key));
-                        walk_credentials(&e.value, table, source, context, depth + 1, out);
-                        context.truncate(n);
-                    }
-                }
-            }
-        }
-        Kind::Seq(items) => {
-            for i in items {
-                walk_credentials(i, table, source, context, depth + 1, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Reads `NAME=value` pairs (a `.env` line, a compose list item) into inferred declarations.
-pub fn push_assignment(out: &mut Extraction, source: Source, table: &ExchangeTable, text: &str, offset: usize) {
-    let Some(eq) = text.find('=') else { return };
-    let name = text[..eq].trim();
-    let name_start = offset + text[..eq].find(name).unwrap_or(0);
-    let Some((slug, part)) = exchange_in_name(table, name) else {
-        return;
-    };
-    let raw = &text[eq + 1..];
-    let trimmed = raw.trim();
-    let value_start = offset + eq + 1 + (raw.len() - raw.trim_start().len());
-    let (value, vs, ve) = match trimmed.chars().next() {
-        Some(q @ ('"' | '\'')) => {
-            let inner = &trimmed[1..];
-            let end = inner.find(q).unwrap_or(inner.len());
-            (inner[..end].to_string(), value_start + 1, value_start + 1 + end)
-        }
-        _ => {
-            // An unquoted value ends at an inline comment.
-            let v = trimmed.split(" #").next().unwrap_or("").trim_end();
-            (v.to_string(), value_start, value_start + v.len())
-        }
-    };
-    push_inferred(
-        out,
-        source,
-        &slug,
-        part,
-        Spanned::new(name.to_string(), name_start, name_start + name.len()),
-        Spanned::new(value, vs, ve),
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn words_split_snake_camel_and_kebab() {
-        assert_eq!(words("BINANCE_API_SECRET"), ["binance", "api", "secret"]);
-        assert_eq!(words("okxApiKey"), ["okx", "api", "key"]);
-        assert_eq!(words("x-mbx-apikey"), ["x", "mbx", "apikey"]);
+    fn names_give_exchange_and_part() {
+        let t = ExchangeTable::builtin();
+        assert_eq!(exchange_in_name(&t, "BINANCE_API_SECRET"), Some(("binance".into(), Part::Secret)));
+        assert_eq!(exchange_in_name(&t, "okxApiKey"), Some(("okx".into(), Part::ApiKey)));
+        assert_eq!(exchange_in_name(&t, "jwt_secret"), None);
     }
 
     #[test]

@@ -365,7 +365,7 @@ impl PolicySet {
     pub fn wants(&self, path: &str, text: &[u8]) -> bool {
         let lower = path.to_ascii_lowercase();
         let file = lower.rsplit('/').next().unwrap_or(&lower);
-        if self.globs.is_match(path) || extract::dotenv::is_dotenv(file) {
+        if self.globs.is_match(path) || extract::inferred::is_dotenv(file) {
             return true;
         }
         let structured = STRUCTURED_EXTS.iter().any(|e| file.ends_with(e));
@@ -383,26 +383,28 @@ impl PolicySet {
 
     /// Declarations and manifest problems of one file (for tests and `explain`-style tools).
     pub fn extract(&self, path: &str, text: &str) -> Extraction {
-        extract::extract(path, text, &self.table, &self.globs)
+        extract::extract(path, text, None, &self.table, &self.globs)
     }
 
     fn evaluate(&self, path: &str, doc: &Document, today: Date, params: &Params, only: Option<&str>) -> Vec<Finding> {
-        self.evaluate_file(path, doc, today, params, only, true).0
+        self.evaluate_file(path, doc, None, today, params, only, true).0
     }
 
     /// Evaluates the policies on one file; repo-scoped ones only when `with_repo_scope` (the
     /// pipeline runs those once over all files in `PolicyChecker::finish`). Also says whether
     /// the file holds manifest declarations.
+    #[allow(clippy::too_many_arguments)]
     fn evaluate_file(
         &self,
         path: &str,
         doc: &Document,
+        bindings: Option<&crate::bindings::FileBindings>,
         today: Date,
         params: &Params,
         only: Option<&str>,
         with_repo_scope: bool,
     ) -> (Vec<Finding>, bool) {
-        let ex = self.extract(path, doc.text);
+        let ex = extract::extract(path, doc.text, bindings, &self.table, &self.globs);
         if ex.declarations.is_empty() && ex.problems.is_empty() {
             return (Vec::new(), false);
         }
@@ -733,9 +735,9 @@ impl crate::scan::DeclarationChecker for PolicyChecker<'_> {
         self.set.wants(path, bytes)
     }
 
-    fn check(&self, path: &str, doc: &Document) -> Vec<Finding> {
+    fn check(&self, path: &str, doc: &Document, bindings: &crate::bindings::FileBindings) -> Vec<Finding> {
         let (findings, has_manifest) =
-            self.set.evaluate_file(path, doc, self.today, &self.set.params, None, !self.repo_scope);
+            self.set.evaluate_file(path, doc, Some(bindings), self.today, &self.set.params, None, !self.repo_scope);
         if self.repo_scope && has_manifest && self.set.policies.iter().any(|p| p.repo_scope) {
             // A poisoned lock only means another worker panicked; the list itself is intact.
             let mut m = self.manifests.lock().unwrap_or_else(|e| e.into_inner());
