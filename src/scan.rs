@@ -145,8 +145,11 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
     let doc = Document::new(&text);
     // One structure model per file, read by the detectors and the declaration extractors.
     let bindings = crate::bindings::collect(&artifact.path, &text);
-    let candidates =
-        if wants_detection { ctx.detectors.detect(&artifact.path, &doc, &hits, &bindings, project) } else { Vec::new() };
+    let candidates = if wants_detection {
+        ctx.detectors.detect(&artifact.path, &doc, &hits, &bindings, project)
+    } else {
+        Vec::new()
+    };
     let mut findings = secret_findings(&artifact.path, &doc, &candidates, ctx);
     if wants_declarations {
         if let Some(checker) = ctx.declarations {

@@ -133,11 +133,21 @@ impl Mode {
     }
 }
 
-/// An argument of an open call, as far as the binder cares.
+/// An element of an open call or group, as far as the binder cares.
 #[derive(Debug, Clone)]
-struct Arg {
+enum Arg {
     /// A literal: its decoded value and the binding made for it.
-    literal: Option<(String, usize)>,
+    Literal(String, usize),
+    /// A bare word (`set(GEMINI_API_SECRET "…")`, Erlang `{api_key, "…"}`).
+    Word(String),
+}
+
+impl Arg {
+    fn text(&self) -> &str {
+        match self {
+            Arg::Literal(v, _) | Arg::Word(v) => v,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -148,7 +158,7 @@ struct Frame {
     call: bool,
     callee: String,
     arg: u16,
-    args: Vec<Arg>,
+    args: Vec<Option<Arg>>,
     /// `ENV.fetch("K") { "v" }`: a block whose lone literal is the default of env var `K`.
     default_of: Option<String>,
     /// Column names of an SQL `VALUES` row (or of the column list being read).
@@ -297,7 +307,7 @@ fn prose_spans(line: &str, offset: usize, b: &mut Builder, parent: usize) {
     }
 }
 
-const SEPARATORS: &[&str] = &["=", ":", ":=", "=>", "?=", "::=", ".=", "+="];
+const SEPARATORS: &[&str] = &["=", ":", ":=", "=>", "?=", "::=", ":::=", ".=", "+="];
 
 /// Words after which `(` is not a call.
 const NOT_CALLEES: &[&str] = &[
@@ -315,6 +325,7 @@ impl Parser<'_, '_> {
                 Kind::Comment => {
                     self.b.comment(t.start, t.end);
                     self.blank_run = 0;
+                    self.commented_out(t);
                     k += 1;
                 }
                 Kind::Newline => {
@@ -339,6 +350,26 @@ impl Parser<'_, '_> {
         if let Some(s) = self.section.take() {
             self.b.close(s, end);
         }
+    }
+
+    /// A commented-out assignment is still a committed value: `# OKX_SECRET=…`,
+    /// `// apiKey: "…"`. The comment's text (without its marker) is read as config lines.
+    fn commented_out(&mut self, t: Token) {
+        let text = t.text(self.text);
+        if text.len() > 4096 || !(text.contains('=') || text.contains(": ")) || self.b.nesting() > 0 {
+            return;
+        }
+        let body_off =
+            text.find(|c: char| !matches!(c, '#' | '/' | '*' | '-' | ';' | '!' | '<' | ' ')).unwrap_or(text.len());
+        let body = text[body_off..].trim_end_matches(['*', '/', '>', '-', ' ']).to_string();
+        if body.is_empty() {
+            return;
+        }
+        let parent =
+            self.frames.last().map(|f| f.structure).or(self.paragraph).unwrap_or(self.section.unwrap_or(self.root));
+        self.b.with_view(OffsetMap::Shift(t.start + body_off), None, |b| {
+            produce(&body, &Mode::lines(Lang::Shell), b, parent);
+        });
     }
 
     /// The structure new bindings go into.
@@ -441,30 +472,115 @@ impl Parser<'_, '_> {
                 }
             }
         }
+        // `set NAME "v"`, `setx NAME "v"`, `\set name 'v'`, `#define NAME "v"`,
+        // `proxy_set_header API-Key "v";`, Elixir `@access_key "v"`.
+        let statement_start = self.prev_tok(k).is_none_or(|p| {
+            let t = self.toks[p];
+            matches!(t.text(self.text), ";" | "{" | "}" | "#" | "\\")
+                || self.text[t.end..self.toks[k].start].contains('\n')
+        });
+        if statement_start {
+            if let Some(next) = self.setter(k, w) {
+                return next;
+            }
+        }
+        // An element of a call or group: `set(NAME "v")`, Erlang `{api_key, "v"}`.
+        if let Some(p) = self.prev_tok(k) {
+            if matches!(self.punct(p), "(" | "," | "{" | "[") && !self.frames.is_empty() {
+                let arg = self.frames.last().map_or(0, |f| f.arg);
+                self.note_element(arg, Arg::Word(w.to_string()));
+            }
+        }
         k + 1
     }
 
+    /// `SETTER NAME VALUE` on one line; returns the token after the value when it binds.
+    fn setter(&mut self, k: usize, w: &str) -> Option<usize> {
+        let v = super::names::Vocabulary::get();
+        let elixir_attribute = w.starts_with('@') && !w.starts_with("@@") && w.len() > 2;
+        let (name_tok, value_tok) = if elixir_attribute {
+            (k, self.next_tok(k, false)?)
+        } else if v.is_setter(w) || v.is_setter(&w.to_ascii_lowercase()) {
+            let n = self.next_tok(k, false)?;
+            (n, self.next_tok(n, false)?)
+        } else {
+            return None;
+        };
+        let nt = self.toks[name_tok];
+        if nt.kind != Kind::Word || matches!(self.toks[value_tok].kind, Kind::Punct) {
+            return None;
+        }
+        let name = nt.text(self.text).trim_start_matches('@').to_string();
+        let structure = self.container(nt.start);
+        if let Kind::Str(_) = self.toks[value_tok].kind {
+            let lit = self.literal(value_tok)?;
+            self.bind_literal(&name, nt.start, &lit, Role::Named, structure);
+            return Some(lit.next);
+        }
+        if self.mode.lines {
+            return Some(self.unquoted_value(value_tok, &name, nt.start, false));
+        }
+        None
+    }
+
+    /// An import statement: records its modules and which names it brings in from which
+    /// module (`from pybit.unified_trading import HTTP`, `import { RestClientV5 } from 'bybit-api'`,
+    /// `import com.binance.connector.SpotClient;`).
     fn import(&mut self, k: usize) -> usize {
+        let keyword = self.toks[k].text(self.text).to_ascii_lowercase();
+        let mut words: Vec<String> = Vec::new();
+        let mut strs: Vec<String> = Vec::new();
+        let mut after_import: Vec<String> = Vec::new();
+        let mut seen_import = keyword == "import";
         let mut i = k + 1;
-        while i < self.toks.len() {
+        while i < self.toks.len() && i < k + 64 {
             let t = self.toks[i];
             match t.kind {
-                Kind::Newline => break,
-                Kind::Str(_) => self.b.import(t.inner(self.text)),
+                Kind::Newline if !(keyword == "import" && words.is_empty() && strs.is_empty()) => break,
+                Kind::Str(_) => strs.push(t.inner(self.text).to_string()),
                 Kind::Word => {
                     let w = t.text(self.text);
-                    if !matches!(w, "as" | "import" | "from" | "static" | "type" | "crate" | "self" | "super") {
-                        self.b.import(w);
+                    match w {
+                        "import" => seen_import = true,
+                        "as" | "from" | "static" | "type" | "crate" | "self" | "super" | "typeof" => {}
+                        _ if seen_import && keyword == "from" => after_import.push(w.to_string()),
+                        _ => words.push(w.to_string()),
                     }
                 }
                 Kind::Punct if t.text(self.text) == ";" => break,
-                Kind::Punct if t.text(self.text) == "(" => {
-                    // Go `import ( … )`: the frame collects the literals.
+                Kind::Punct if t.text(self.text) == "(" && keyword != "from" => {
+                    // Go `import ( … )`, `require("m")`: the frame collects the literals.
+                    for w in &words {
+                        self.b.import(w);
+                    }
                     return i;
                 }
                 _ => {}
             }
             i += 1;
+        }
+        if keyword == "from" {
+            // Python: `from MODULE import NAMES`.
+            if let Some(module) = words.first() {
+                self.b.import(module);
+                for name in &after_import {
+                    self.b.import_name(name, module);
+                }
+            }
+        } else if let Some(module) = strs.first() {
+            // JS/TS: `import NAMES from 'module'`.
+            self.b.import(module);
+            for name in &words {
+                self.b.import_name(name, module);
+            }
+        } else {
+            for w in &words {
+                self.b.import(w);
+                // Java/Kotlin/C#: the last segment is the name the code uses.
+                if let Some(last) = w.rsplit(['.', ':']).next() {
+                    self.b.import_name(last, w);
+                }
+            }
         }
         i
     }
@@ -566,7 +682,17 @@ impl Parser<'_, '_> {
                     frame.imports =
                         matches!(lower.as_str(), "require" | "import" | "__import__" | "importlib.import_module")
                             || lower == "import";
-                    (StructureKind::Call, prev_text.clone())
+                    // `"https://www.bitstamp.net/…".format(key=…)`: the receiver names the call.
+                    let mut callee = prev_text.clone();
+                    if let Some(dot) =
+                        prev.and_then(|i| self.prev_tok(i)).filter(|&d| self.toks[d].is_punct(self.text, "."))
+                    {
+                        if let Some(r) = self.prev_tok(dot).filter(|&r| matches!(self.toks[r].kind, Kind::Str(_))) {
+                            let receiver = super::clip(self.toks[r].inner(self.text), 120);
+                            callee = format!("{receiver} {callee}");
+                        }
+                    }
+                    (StructureKind::Call, callee)
                 } else if prev.is_some_and(|i| self.toks[i].is_punct(self.text, "<")) || prev_text == ">" {
                     // Generic call `new Foo<Bar>(…)`.
                     frame.call = true;
@@ -613,6 +739,17 @@ impl Parser<'_, '_> {
                 Kind::Str(_) => parts.push(t.inner(self.text)),
                 Kind::Punct => {
                     let p = t.text(self.text);
+                    // `["gate.io"] = {`: a quoted key in brackets names the table.
+                    if p == "]"
+                        && i >= 2
+                        && matches!(self.toks[i - 1].kind, Kind::Str(_))
+                        && self.toks[i - 2].is_punct(self.text, "[")
+                    {
+                        parts.push(self.toks[i - 1].inner(self.text));
+                        i -= 2;
+                        budget -= 1;
+                        continue;
+                    }
                     if matches!(p, "{" | "}" | ";" | "(" | ")" | "[" | "]" | ",") {
                         break;
                     }
@@ -648,26 +785,51 @@ impl Parser<'_, '_> {
             if f.column_list && self.sql == Sql::Insert {
                 self.sql = Sql::Columns(f.words.clone());
             }
-            if f.call {
-                self.finish_call(&f);
-            }
         }
+        self.finish_group(&f);
     }
 
-    /// Two-string calls bind their second argument to their first (`define('K', 'v')`).
-    fn finish_call(&mut self, f: &Frame) {
-        let first = f.args.first().and_then(|a| a.literal.clone());
-        let second = f.args.get(1).and_then(|a| a.literal.clone());
-        if let (Some((name, _)), Some((_, bi))) = (&first, &second) {
-            if names_a_credential(name) {
-                if let Some(bind) = self.b.out.bindings.get_mut(*bi) {
-                    bind.name = name.clone();
-                    bind.role = Role::Named;
+    /// A call or group whose element names a credential binds the literal after it:
+    /// `define('K', 'v')`, `System.setProperty("k", "v")`, `buildConfigField("String", "K", "v")`,
+    /// `set(K "v")`, tuples `("k", "v")`, Erlang `{api_key, "v"}`.
+    fn finish_group(&mut self, f: &Frame) {
+        let pairs = f.call || f.args.len() == 2;
+        if pairs {
+            for w in f.args.windows(2) {
+                if let (Some(name), Some(Arg::Literal(_, bi))) = (&w[0], &w[1]) {
+                    let name = name.text().trim_start_matches(':');
+                    if names_a_credential(name) {
+                        if let Some(bind) = self.b.out.bindings.get_mut(*bi) {
+                            bind.name = name.to_string();
+                            bind.role = Role::Named;
+                        }
+                        break;
+                    }
                 }
             }
         }
-        let env = first.map(|(n, _)| n).filter(|n| names_a_credential(n));
-        self.closed_call = Some((f.structure, env));
+        if f.call {
+            let env = match f.args.first() {
+                Some(Some(Arg::Literal(n, _))) if names_a_credential(n) => Some(n.clone()),
+                _ => None,
+            };
+            self.closed_call = Some((f.structure, env));
+        }
+    }
+
+    /// Records a call or group element at the current argument position.
+    fn note_element(&mut self, arg: u16, elem: Arg) {
+        if let Some(f) = self.frames.last_mut() {
+            let i = usize::from(arg);
+            if i < 8 {
+                if f.args.len() <= i {
+                    f.args.resize(i + 1, None);
+                }
+                if f.args[i].is_none() {
+                    f.args[i] = Some(elem);
+                }
+            }
+        }
     }
 
     /// A string literal outside a `name = value` (a call argument, a list item, a row cell).
@@ -704,6 +866,17 @@ impl Parser<'_, '_> {
             }
         }
         if !at_arg_start {
+            // Scala `"k" -> "v"`, Kotlin `"k" to "v"`.
+            if let Some(p) = self.prev_tok(k) {
+                let pt = self.toks[p].text(self.text);
+                if pt == "->" || pt == "to" {
+                    if let Some(q) = self.prev_tok(p).filter(|&q| matches!(self.toks[q].kind, Kind::Str(_))) {
+                        let name = self.toks[q].inner(self.text).to_string();
+                        self.bind_literal(&name, self.toks[q].inner_start, &lit, Role::Named, structure);
+                        return next;
+                    }
+                }
+            }
             self.nested(&lit, "");
             return next;
         }
@@ -718,9 +891,14 @@ impl Parser<'_, '_> {
             _ => Role::Positional(arg),
         };
         let bi = self.bind_literal("", self.toks[k].start, &lit, role, structure);
-        if let (Some(f), Some(bi)) = (self.frames.last_mut(), bi) {
-            if f.call && f.args.len() == usize::from(arg) && f.args.len() < 8 {
-                f.args.push(Arg { literal: Some((lit.value.clone(), bi)) });
+        if let Some(bi) = bi {
+            self.note_element(arg, Arg::Literal(lit.value.clone(), bi));
+        }
+        // A call's first argument, when it reads as a name, names the call too
+        // (`new SecretVersion("kraken-funding", {…})`, `config("okx", {…})`).
+        if arg == 0 && lit.value.len() <= 64 && super::names::is_name_like(&lit.value) {
+            if let Some(st) = self.b.out.structures.get_mut(structure).filter(|s| s.kind == StructureKind::Call) {
+                st.detail = lit.value.clone();
             }
         }
         next
@@ -730,9 +908,25 @@ impl Parser<'_, '_> {
     fn separator(&mut self, k: usize, _at_line_start: bool) -> usize {
         let sep = self.punct(k).to_string();
         let Some((name, name_start, name_tok)) = self.name_before(k) else {
-            self.note_arg_word(k);
             return k + 1;
         };
+        // A URL in plain text (`GET https://…?apikey=…`, a log line): its query parameters and
+        // `user:password@` are bindings of their own.
+        if sep == ":" && self.mode.lines && self.b.nesting() == 0 && self.text[self.toks[k].end..].starts_with("//") {
+            let start = self.toks[name_tok].start;
+            let rest = &self.text[start..];
+            let len = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>' | ')'))
+                .unwrap_or(rest.len());
+            let url = rest[..len].to_string();
+            let parent = self.container(start);
+            nested_value(&url, OffsetMap::Shift(start), "", parent, self.b);
+            let mut next = k + 1;
+            while next < self.toks.len() && self.toks[next].start < start + len {
+                next += 1;
+            }
+            return next;
+        }
         // `:` binds only where it means "key: value" (not ternaries, slices, labels, URLs).
         if sep == ":" && !self.colon_binds(k, name_tok) {
             return k + 1;
@@ -760,9 +954,6 @@ impl Parser<'_, '_> {
         }
         self.code_value(k, &sep, &name, name_start, structure)
     }
-
-    /// Inside a call, a word argument still takes a position.
-    fn note_arg_word(&mut self, _k: usize) {}
 
     fn colon_binds(&self, k: usize, name_tok: usize) -> bool {
         let name = self.toks[name_tok];
@@ -946,11 +1137,20 @@ impl Parser<'_, '_> {
                         j = m;
                         after = Some(c + 1);
                     }
+                    // An env read: its literal default may follow (`getenv("K") || "v"`).
+                    (Some(_), Some(_)) => {}
                     // A call with other arguments: its own frame binds them.
                     _ => return k + 1,
                 }
             }
             break;
+        }
+        // Rust `concat!("a", "b")`: one value in pieces.
+        if self.toks[j].text(self.text) == "concat" {
+            if let Some((lit, next)) = self.macro_concat(j) {
+                self.bind_literal(name, name_start, &lit, Role::Named, structure);
+                return next;
+            }
         }
         let t = self.toks[j];
         match t.kind {
@@ -999,6 +1199,38 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// `concat!("a", "b", …)` at `j`: the joined literal and the token after `)`.
+    fn macro_concat(&self, j: usize) -> Option<(Literal, usize)> {
+        let bang = self.next_tok(j, false).filter(|&b| self.toks[b].is_punct(self.text, "!"))?;
+        let open = self.next_tok(bang, false).filter(|&o| self.toks[o].is_punct(self.text, "("))?;
+        let mut i = self.next_tok(open, true)?;
+        let mut lit: Option<Literal> = None;
+        for _ in 0..32 {
+            let t = self.toks[i];
+            let Kind::Str(style) = t.kind else { return None };
+            let piece = self.literal_in(i, false)?;
+            let piece_next = piece.next;
+            match &mut lit {
+                None => lit = Some(piece),
+                Some(l) => {
+                    let mut map = l.map.take().unwrap_or_else(|| (l.start..l.end).collect());
+                    map.extend(lexer::decode_map(style, t.inner(self.text)).1.into_iter().map(|o| o + t.inner_start));
+                    l.map = Some(map);
+                    l.value.push_str(&piece.value);
+                    l.end = piece.end;
+                    l.encoding = Encoding::Concat;
+                }
+            }
+            let n = self.next_tok(piece_next - 1, true)?;
+            match self.punct(n) {
+                "," => i = self.next_tok(n, true)?,
+                ")" => return lit.map(|l| (l, n + 1)),
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// End offset of the expression starting at token `j`: a word with its subscripts and call
     /// arguments, up to a delimiter at its own depth.
     fn expression_end(&self, j: usize) -> usize {
@@ -1036,7 +1268,12 @@ impl Parser<'_, '_> {
             return false;
         }
         let end = self.b.at(lit.end);
+        let start = self.b.at(lit.start);
         if let Some(bind) = self.b.out.bindings.get_mut(bi) {
+            // `$s = ''; $s .= '…';`: the value starts where its first text does.
+            if bind.value.is_empty() {
+                bind.start = start;
+            }
             bind.value.push_str(&lit.value);
             bind.end = end.max(bind.end);
             bind.encoding = Encoding::Concat;
@@ -1099,6 +1336,18 @@ impl Parser<'_, '_> {
         while next < self.toks.len() && self.toks[next].start < end {
             next += 1;
         }
+        // `.properties` / INI: a value ending in `\` continues on the next line.
+        if to_eol && self.text[t.start..end].ends_with('\\') {
+            let (value, map, last) = self.continued_value(t.start, end);
+            let mut next = j;
+            while next < self.toks.len() && self.toks[next].start < last {
+                next += 1;
+            }
+            let structure = self.container(t.start);
+            self.b.bind(name, name_start, value, t.start, last, Encoding::Continuation, true, Role::Named, structure);
+            let _ = map;
+            return next;
+        }
         if end > t.start {
             let raw = &self.text[t.start..end];
             let (value, enc) = match url_decode(raw) {
@@ -1114,6 +1363,37 @@ impl Parser<'_, '_> {
             }
         }
         next
+    }
+
+    /// A value continued with trailing backslashes: its joined text (continuation lines lose
+    /// their indentation), the offset of each byte, and where its text ends.
+    fn continued_value(&self, start: usize, first_end: usize) -> (String, Vec<usize>, usize) {
+        let mut value = String::new();
+        let mut map = Vec::new();
+        let (mut s, mut e) = (start, first_end);
+        for _ in 0..64 {
+            let piece = &self.text[s..e];
+            let cont = piece.ends_with('\\');
+            let piece = piece.trim_end_matches('\\');
+            value.push_str(piece);
+            map.extend(s..s + piece.len());
+            if !cont || e >= self.text.len() {
+                break;
+            }
+            let next_line = e + self.text[e..].find('\n').map_or(self.text.len() - e, |p| p + 1);
+            if next_line >= self.text.len() {
+                break;
+            }
+            let line_end = next_line + self.text[next_line..].find('\n').unwrap_or(self.text.len() - next_line);
+            let body = self.text[next_line..line_end].trim_end_matches('\r');
+            let lead = body.len() - body.trim_start().len();
+            s = next_line + lead;
+            e = next_line + body.trim_end().len();
+            if s >= e {
+                break;
+            }
+        }
+        (value, map, e)
     }
 
     /// Reads the literal at `k` with any concatenation that follows.
@@ -1152,7 +1432,10 @@ impl Parser<'_, '_> {
             let nt = self.toks[n];
             let (piece, after) = if matches!(nt.kind, Kind::Str(_)) && self.implicit_concat(last, n, grouped) {
                 (n, n)
-            } else if nt.kind == Kind::Punct && matches!(nt.text(self.text), "+" | "." | ".." | "~" | "&") {
+            } else if nt.kind == Kind::Punct
+                && (matches!(nt.text(self.text), "+" | "." | ".." | "~" | "&")
+                    || (nt.text(self.text) == "\\" && !self.mode.lines))
+            {
                 match self.next_tok(n, true) {
                     Some(m) if matches!(self.toks[m].kind, Kind::Str(_)) => (m, m),
                     _ => break,
@@ -1233,7 +1516,16 @@ pub fn nested_value(value: &str, map: OffsetMap, outer_name: &str, parent: usize
         OffsetMap::Shift(s) => (*s, s + value.len()),
         OffsetMap::Table(t) => (t.first().copied().unwrap_or(0), t.last().copied().unwrap_or(0)),
     };
-    let holder = b.open(StructureKind::Value, outer_name, parent, start);
+    // A URL's host names what the values inside it are for (`api.huobi.pro`).
+    let host = value.find("://").map(|p| {
+        let rest = &value[p + 3..];
+        &rest[..rest.find(|c: char| matches!(c, '/' | '?' | '#' | ' ' | '"' | '\'')).unwrap_or(rest.len())]
+    });
+    let holder_name = match host {
+        Some(h) => format!("{outer_name} {}", h.rsplit('@').next().unwrap_or(h)),
+        None => outer_name.to_string(),
+    };
+    let holder = b.open(StructureKind::Value, &holder_name, parent, start);
     b.close(holder, end);
     b.with_view(map, None, |b| {
         urls(value, b, holder);

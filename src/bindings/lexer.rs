@@ -142,6 +142,11 @@ pub fn lex(text: &str, opts: &Options) -> Vec<Token> {
             i = end;
             continue;
         }
+        // Objective-C `@"…"`: the `@` marks an NSString literal; the string is what matters.
+        if c == b'@' && b.get(i + 1) == Some(&b'"') && !opts.prefixed_strings {
+            i += 1;
+            continue;
+        }
         // String literals, prefixed forms first.
         if let Some((t, next)) = string_at(b, i, opts, &mut no_close) {
             out.push(t);
@@ -175,7 +180,8 @@ pub fn lex(text: &str, opts: &Options) -> Vec<Token> {
         }
         // Operators that matter to the binder.
         let len = [
-            &b"::="[..],
+            &b":::="[..],
+            b"::=",
             b"=>",
             b":=",
             b"?=",

@@ -120,6 +120,9 @@ pub struct Structure {
     pub kind: StructureKind,
     /// What names it: the key it is bound to, the callee, the section or tag name.
     pub name: String,
+    /// More words that say what it is about without naming it: a call's first argument
+    /// (`new SecretVersion("kraken-funding", …)`), a YAML anchor (`&okx_main`).
+    pub detail: String,
     pub parent: Option<usize>,
     pub start: usize,
     pub end: usize,
@@ -134,6 +137,8 @@ pub struct FileBindings {
     pub comments: Vec<(usize, usize)>,
     /// Modules the file imports (`pybit.unified_trading`, `github.com/adshao/go-binance/v2`).
     pub imports: Vec<String>,
+    /// Names the file imports, with their module (`HTTP` → `pybit.unified_trading`).
+    pub imported: Vec<(String, String)>,
     /// Markdown headings: they name what their whole section is about.
     pub headings: Vec<(usize, usize)>,
 }
@@ -200,6 +205,7 @@ impl Builder {
         out.structures.push(Structure {
             kind: StructureKind::File,
             name: String::new(),
+            detail: String::new(),
             parent: None,
             start: 0,
             end: len,
@@ -258,11 +264,24 @@ impl Builder {
         self.out.structures.push(Structure {
             kind,
             name: clip(name, 256).to_string(),
+            detail: String::new(),
             parent: Some(parent),
             start,
             end: start,
         });
         self.out.structures.len() - 1
+    }
+
+    /// Adds context words to a structure (see `Structure::detail`).
+    pub fn detail(&mut self, structure: usize, words: &str) {
+        if let Some(s) = self.out.structures.get_mut(structure) {
+            if s.detail.len() < 200 {
+                if !s.detail.is_empty() {
+                    s.detail.push(' ');
+                }
+                s.detail.push_str(clip(words, 100));
+            }
+        }
     }
 
     pub fn close(&mut self, structure: usize, end: usize) {
@@ -280,6 +299,12 @@ impl Builder {
     pub fn heading(&mut self, start: usize, end: usize) {
         let (s, e) = (self.at(start), self.at(end));
         self.out.headings.push((s, e.max(s)));
+    }
+
+    pub fn import_name(&mut self, name: &str, module: &str) {
+        if self.out.imported.len() < 512 && !name.is_empty() {
+            self.out.imported.push((clip(name, 100).to_string(), clip(module, 200).to_string()));
+        }
     }
 
     pub fn import(&mut self, module: &str) {
@@ -313,6 +338,12 @@ impl Builder {
             (Some(_), e) => e,
         };
         let (s, e) = (self.at(start), self.at(end));
+        // `${OKX_KEY:-literal}`, Spring `${okx.secret:literal}`: the default is a value of its own.
+        let default = if literal && encoding == Encoding::Raw && value.len() == end.saturating_sub(start) {
+            env_default(&value).map(|(var, off, len)| (var.to_string(), value[off..off + len].to_string(), off))
+        } else {
+            None
+        };
         self.out.bindings.push(Binding {
             name: clip(name, 256).to_string(),
             name_start: self.at(name_start),
@@ -324,13 +355,45 @@ impl Builder {
             role,
             structure,
         });
-        Some(self.out.bindings.len() - 1)
+        let index = self.out.bindings.len() - 1;
+        if let Some((var, default, off)) = default {
+            let (ds, de) = (self.at(start + off), self.at(start + off + default.len()));
+            self.out.bindings.push(Binding {
+                name: var,
+                name_start: self.at(start),
+                value: default,
+                start: ds,
+                end: de,
+                encoding: Encoding::Raw,
+                literal: true,
+                role: Role::Named,
+                structure,
+            });
+        }
+        Some(index)
     }
 
     pub fn finish(mut self) -> FileBindings {
         pair_bindings(&mut self.out);
         self.out
     }
+}
+
+/// `${NAME:-default}` / `${NAME-default}` / `${NAME:=default}` / Spring `${name:default}`:
+/// (the variable, the default's offset and length in `value`).
+pub fn env_default(value: &str) -> Option<(&str, usize, usize)> {
+    let inner = value.strip_prefix("${")?.strip_suffix('}')?;
+    if inner.contains(['{', '}', '$']) {
+        return None;
+    }
+    let name_len = inner.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))?;
+    let rest = &inner[name_len..];
+    let sep = [":-", ":=", ":?", ":", "-", "="].iter().find(|s| rest.starts_with(**s))?;
+    let default = &rest[sep.len()..];
+    if default.is_empty() || *sep == ":?" {
+        return None;
+    }
+    Some((&inner[..name_len], 2 + name_len + sep.len(), default.len()))
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
@@ -383,7 +446,24 @@ fn pair_bindings(fb: &mut FileBindings) {
 pub fn collect(path: &str, text: &str) -> FileBindings {
     let mut b = Builder::new(text.len());
     family::produce(path, text, &mut b, 0);
+    whole_file_value(path, text, &mut b);
     b.finish()
+}
+
+/// A file that holds one value and nothing else (`secrets/htx-access-key.txt`, a Docker or
+/// Kubernetes secret file): the file's name is the value's name.
+fn whole_file_value(path: &str, text: &str, b: &mut Builder) {
+    let value = text.trim();
+    if value.len() < 8 || value.len() > 8192 || value.contains(char::is_whitespace) {
+        return;
+    }
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file.split('.').next().unwrap_or(file);
+    if names::Vocabulary::get().classify(stem).part.is_none() {
+        return;
+    }
+    let start = text.len() - text.trim_start().len();
+    b.bind(stem, 0, value.to_string(), start, start + value.len(), Encoding::Raw, true, Role::Named, 0);
 }
 
 #[cfg(test)]

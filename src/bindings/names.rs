@@ -85,6 +85,8 @@ struct VocabularyFile {
     weak: Vec<String>,
     short_forms: HashMap<String, String>,
     exchange_fields: Vec<String>,
+    exchange_heads: Vec<String>,
+    setters: Vec<String>,
     pair_names: Vec<String>,
     pair_values: Vec<String>,
     credential_calls: Vec<CredentialCall>,
@@ -131,6 +133,8 @@ pub struct Vocabulary {
     weak: HashSet<String>,
     short_forms: HashMap<String, usize>,
     exchange_fields: HashSet<String>,
+    exchange_heads: HashSet<String>,
+    setters: HashSet<String>,
     pair_names: HashSet<String>,
     pair_values: HashSet<String>,
     credential_calls: Vec<(HashSet<String>, Vec<Part>)>,
@@ -209,6 +213,8 @@ impl Vocabulary {
             weak: set(&file.weak),
             short_forms,
             exchange_fields: set(&file.exchange_fields),
+            exchange_heads: set(&file.exchange_heads),
+            setters: file.setters.iter().cloned().collect(),
             pair_names: set(&file.pair_names),
             pair_values: set(&file.pair_values),
             credential_calls: file.credential_calls.iter().map(|c| (set(&c.callees), c.parts.clone())).collect(),
@@ -232,6 +238,8 @@ impl Vocabulary {
             weak: HashSet::new(),
             short_forms: HashMap::new(),
             exchange_fields: HashSet::new(),
+            exchange_heads: HashSet::new(),
+            setters: HashSet::new(),
             pair_names: HashSet::new(),
             pair_values: HashSet::new(),
             credential_calls: Vec::new(),
@@ -309,6 +317,12 @@ impl Vocabulary {
     /// `exchange`, `venue`, `name`: a field whose value says which exchange its siblings are for.
     pub fn is_exchange_field(&self, joined_name: &str) -> bool {
         self.exchange_fields.contains(joined_name)
+            || joined_name.rsplit('_').next().is_some_and(|last| self.exchange_heads.contains(last))
+    }
+
+    /// `set`, `setx`, `#define`: a command whose next word names the value after it.
+    pub fn is_setter(&self, word: &str) -> bool {
+        self.setters.contains(word)
     }
 
     pub fn is_pair_name(&self, joined_name: &str) -> bool {
@@ -322,7 +336,9 @@ impl Vocabulary {
     /// The parts of a credential call's positional string arguments, by callee.
     pub fn credential_call_parts(&self, callee: &str) -> Option<&[Part]> {
         let key = callee_key(callee);
-        self.credential_calls.iter().find(|(names, _)| names.contains(&key)).map(|(_, parts)| parts.as_slice())
+        // `KucoinApiCredentials`, `BinanceCredentials`: an exchange-prefixed credential class.
+        let matches = |name: &String| key == *name || key.ends_with(&format!("_{name}"));
+        self.credential_calls.iter().find(|(names, _)| names.iter().any(matches)).map(|(_, parts)| parts.as_slice())
     }
 
     /// The exchange whose SDK client class this callee is.
@@ -373,7 +389,11 @@ fn find_seq(toks: &[String], seq: &[String]) -> Option<usize> {
     if seq.is_empty() || toks.len() < seq.len() {
         return None;
     }
-    (0..=toks.len() - seq.len()).find(|&i| toks[i..i + seq.len()] == *seq)
+    // A version suffix does not change the venue: `okex5`, `bitfinex2`, `huobipro`.
+    let same = |t: &str, s: &str| {
+        t == s || (t.len() > s.len() && t.starts_with(s) && t[s.len()..].bytes().all(|c| c.is_ascii_digit()))
+    };
+    (0..=toks.len() - seq.len()).find(|&i| toks[i..i + seq.len()].iter().zip(seq).all(|(t, s)| same(t, s)))
 }
 
 #[cfg(test)]

@@ -40,13 +40,36 @@ pub fn produce(text: &str, b: &mut Builder, parent: usize) {
                     (_, "raw") => None,
                     _ => Some(lang),
                 };
-                b.with_view(OffsetMap::Table(map), Some(Encoding::Escaped), |b| match family {
-                    Some(f) => super::family::produce_family(f, &view, b, parent),
-                    None => code::produce(&view, &Mode::lines(Lang::Http), b, parent),
+                b.with_view(OffsetMap::Table(map), Some(Encoding::Escaped), |b| {
+                    match family {
+                        Some(f) => super::family::produce_family(f, &view, b, parent),
+                        None => code::produce(&view, &Mode::lines(Lang::Http), b, parent),
+                    }
+                    // IPython magics and shell escapes (`%env K=v`, `!export K=v`) are shell lines.
+                    if family.is_some_and(|f| matches!(f, super::family::Family::Code(_))) {
+                        magic_lines(&view, b, parent);
+                    }
                 });
             }
             _ => k += 2,
         }
+    }
+}
+
+/// `%env NAME=value`, `%set_env`, `!VAR=value cmd` lines of a code cell, read as shell.
+fn magic_lines(view: &str, b: &mut Builder, parent: usize) {
+    let mut off = 0;
+    for line in view.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let lead = line.len() - trimmed.len();
+        let skip = ["%env ", "%set_env ", "!export ", "!"].iter().find(|m| trimmed.starts_with(**m)).map(|m| m.len());
+        if let Some(skip) = skip {
+            let body = &trimmed[skip..];
+            b.with_view(OffsetMap::Shift(off + lead + skip), None, |b| {
+                code::produce(body, &Mode::lines(Lang::Shell), b, parent)
+            });
+        }
+        off += line.len();
     }
 }
 

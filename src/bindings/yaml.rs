@@ -26,6 +26,8 @@ pub fn produce(text: &str, b: &mut Builder, parent: usize) {
         v
     };
     let mut frames: Vec<Frame> = Vec::new();
+    // `&anchor` names → the structure they label.
+    let mut anchors: Vec<(String, usize)> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let (off, line) = lines[i];
@@ -65,6 +67,14 @@ pub fn produce(text: &str, b: &mut Builder, parent: usize) {
         }
         let container = frames.last().map_or(parent, |f| f.structure);
         let Some((key, key_off, after)) = split_key(rest) else {
+            // A flow mapping as an item: `- {exchange: okx, key: …}`.
+            if !first && (rest.starts_with('{') || rest.starts_with('[')) {
+                let item = &line[col..];
+                b.with_view(OffsetMap::Shift(off + col), None, |b| {
+                    code::produce(item, &Mode::lines(Lang::Generic), b, container)
+                });
+                continue;
+            }
             // A scalar item: `- KEY=value` (compose environment lists) and the like.
             if !first && rest.contains('=') {
                 let item = &line[col..];
@@ -77,12 +87,24 @@ pub fn produce(text: &str, b: &mut Builder, parent: usize) {
         let key_start = off + col + key_off;
         let value_col = col + after;
         let raw = &line[value_col.min(line.len())..];
-        let (value, value_off) = strip_props(raw);
+        let (value, value_off, anchor) = strip_props(raw);
         let value_col = value_col + value_off;
         if value.is_empty() || value.starts_with('#') {
             // A mapping or sequence follows, indented (or a sequence at the same indent).
             let s = b.open(StructureKind::Object, &key, container, off + col);
+            if let Some(a) = anchor {
+                b.detail(s, a);
+                anchors.push((a.to_string(), s));
+            }
             frames.push(Frame { indent: col, structure: s, item: false });
+            continue;
+        }
+        // `okx: *okx_main`: the anchored mapping is also what this key names.
+        if let Some(alias) = value.strip_prefix('*') {
+            let alias = alias.split_whitespace().next().unwrap_or("");
+            if let Some(&(_, s)) = anchors.iter().rev().find(|(a, _)| a == alias) {
+                b.detail(s, &key);
+            }
             continue;
         }
         let first_char = value.as_bytes()[0];
@@ -210,20 +232,25 @@ fn split_key(s: &str) -> Option<(String, usize, usize)> {
     Some((key, key_off, i))
 }
 
-/// Drops `&anchor` and `!tag` before a value; returns the value and how much was dropped.
-fn strip_props(raw: &str) -> (&str, usize) {
+/// Drops `&anchor` and `!tag` before a value; returns the value, how much was dropped and the
+/// anchor's name.
+fn strip_props(raw: &str) -> (&str, usize, Option<&str>) {
     let mut v = raw;
     let mut off = 0;
+    let mut anchor = None;
     for _ in 0..2 {
         if v.starts_with('&') || (v.starts_with('!') && !v.starts_with("!vault")) {
             let end = v.find(' ').unwrap_or(v.len());
+            if v.starts_with('&') {
+                anchor = Some(&v[1..end]);
+            }
             let rest = &v[end..];
             let trimmed = rest.trim_start();
             off += end + (rest.len() - trimmed.len());
             v = trimmed;
         }
     }
-    (v.trim_end(), off)
+    (v.trim_end(), off, anchor)
 }
 
 fn is_block_indicator(v: &str) -> bool {

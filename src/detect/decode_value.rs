@@ -54,6 +54,18 @@ pub fn base64_text(raw: &str) -> Option<String> {
     if raw.len() < 8 || raw.len() % 4 != 0 {
         return None;
     }
+    let out = base64_bytes(raw)?;
+    let text = String::from_utf8(out).ok()?;
+    let text = text.trim_end_matches(['\n', '\r']).to_string();
+    if text.chars().all(|c| !c.is_control() || c == '\n') {
+        Some(text)
+    } else {
+        None
+    }
+}
+
+/// Decodes standard base64 (padding optional) to bytes.
+pub fn base64_bytes(raw: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(raw.len() / 4 * 3);
     let mut buf = 0u32;
     let mut bits = 0;
@@ -74,13 +86,7 @@ pub fn base64_text(raw: &str) -> Option<String> {
             out.push((buf >> bits) as u8);
         }
     }
-    let text = String::from_utf8(out).ok()?;
-    let text = text.trim_end_matches(['\n', '\r']).to_string();
-    if text.chars().all(|c| !c.is_control() || c == '\n') {
-        Some(text)
-    } else {
-        None
-    }
+    Some(out)
 }
 
 #[cfg(test)]

@@ -25,6 +25,9 @@ pub enum Source {
     Import,
     /// The comment or heading right above.
     Comment,
+    /// An exchange named on the value's own line (a log record's logger, a class or config
+    /// call heading the block) or on the lines right above it in the same paragraph.
+    Nearby,
     /// The file's path.
     Path,
     /// The only exchange the file names.
@@ -44,6 +47,7 @@ impl Source {
             Source::Callee => "callee",
             Source::Import => "import",
             Source::Comment => "comment",
+            Source::Nearby => "nearby",
             Source::Path => "path",
             Source::File => "file",
             Source::Project => "project",
@@ -65,6 +69,8 @@ pub struct FileEvidence<'a> {
     pub only: Option<usize>,
     pub import: Option<(usize, String)>,
     pub project: Option<(usize, String)>,
+    /// (offset, exchange) of every exchange mention, sorted by offset.
+    mentions: Vec<(usize, usize)>,
     /// Exchange named by each comment, by comment index (`None`: names none or several).
     comment_exchange: Vec<Option<(usize, String)>>,
     /// Comment end line → comment index.
@@ -85,7 +91,7 @@ impl<'a> FileEvidence<'a> {
         text: &'a str,
         line_starts: &'a [usize],
         path: &str,
-        mentions: &[usize],
+        mentions: &[(usize, usize)],
         project: Option<(usize, String)>,
     ) -> Self {
         let v = Vocabulary::get();
@@ -95,7 +101,7 @@ impl<'a> FileEvidence<'a> {
                 m.push(i);
             }
         }
-        let mut distinct: Vec<usize> = mentions.to_vec();
+        let mut distinct: Vec<usize> = mentions.iter().map(|m| m.1).collect();
         distinct.sort_unstable();
         distinct.dedup();
         let only = (distinct.len() == 1).then(|| distinct[0]);
@@ -126,6 +132,11 @@ impl<'a> FileEvidence<'a> {
             only,
             import,
             project,
+            mentions: {
+                let mut m = mentions.to_vec();
+                m.sort_unstable();
+                m
+            },
             comment_exchange,
             comment_lines,
         }
@@ -154,6 +165,9 @@ impl<'a> FileEvidence<'a> {
             return Some(Attribution { exchange: *ex, source: Source::Import, context: names::clip_name(m) });
         }
         if let Some(a) = self.comment_above(b).or_else(|| self.heading_above(b)) {
+            return Some(a);
+        }
+        if let Some(a) = self.nearby(b, weak) {
             return Some(a);
         }
         if let Some((ex, seg, file_name)) = &self.path {
@@ -230,14 +244,15 @@ impl<'a> FileEvidence<'a> {
             if depth > 8 {
                 break;
             }
-            if !s.name.is_empty() {
-                let toks = names::tokens(&s.name);
+            if !s.name.is_empty() || !s.detail.is_empty() {
+                let toks = names::tokens(&format!("{} {}", s.name, s.detail));
                 if let Some(ex) = v.exchange_in(&toks, true) {
                     let source = if s.kind == StructureKind::Call { Source::Callee } else { Source::Parent };
-                    return Some(Attribution { exchange: ex, source, context: names::clip_name(&s.name) });
+                    let what = if s.name.is_empty() { &s.detail } else { &s.name };
+                    return Some(Attribution { exchange: ex, source, context: names::clip_name(what) });
                 }
                 if s.kind == StructureKind::Call {
-                    if let Some(ex) = v.sdk_class(&s.name) {
+                    if let Some(ex) = v.sdk_class(&s.name).or_else(|| self.imported_exchange(&s.name)) {
                         return Some(Attribution {
                             exchange: ex,
                             source: Source::Callee,
@@ -259,6 +274,62 @@ impl<'a> FileEvidence<'a> {
             }
         }
         None
+    }
+
+    /// One exchange named before the value on its own line, or (for names that are not one
+    /// generic word) on the nearest line above in the same paragraph that names any.
+    fn nearby(&self, b: &Binding, weak: bool) -> Option<Attribution> {
+        let v = Vocabulary::get();
+        let mut line = self.line_of(b.start);
+        // Lines continued with a trailing backslash are one statement (`vault kv put … \`).
+        while line > 0 {
+            let prev = self.text.get(self.line_starts[line - 1]..self.line_starts[line]).unwrap_or("");
+            if !prev.trim_end().ends_with('\\') {
+                break;
+            }
+            line -= 1;
+        }
+        let line_start = *self.line_starts.get(line)?;
+        let one = |from: usize, to: usize| -> Option<usize> {
+            let lo = self.mentions.partition_point(|m| m.0 < from);
+            let mut found = self.mentions[lo..].iter().take_while(|m| m.0 < to).map(|m| m.1);
+            let first = found.next()?;
+            found.all(|e| e == first).then_some(first)
+        };
+        let attribution = |ex: usize| Attribution {
+            exchange: ex,
+            source: Source::Nearby,
+            context: v.exchanges.exchanges[ex].slug.clone(),
+        };
+        let name_from = b.name_start.min(b.start).max(line_start);
+        if let Some(ex) = one(line_start, name_from.max(line_start)).or_else(|| one(line_start, b.start)) {
+            return Some(attribution(ex));
+        }
+        if weak {
+            return None;
+        }
+        for l in (line.saturating_sub(6)..line).rev() {
+            let (s, e) = (self.line_starts[l], self.line_starts.get(l + 1).copied().unwrap_or(self.text.len()));
+            if self.text.get(s..e).is_none_or(|t| t.trim().is_empty()) {
+                break;
+            }
+            let lo = self.mentions.partition_point(|m| m.0 < s);
+            if self.mentions.get(lo).is_some_and(|m| m.0 < e) {
+                return one(s, e).map(attribution);
+            }
+        }
+        None
+    }
+
+    /// The exchange of the SDK a callee was imported from (`HTTP` from `pybit.unified_trading`).
+    fn imported_exchange(&self, callee: &str) -> Option<usize> {
+        let v = Vocabulary::get();
+        let first = callee.trim_start_matches("new ").split(['.', ':', '(']).next()?.trim();
+        self.fb
+            .imported
+            .iter()
+            .find(|(name, _)| name == first)
+            .and_then(|(_, module)| v.sdk_import(module).or_else(|| v.exchange_in(&names::tokens(module), false)))
     }
 
     /// A comment that ends on the binding's line or on one of the two lines above it (or above
@@ -320,12 +391,43 @@ fn sibling_says(s: &Binding) -> Option<(u8, Attribution)> {
             ));
         }
     }
-    if s.literal && s.value.starts_with("organizations/") && s.value.contains("/apiKeys/") {
+    // A sibling URL whose host names the exchange (`BASE = "https://api.kraken.com"`).
+    if s.literal && s.value.len() <= 256 {
+        if let Some(host) = url_host(&s.value) {
+            if let Some(&ex) = v.exchanges_in_text(host).first() {
+                return Some((
+                    2,
+                    Attribution { exchange: ex, source: Source::Sibling, context: names::clip_name(host) },
+                ));
+            }
+        }
+    }
+    if s.literal && is_cdp_key_name(&s.value) {
         if let Some(ex) = v.exchanges.index_of("coinbase") {
             return Some((2, Attribution { exchange: ex, source: Source::Shape, context: "CDP key name".into() }));
         }
     }
     None
+}
+
+/// `organizations/<uuid>/apiKeys/<uuid>`: a Coinbase CDP key name (and not a template of one).
+fn is_cdp_key_name(v: &str) -> bool {
+    let uuid = |s: &str| {
+        let groups: Vec<&str> = s.split('-').collect();
+        groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+            && groups.iter().all(|g| g.bytes().all(|c| c.is_ascii_hexdigit()))
+    };
+    v.strip_prefix("organizations/")
+        .and_then(|rest| rest.split_once("/apiKeys/"))
+        .is_some_and(|(org, key)| uuid(org) && uuid(key))
+}
+
+/// The host of the first URL in a value.
+pub fn url_host(value: &str) -> Option<&str> {
+    let rest = &value[value.find("://")? + 3..];
+    let end = rest.find(|c: char| matches!(c, '/' | ':' | '?' | '#' | '"' | '\'' | ' ')).unwrap_or(rest.len());
+    let host = &rest[..end];
+    Some(host.rsplit('@').next().unwrap_or(host))
 }
 
 /// The exchange a path names: the file name first, then directories from the nearest up;

@@ -103,11 +103,16 @@ pub fn entropy(value: &str) -> f64 {
         .sum()
 }
 
-/// Few distinct characters, or mostly runs of consecutive characters (`abcdef`, `123456`).
+/// Few distinct characters, or mostly runs of consecutive characters (`abcdef`, `123456`), or
+/// groups that each repeat one character (`11111111-2222-3333-4444-555555555555`).
 fn is_trivial(value: &str) -> bool {
     let bytes = value.as_bytes();
     if bytes.len() < 8 {
         return false;
+    }
+    let groups: Vec<&str> = value.split(['-', '_', '.', ':']).filter(|g| !g.is_empty()).collect();
+    if groups.len() >= 3 && groups.iter().all(|g| g.bytes().all(|c| c == g.as_bytes()[0])) {
+        return true;
     }
     let distinct: HashSet<u8> = bytes.iter().copied().collect();
     if distinct.len() <= 3 {

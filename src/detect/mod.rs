@@ -204,7 +204,8 @@ impl DetectorSet {
                 words.push(word.to_ascii_lowercase());
             }
         }
-        for short in Vocabulary::get().short_forms() {
+        // `gate` alone is an English word, so it is no keyword; `GATE_KEY`, `gateSecret` are.
+        for short in Vocabulary::get().short_forms().into_iter().chain(["gate"]) {
             for suffix in SHORT_FORM_SUFFIXES {
                 let word = format!("{short}{suffix}");
                 target_of(&word, &mut targets);
@@ -296,7 +297,8 @@ impl DetectorSet {
     /// an exchange and it holds a credential word at all.
     pub fn wants(&self, path: &str, hits: &Hits, in_exchange_project: bool, bytes: &[u8]) -> bool {
         hits.any
-            || ((in_exchange_project || evidence::path_exchange(path).is_some()) && self.credential_words.is_match(bytes))
+            || ((in_exchange_project || evidence::path_exchange(path).is_some())
+                && self.credential_words.is_match(bytes))
     }
 
     /// Runs the detectors over one document and its bindings. `project`: the exchange the
@@ -311,7 +313,7 @@ impl DetectorSet {
     ) -> Vec<Candidate> {
         let active = |i: usize| hits.active.get(i).copied().unwrap_or(false);
         let text = doc.text;
-        let mentions: Vec<usize> = hits.mentions.iter().map(|m| m.2).collect();
+        let mentions: Vec<(usize, usize)> = hits.mentions.iter().map(|m| (m.0, m.2)).collect();
         let fe = FileEvidence::new(fb, text, doc.line_starts(), path, &mentions, project);
         let k8s_secret = memchr::memmem::find(text.as_bytes(), b"kind: Secret").is_some();
         let mut found = Vec::new();
@@ -331,6 +333,25 @@ impl DetectorSet {
                 for caps in re.captures_iter(text) {
                     let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else { continue };
                     self.push_pattern(&fe, idx, m.start(), m.end(), m.as_str(), &mut found);
+                }
+            }
+        }
+        // Bare patterns inside escaped literals (`organizations\/…\/apiKeys\/…` in JSON).
+        for b in &fb.bindings {
+            if !b.literal || matches!(b.encoding, Encoding::Raw | Encoding::YamlBlock) || b.value.len() > 16 * 1024 {
+                continue;
+            }
+            for (idx, rule) in self.rules.iter().enumerate() {
+                if !active(idx) || rule.spec.mode != MatchMode::Bare {
+                    continue;
+                }
+                let Some(re) = rule.value_re() else { continue };
+                // Only what the escapes hid: a match in the raw text is found by the text pass.
+                if re.is_match(text.get(b.start..b.end).unwrap_or("")) {
+                    continue;
+                }
+                if let Some(m) = re.find(&b.value) {
+                    self.push_pattern(&fe, idx, b.start, b.end, m.as_str(), &mut found);
                 }
             }
         }
@@ -363,6 +384,9 @@ impl DetectorSet {
         out: &mut Vec<Candidate>,
     ) {
         let rule = &self.rules[idx];
+        if value.contains("PRIVATE KEY-----") && !value::valid_pem_private_key(value) {
+            return;
+        }
         let holder = fe
             .fb
             .bindings
@@ -409,6 +433,7 @@ impl DetectorSet {
         let structure = fe.fb.structures.get(b.structure);
         let callee = structure.filter(|s| s.kind == StructureKind::Call).map(|s| s.name.as_str()).unwrap_or("");
         let (mut info, part_from, binding) = match b.role {
+            Role::Named | Role::Column if b.name.trim().contains(' ') => return,
             Role::Named | Role::Column | Role::Prose => {
                 let mut info = v.classify(&b.name);
                 // `variable "bitfinex_api_key" { default = "…" }`, `okx_secret: {value: …}`:
@@ -437,6 +462,17 @@ impl DetectorSet {
                 };
                 (info, "name", binding)
             }
+            // An element of a list bound to a credential name (`"api_key": ["…", "…"]`).
+            Role::Positional(_)
+                if structure.is_some_and(|s| s.kind == StructureKind::List && !s.name.contains(' ')) =>
+            {
+                let name = structure.map(|s| s.name.as_str()).unwrap_or("");
+                let info = v.classify(name);
+                if info.part.is_none() {
+                    return;
+                }
+                (info, "name", "list element".to_string())
+            }
             Role::Positional(i) => {
                 let parts = v
                     .credential_call_parts(callee)
@@ -460,6 +496,9 @@ impl DetectorSet {
         let Some(named_part) = info.part else { return };
         let readings = self.readings(fe, b, k8s_secret);
         let pem = readings.iter().any(|r| r.value.contains("PRIVATE KEY-----"));
+        if pem && !readings.iter().any(|r| value::valid_pem_private_key(&r.value)) {
+            return;
+        }
         if pem {
             info.part = Some(Part::PrivateKey);
         }
@@ -487,8 +526,19 @@ impl DetectorSet {
                 }
             }
         }
+        let structural = attribution.as_ref().is_some_and(|a| {
+            matches!(
+                a.source,
+                evidence::Source::Name
+                    | evidence::Source::Sibling
+                    | evidence::Source::Parent
+                    | evidence::Source::Callee
+            )
+        });
         for (want, from) in order {
-            let candidates = rules_of.iter().chain(self.generic.iter()).copied().filter(|&i| {
+            // Rules of no exchange (raw wallet keys) only for what the name itself says.
+            let generic: &[usize] = if want == part { &self.generic } else { &[] };
+            let candidates = rules_of.iter().chain(generic.iter()).copied().filter(|&i| {
                 let r = &self.rules[i];
                 r.spec.part == want && (r.builtin || r.names_match(&crate::bindings::names::joined(&b.name)))
             });
@@ -498,7 +548,13 @@ impl DetectorSet {
                     if !re.is_match(&reading.value) {
                         continue;
                     }
-                    let exchange = self.rules[idx].exchange.or(attribution.as_ref().map(|a| a.exchange));
+                    // A generic format keeps the attribution only when the structure gave it: a
+                    // path or an import does not make a raw wallet key that exchange's.
+                    let exchange = match self.rules[idx].exchange {
+                        Some(ex) => Some(ex),
+                        None if structural => attribution.as_ref().map(|a| a.exchange),
+                        None => None,
+                    };
                     let c = Candidate {
                         rule: idx,
                         start: reading.start,
@@ -510,15 +566,6 @@ impl DetectorSet {
                     if want == Part::Passphrase {
                         // Structural evidence (its own name, an exchange field beside it, the
                         // object or call it is in) is enough; weaker evidence needs a partner.
-                        let structural = attribution.as_ref().is_some_and(|a| {
-                            matches!(
-                                a.source,
-                                evidence::Source::Name
-                                    | evidence::Source::Sibling
-                                    | evidence::Source::Parent
-                                    | evidence::Source::Callee
-                            )
-                        });
                         if self.passes_ignore(&c) && value::plausible_passphrase(&c.value) {
                             passphrases.push((bi, c, structural));
                         }
@@ -565,12 +612,20 @@ impl DetectorSet {
     /// the same exchange is bound in the same structure: a user-chosen passphrase has no
     /// format, so a word next to a generic `password` is not enough.
     fn gate_passphrases(&self, fb: &FileBindings, pending: Vec<(usize, Candidate, bool)>, found: &mut Vec<Candidate>) {
+        // Literals of one statement sit in value holders of their own (`-H "KEY: …" -H "PASS: …"`):
+        // compare the statement, not the holder.
+        let group = |s: usize| match fb.structures.get(s) {
+            Some(st) if st.kind == StructureKind::Value => st.parent.unwrap_or(s),
+            _ => s,
+        };
         for (bi, c, named) in pending {
             let b = &fb.bindings[bi];
             let partner = found.iter().any(|o| {
                 o.exchange == c.exchange
                     && fb.bindings.iter().any(|ob| {
-                        ob.start <= o.start && o.start < ob.end.max(ob.start + 1) && ob.structure == b.structure
+                        ob.start <= o.start
+                            && o.start < ob.end.max(ob.start + 1)
+                            && group(ob.structure) == group(b.structure)
                     })
             });
             if named || partner {

@@ -21,14 +21,77 @@ pub fn normalize(raw: &str) -> (&str, usize) {
     (v, v.as_ptr() as usize - raw.as_ptr() as usize)
 }
 
+/// A PEM private key worth reporting: unencrypted, with a body that decodes to DER (a
+/// SEQUENCE whose length matches) or to an OpenSSH key (`openssh-key-v1`). A truncated dummy
+/// (`MIIEvQ…` cut to one line) or an encrypted key (`ENCRYPTED`, `Proc-Type: 4,ENCRYPTED`) is not.
+pub fn valid_pem_private_key(text: &str) -> bool {
+    let text = text.replace("\\n", "\n").replace("\\r", "");
+    let Some(begin) = text.find("-----BEGIN ") else { return false };
+    let rest = &text[begin + 11..];
+    let Some(label_end) = rest.find("-----") else { return false };
+    let label = &rest[..label_end];
+    if label.contains("ENCRYPTED") || !label.ends_with("PRIVATE KEY") {
+        return false;
+    }
+    let body_start = begin + 11 + label_end + 5;
+    let Some(end) = text[body_start..].find("-----END") else { return false };
+    let body = &text[body_start..body_start + end];
+    if body.contains("Proc-Type") && body.contains("ENCRYPTED") {
+        return false;
+    }
+    let b64: String = body.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')).collect();
+    let Some(der) = crate::detect::decode_value::base64_bytes(&b64) else { return false };
+    if label.contains("OPENSSH") {
+        return der.starts_with(b"openssh-key-v1\0") && der.len() >= 64;
+    }
+    // DER: SEQUENCE, then a definite length that covers the rest.
+    if der.len() < 32 || der[0] != 0x30 {
+        return false;
+    }
+    let (len, header) = match der[1] {
+        n if n < 0x80 => (usize::from(n), 2),
+        0x81 => (usize::from(der[2]), 3),
+        0x82 => ((usize::from(der[2]) << 8) | usize::from(der[3]), 4),
+        0x83 => ((usize::from(der[2]) << 16) | (usize::from(der[3]) << 8) | usize::from(der[4]), 5),
+        _ => return false,
+    };
+    header + len == der.len()
+}
+
 /// An identifier made of words (`triggerDirection`, `order_link_id`): a field or parameter
 /// name used as a value, never key material.
 pub fn looks_like_identifier(v: &str) -> bool {
     if !v.chars().all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-' || c == '.') {
         return false;
     }
-    let toks = crate::bindings::names::tokens(v);
-    !toks.is_empty() && toks.len() <= 4 && toks.iter().all(|t| t.len() >= 2) && toks.iter().any(|t| t.len() >= 4)
+    // Split as written (keeping case): every piece must read as a word or a short acronym.
+    let mut pieces: Vec<String> = Vec::new();
+    for part in v.split(['_', '-', '.']).filter(|p| !p.is_empty()) {
+        let mut cur = String::new();
+        let chars: Vec<char> = part.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            let boundary = c.is_uppercase()
+                && i > 0
+                && (chars[i - 1].is_lowercase() || chars.get(i + 1).is_some_and(|n| n.is_lowercase()));
+            if boundary && !cur.is_empty() {
+                pieces.push(std::mem::take(&mut cur));
+            }
+            cur.push(c);
+        }
+        if !cur.is_empty() {
+            pieces.push(cur);
+        }
+    }
+    let wordlike = |p: &String| {
+        let lower_rest = p.chars().skip(1).all(|c| c.is_lowercase());
+        let acronym = p.len() <= 4 && p.chars().all(|c| c.is_uppercase());
+        let vowel = p.chars().any(|c| "aeiouyAEIOUY".contains(c));
+        (lower_rest && (vowel || p.len() <= 3)) || acronym
+    };
+    !pieces.is_empty()
+        && pieces.len() <= 4
+        && pieces.iter().all(|p| p.len() >= 2 && wordlike(p))
+        && pieces.iter().any(|p| p.len() >= 4)
 }
 
 /// Words that make a passphrase-named value a placeholder, a field name or a test string.
@@ -152,5 +215,7 @@ mod tests {
         assert!(looks_like_identifier("order_link_id"));
         assert!(!looks_like_identifier("yAcksAcjAkPtli0e4e"));
         assert!(!looks_like_identifier("ElOOPsFBQWNetHkLmQ"));
+        assert!(!looks_like_identifier("vxyENGYS"));
+        assert!(looks_like_identifier("OrderLinkID"));
     }
 }

@@ -14,7 +14,9 @@ pub fn extract(path: &str, text: &str, table: &ExchangeTable, out: &mut Extracti
     let file = path.rsplit('/').next().unwrap_or(path);
     let stem = file.split('.').next().unwrap_or(file);
     let vocab = crate::bindings::names::Vocabulary::get();
-    let Some(slug) = vocab.exchange_in(&crate::bindings::names::tokens(stem), false).map(|e| vocab.exchanges.exchanges[e].slug.clone())
+    let Some(slug) = vocab
+        .exchange_in(&crate::bindings::names::tokens(stem), false)
+        .map(|e| vocab.exchanges.exchanges[e].slug.clone())
     else {
         return;
     };

@@ -24,7 +24,9 @@ pub fn source_of(path: &str) -> Source {
         "dotenv"
     } else if lower.contains(".github/workflows/") {
         "github-actions"
-    } else if (file.starts_with("docker-compose") || file.starts_with("compose")) && (file.ends_with(".yml") || file.ends_with(".yaml")) {
+    } else if (file.starts_with("docker-compose") || file.starts_with("compose"))
+        && (file.ends_with(".yml") || file.ends_with(".yaml"))
+    {
         "compose"
     } else if file.starts_with("values") && (file.ends_with(".yaml") || file.ends_with(".yml")) {
         "helm"
