@@ -781,10 +781,8 @@ impl Parser<'_, '_> {
         let Some(f) = self.frames.pop() else { return };
         self.b.close(f.structure, end);
         self.closed_call = None;
-        if f.opener == b'(' {
-            if f.column_list && self.sql == Sql::Insert {
-                self.sql = Sql::Columns(f.words.clone());
-            }
+        if f.opener == b'(' && f.column_list && self.sql == Sql::Insert {
+            self.sql = Sql::Columns(f.words.clone());
         }
         self.finish_group(&f);
     }
@@ -1519,7 +1517,7 @@ pub fn nested_value(value: &str, map: OffsetMap, outer_name: &str, parent: usize
     // A URL's host names what the values inside it are for (`api.huobi.pro`).
     let host = value.find("://").map(|p| {
         let rest = &value[p + 3..];
-        &rest[..rest.find(|c: char| matches!(c, '/' | '?' | '#' | ' ' | '"' | '\'')).unwrap_or(rest.len())]
+        &rest[..rest.find(['/', '?', '#', ' ', '"', '\'']).unwrap_or(rest.len())]
     });
     let holder_name = match host {
         Some(h) => format!("{outer_name} {}", h.rsplit('@').next().unwrap_or(h)),

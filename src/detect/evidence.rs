@@ -425,7 +425,7 @@ fn is_cdp_key_name(v: &str) -> bool {
 /// The host of the first URL in a value.
 pub fn url_host(value: &str) -> Option<&str> {
     let rest = &value[value.find("://")? + 3..];
-    let end = rest.find(|c: char| matches!(c, '/' | ':' | '?' | '#' | '"' | '\'' | ' ')).unwrap_or(rest.len());
+    let end = rest.find(['/', ':', '?', '#', '"', '\'', ' ']).unwrap_or(rest.len());
     let host = &rest[..end];
     Some(host.rsplit('@').next().unwrap_or(host))
 }
