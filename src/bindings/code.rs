@@ -62,6 +62,7 @@ impl Mode {
                 triple_quotes: lang == Lang::Ini,
                 prefixed_strings: lang == Lang::Shell || lang == Lang::Env,
                 dash_in_words: true,
+                heredocs: lang == Lang::Shell,
                 ..lexer::Options::default()
             },
         }
@@ -109,6 +110,7 @@ impl Mode {
             Lang::Ruby => {
                 lex.hash_comments = true;
                 lex.single_quotes = Some(Quote::SingleMinimal);
+                lex.heredocs = true;
             }
             Lang::Json => {
                 lex.slash_comments = true;
@@ -118,6 +120,7 @@ impl Mode {
                 lex.slash_comments = true;
                 lex.hash_comments = true;
                 lex.single_quotes = None;
+                lex.heredocs = true;
             }
             Lang::Sql => {
                 lex.dash_comments = true;
@@ -1012,6 +1015,16 @@ impl Parser<'_, '_> {
                 if !self.mode.lines && self.punct(k) == "=" {
                     if let Some(found) = self.annotated_name(p) {
                         return Some(found);
+                    }
+                }
+                // `.npmrc`-style scoped names: `//api.kraken.com/:_key=…` is one name.
+                if self.mode.lines && t.start > 0 && matches!(self.text.as_bytes()[t.start - 1], b':' | b'/') {
+                    let line_start = self.text[..t.start].rfind('\n').map_or(0, |p| p + 1);
+                    let run_start = self.text[line_start..t.start]
+                        .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\''))
+                        .map_or(line_start, |p| line_start + p + 1);
+                    if run_start < t.start {
+                        return Some((self.text[run_start..t.end].to_string(), run_start, p));
                     }
                 }
                 Some((w.trim_start_matches(':').to_string(), t.start, p))

@@ -36,6 +36,9 @@ pub fn of(path: &str) -> Family {
     if base.starts_with("dockerfile") || base == "containerfile" || ext == "dockerfile" {
         return Family::Lines(Lang::Shell);
     }
+    if base == "cmakelists.txt" || ext == "cmake" {
+        return Family::Code(Lang::Hcl);
+    }
     if base == "jenkinsfile" || ext == "groovy" || ext == "gradle" {
         return Family::Code(Lang::Java);
     }
@@ -87,7 +90,14 @@ pub fn of(path: &str) -> Family {
 
 /// Runs the producer of `path`'s family over `text` (the whole file or a view of it).
 pub fn produce(path: &str, text: &str, b: &mut Builder, parent: usize) {
-    produce_family(of(path), text, b, parent);
+    let family = match of(path) {
+        // `.config` is XML for .NET, Erlang terms for `sys.config`: look before reading.
+        Family::Xml if !text.trim_start_matches('\u{feff}').trim_start().starts_with('<') => {
+            Family::Lines(Lang::Generic)
+        }
+        f => f,
+    };
+    produce_family(family, text, b, parent);
 }
 
 pub fn produce_family(family: Family, text: &str, b: &mut Builder, parent: usize) {

@@ -87,6 +87,8 @@ pub struct Options {
     pub prefixed_strings: bool,
     /// Config text: `-` belongs to words (`OK-ACCESS-KEY`, `api-key`).
     pub dash_in_words: bool,
+    /// `<<EOF … EOF` heredocs (shell, HCL, Ruby) are one raw literal.
+    pub heredocs: bool,
 }
 
 /// Longest string literal followed (bytes): bounds work per quote on hostile input.
@@ -141,6 +143,13 @@ pub fn lex(text: &str, opts: &Options) -> Vec<Token> {
             out.push(tok(Kind::Comment, i, end));
             i = end;
             continue;
+        }
+        if opts.heredocs && c == b'<' && b.get(i + 1) == Some(&b'<') {
+            if let Some((t, next)) = heredoc(b, i) {
+                out.push(t);
+                i = next;
+                continue;
+            }
         }
         // Objective-C `@"…"`: the `@` marks an NSString literal; the string is what matters.
         if c == b'@' && b.get(i + 1) == Some(&b'"') && !opts.prefixed_strings {
@@ -207,6 +216,57 @@ pub fn lex(text: &str, opts: &Options) -> Vec<Token> {
         i += len;
     }
     out
+}
+
+/// `<<EOF`, `<<-EOF`, `<<~EOF`, `<<'EOF'`, `<<"EOF"` at `i`: the body (from the next line to
+/// the terminator line) as a raw literal.
+fn heredoc(b: &[u8], i: usize) -> Option<(Token, usize)> {
+    let mut j = i + 2;
+    if matches!(b.get(j), Some(b'-' | b'~')) {
+        j += 1;
+    }
+    let quote = b.get(j).copied().filter(|c| matches!(c, b'\'' | b'"'));
+    if quote.is_some() {
+        j += 1;
+    }
+    let name_start = j;
+    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+        j += 1;
+    }
+    let name = &b[name_start..j];
+    if name.is_empty() || name.len() > 32 {
+        return None;
+    }
+    if let Some(q) = quote {
+        if b.get(j) != Some(&q) {
+            return None;
+        }
+    }
+    let body_start = j + memchr::memchr(b'\n', &b[j..])? + 1;
+    let limit = b.len().min(body_start + MAX_LITERAL);
+    let mut line = body_start;
+    while line < limit {
+        let line_end = memchr::memchr(b'\n', &b[line..]).map_or(b.len(), |p| line + p);
+        let content = &b[line..line_end];
+        let trimmed: &[u8] = {
+            let s = content.iter().position(|c| !matches!(c, b' ' | b'\t')).unwrap_or(content.len());
+            let e = content.iter().rposition(|c| !matches!(c, b' ' | b'\t' | b'\r')).map_or(s, |p| p + 1);
+            &content[s..e.max(s)]
+        };
+        if trimmed == name {
+            let body_end = line.saturating_sub(1).max(body_start);
+            let t = Token {
+                kind: Kind::Str(Quote::Raw),
+                start: i,
+                end: line_end,
+                inner_start: body_start,
+                inner_end: body_end,
+            };
+            return Some((t, line_end));
+        }
+        line = line_end + 1;
+    }
+    None
 }
 
 fn tok(kind: Kind, start: usize, end: usize) -> Token {

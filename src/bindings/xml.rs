@@ -7,6 +7,8 @@ use super::{Builder, Encoding, Role, StructureKind};
 
 struct Open {
     tag: String,
+    /// What the element's own attributes call it (`<string name="binance_api_key">`).
+    label: Option<String>,
     structure: usize,
     parent: usize,
     /// Where the element's text starts, and whether a child element interrupted it.
@@ -20,6 +22,7 @@ const MAX_DEPTH: usize = 256;
 pub fn produce(text: &str, b: &mut Builder, parent: usize) {
     let bytes = text.as_bytes();
     let mut stack: Vec<Open> = Vec::new();
+    let mut plist_keys: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
     let mut i = 0;
     while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
         let lt = i + p;
@@ -50,7 +53,17 @@ pub fn produce(text: &str, b: &mut Builder, parent: usize) {
                 }
                 if let Some(o) = stack.pop() {
                     if !o.has_children {
-                        bind_text(text, o.text_start, lt, &o.tag, o.parent, b);
+                        // plist `<key>Name</key><string>value</string>`: the key names the next value.
+                        let name =
+                            o.label.clone().or_else(|| plist_keys.remove(&o.parent)).unwrap_or_else(|| o.tag.clone());
+                        if o.tag == "key" {
+                            let t = text[o.text_start..lt].trim();
+                            if !t.is_empty() && t.len() <= 128 {
+                                plist_keys.insert(o.parent, t.to_string());
+                            }
+                        } else {
+                            bind_text(text, o.text_start, lt, &name, o.parent, b);
+                        }
                     }
                     b.close(o.structure, gt + 1);
                 }
@@ -72,12 +85,19 @@ pub fn produce(text: &str, b: &mut Builder, parent: usize) {
             o.has_children = true;
         }
         let structure = b.open(StructureKind::Element, tag, container, lt);
+        let first_binding = b.out.bindings.len();
         attributes(text, lt + 1 + name_end, gt, structure, b);
+        let label = b.out.bindings[first_binding.min(b.out.bindings.len())..]
+            .iter()
+            .find(|x| matches!(x.name.as_str(), "name" | "key" | "id" | "property"))
+            .map(|x| x.value.clone())
+            .filter(|v| super::names::is_name_like(v));
         if self_closing || stack.len() >= MAX_DEPTH {
             b.close(structure, gt + 1);
         } else {
             stack.push(Open {
                 tag: tag.to_string(),
+                label,
                 structure,
                 parent: container,
                 text_start: gt + 1,
@@ -217,6 +237,12 @@ mod tests {
         assert!(got.contains(&("id", "kucoin-live")));
         assert!(got.contains(&("kucoin.api.passphrase", "a&b")));
         assert!(got.contains(&("K", "V")), "{got:?}");
+        let t = r#"<resources><string name="okx_api_key" translatable="false">k1</string></resources><dict><key>OkxSecret</key><string>s1</string></dict>"#;
+        let mut b = Builder::new(t.len());
+        produce(t, &mut b, 0);
+        let fb = b.finish();
+        let got: Vec<(&str, &str)> = fb.bindings.iter().map(|x| (x.name.as_str(), x.value.as_str())).collect();
+        assert!(got.contains(&("okx_api_key", "k1")) && got.contains(&("OkxSecret", "s1")), "{got:?}");
         let pass = fb.bindings.iter().find(|x| x.name == "kucoin.api.passphrase").unwrap();
         assert_eq!(&t[pass.start..pass.end], "a&amp;b");
         assert_eq!(pass.encoding, Encoding::Xml);

@@ -188,7 +188,27 @@ impl<'a> FileEvidence<'a> {
         None
     }
 
-    /// The exchange of a value no binding holds (a PEM file): path, sole mention, repository.
+    /// The exchange of a value no binding holds (a PEM block in a heredoc or a file of its
+    /// own): a comment or line right above, then the path, the sole mention, the repository.
+    pub fn attribute_at(&self, offset: usize) -> Option<Attribution> {
+        let at = Binding {
+            name: String::new(),
+            name_start: offset,
+            value: String::new(),
+            start: offset,
+            end: offset,
+            encoding: crate::bindings::Encoding::Raw,
+            literal: true,
+            role: Role::Named,
+            structure: 0,
+        };
+        self.comment_above(&at)
+            .or_else(|| self.heading_above(&at))
+            .or_else(|| self.nearby(&at, false))
+            .or_else(|| self.attribute_file())
+    }
+
+    /// The exchange of a value no binding holds: path, sole mention, repository.
     pub fn attribute_file(&self) -> Option<Attribution> {
         let v = Vocabulary::get();
         if let Some((ex, seg, _)) = &self.path {

@@ -298,7 +298,7 @@ impl DetectorSet {
     pub fn wants(&self, path: &str, hits: &Hits, in_exchange_project: bool, bytes: &[u8]) -> bool {
         hits.any
             || ((in_exchange_project || evidence::path_exchange(path).is_some())
-                && self.credential_words.is_match(bytes))
+                && (self.credential_words.is_match(bytes) || self.credential_words.is_match(path)))
     }
 
     /// Runs the detectors over one document and its bindings. `project`: the exchange the
@@ -318,12 +318,13 @@ impl DetectorSet {
         let k8s_secret = memchr::memmem::find(text.as_bytes(), b"kind: Secret").is_some();
         let mut found = Vec::new();
         let mut passphrases = Vec::new();
+        let mut orphans = Vec::new();
         for bi in 0..fb.bindings.len() {
             if fb.bindings[bi].literal {
-                self.match_binding(&fe, bi, k8s_secret, &mut found, &mut passphrases);
+                self.match_binding(&fe, bi, k8s_secret, &mut found, &mut passphrases, &mut orphans);
             }
         }
-        self.gate_passphrases(fb, passphrases, &mut found);
+        self.gate_passphrases(fb, passphrases, orphans, &mut found);
         self.companion_ids(&fe, &mut found);
         for (idx, rule) in self.rules.iter().enumerate() {
             if !active(idx) || rule.spec.mode != MatchMode::Bare {
@@ -401,7 +402,7 @@ impl DetectorSet {
                     let info = Vocabulary::get().classify(&b.name);
                     fe.attribute(bi, info.exchange, false)
                 }
-                None => fe.attribute_file(),
+                None => fe.attribute_at(start),
             },
         };
         let evidence = Evidence {
@@ -424,6 +425,7 @@ impl DetectorSet {
         k8s_secret: bool,
         found: &mut Vec<Candidate>,
         passphrases: &mut Vec<(usize, Candidate, bool)>,
+        orphans: &mut Vec<usize>,
     ) {
         let v = Vocabulary::get();
         let b = &fe.fb.bindings[bi];
@@ -493,8 +495,15 @@ impl DetectorSet {
         if info.excluded || info.foreign {
             return;
         }
-        let Some(named_part) = info.part else { return };
+        // A PEM private key says what it is whatever its name (`data = <<EOT …`).
+        if info.part.is_none() && !(b.value.contains("PRIVATE KEY-----") || b.value.starts_with("LS0tLS1CRUdJTi")) {
+            return;
+        }
         let readings = self.readings(fe, b, k8s_secret);
+        if info.part.is_none() && readings.iter().any(|r| value::valid_pem_private_key(&r.value)) {
+            info.part = Some(Part::PrivateKey);
+        }
+        let Some(named_part) = info.part else { return };
         let pem = readings.iter().any(|r| r.value.contains("PRIVATE KEY-----"));
         if pem && !readings.iter().any(|r| value::valid_pem_private_key(&r.value)) {
             return;
@@ -503,6 +512,11 @@ impl DetectorSet {
             info.part = Some(Part::PrivateKey);
         }
         let attribution = fe.attribute(bi, info.exchange, info.weak);
+        // A passphrase nothing attributes may still sit beside its key: decided later.
+        if attribution.is_none() && info.part == Some(Part::Passphrase) {
+            orphans.push(bi);
+            return;
+        }
         let part =
             remap_part(&self.exchanges, attribution.as_ref().map(|a| a.exchange), info.part.unwrap_or(named_part));
         let evidence = |part_from: &'static str, reading: &Reading| Evidence {
@@ -611,7 +625,13 @@ impl DetectorSet {
     /// A passphrase counts when its own name names the exchange, or when a key or secret of
     /// the same exchange is bound in the same structure: a user-chosen passphrase has no
     /// format, so a word next to a generic `password` is not enough.
-    fn gate_passphrases(&self, fb: &FileBindings, pending: Vec<(usize, Candidate, bool)>, found: &mut Vec<Candidate>) {
+    fn gate_passphrases(
+        &self,
+        fb: &FileBindings,
+        pending: Vec<(usize, Candidate, bool)>,
+        orphans: Vec<usize>,
+        found: &mut Vec<Candidate>,
+    ) {
         // Literals of one statement sit in value holders of their own (`-H "KEY: …" -H "PASS: …"`):
         // compare the statement, not the holder.
         let group = |s: usize| match fb.structures.get(s) {
@@ -631,6 +651,51 @@ impl DetectorSet {
             if named || partner {
                 self.push_if_secret(c.rule, c.start, c.end, &c.value, c.exchange, c.evidence, found);
             }
+        }
+        // An unattributed passphrase takes the exchange of the one key or secret beside it
+        // (`class OKExConfig: api_key = …; secret_key = …; passphrase = …`).
+        let mut extra = Vec::new();
+        for bi in orphans {
+            let b = &fb.bindings[bi];
+            let mut partners: Vec<(usize, usize)> = found
+                .iter()
+                .filter(|o| o.exchange.is_some() && self.part(o.rule) != Part::Passphrase)
+                .filter(|o| {
+                    fb.bindings.iter().any(|ob| {
+                        ob.start <= o.start
+                            && o.start < ob.end.max(ob.start + 1)
+                            && group(ob.structure) == group(b.structure)
+                    })
+                })
+                .filter_map(|o| o.exchange.map(|e| (e, o.rule)))
+                .collect();
+            partners.sort_unstable();
+            partners.dedup_by_key(|p| p.0);
+            let [(ex, partner_rule)] = partners.as_slice() else { continue };
+            let (value, lead) = value::normalize(&b.value);
+            let exact = b.encoding == Encoding::Raw && b.end - b.start == b.value.len();
+            let (start, end) = if exact { (b.start + lead, b.start + lead + value.len()) } else { (b.start, b.end) };
+            let Some(idx) = self.by_exchange[*ex].iter().copied().find(|&i| {
+                self.rules[i].spec.part == Part::Passphrase
+                    && self.rules[i].value_re().is_some_and(|re| re.is_match(value))
+            }) else {
+                continue;
+            };
+            if !value::plausible_passphrase(value) {
+                continue;
+            }
+            let evidence = Evidence {
+                name: crate::bindings::names::clip_name(&b.name),
+                binding: "assignment".into(),
+                part: "name",
+                exchange: "sibling",
+                context: self.rules[*partner_rule].spec.id.clone(),
+                encoding: b.encoding.as_str(),
+            };
+            extra.push((idx, start, end, value.to_string(), *ex, evidence));
+        }
+        for (idx, start, end, value, ex, evidence) in extra {
+            self.push_if_secret(idx, start, end, &value, Some(ex), evidence, found);
         }
     }
 
