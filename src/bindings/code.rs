@@ -867,6 +867,15 @@ impl Parser<'_, '_> {
             }
         }
         if !at_arg_start {
+            // CMake `set(GEMINI_API_SECRET "v" CACHE STRING "")`: space-separated arguments.
+            let setter_call = f.call && super::names::Vocabulary::get().is_setter(&f.callee.to_ascii_lowercase());
+            if let Some(p) = self.prev_tok(k).filter(|&p| setter_call && self.toks[p].kind == Kind::Word) {
+                let name = self.toks[p].text(self.text).to_string();
+                if names_a_credential(&name) {
+                    self.bind_literal(&name, self.toks[p].start, &lit, Role::Named, structure);
+                    return next;
+                }
+            }
             // Scala `"k" -> "v"`, Kotlin `"k" to "v"`.
             if let Some(p) = self.prev_tok(k) {
                 let pt = self.toks[p].text(self.text);
@@ -1367,7 +1376,7 @@ impl Parser<'_, '_> {
             };
             let structure = self.container(t.start);
             self.b.bind(name, name_start, value, t.start, end, enc, true, Role::Named, structure);
-            if raw.contains("://") || raw.contains('?') || raw.contains('=') {
+            if raw.contains("://") || raw.contains('?') || raw.contains('=') || raw.contains(": ") {
                 let lit =
                     Literal { value: raw.to_string(), start: t.start, end, next, encoding: Encoding::Raw, map: None };
                 self.nested(&lit, name);

@@ -103,7 +103,12 @@ pub fn produce(path: &str, text: &str, b: &mut Builder, parent: usize) {
 pub fn produce_family(family: Family, text: &str, b: &mut Builder, parent: usize) {
     match family {
         Family::Lines(lang) => code::produce(text, &Mode::lines(lang), b, parent),
-        Family::Code(lang) => code::produce(text, &Mode::code(lang), b, parent),
+        Family::Code(lang) => {
+            code::produce(text, &Mode::code(lang), b, parent);
+            if lang == Lang::Sql && memchr::memmem::find(text.as_bytes(), b"FROM stdin").is_some() {
+                super::table::produce_copy(text, b, parent);
+            }
+        }
         Family::Yaml => super::yaml::produce(text, b, parent),
         Family::Xml => super::xml::produce(text, b, parent),
         Family::Csv(sep) => super::table::produce_csv(text, sep, b, parent),

@@ -393,7 +393,27 @@ fn find_seq(toks: &[String], seq: &[String]) -> Option<usize> {
     let same = |t: &str, s: &str| {
         t == s || (t.len() > s.len() && t.starts_with(s) && t[s.len()..].bytes().all(|c| c.is_ascii_digit()))
     };
-    (0..=toks.len() - seq.len()).find(|&i| toks[i..i + seq.len()].iter().zip(seq).all(|(t, s)| same(t, s)))
+    if let Some(i) =
+        (0..=toks.len() - seq.len()).find(|&i| toks[i..i + seq.len()].iter().zip(seq).all(|(t, s)| same(t, s)))
+    {
+        return Some(i);
+    }
+    // Mixed case splits one word: `ByBit`, `OKEx`, `KuCoin`, `BitMEX` are `bybit`, `okex`, …
+    if seq.len() == 1 {
+        for i in 0..toks.len() {
+            let mut joined = String::new();
+            for t in toks.iter().skip(i).take(3) {
+                joined.push_str(t);
+                if joined.len() > seq[0].len() + 2 {
+                    break;
+                }
+                if joined.len() > t.len() && same(&joined, &seq[0]) {
+                    return Some(i);
+                }
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -35,6 +35,41 @@ pub fn produce_csv(text: &str, sep: u8, b: &mut Builder, parent: usize) {
     }
 }
 
+/// PostgreSQL dumps: `COPY table (col, …) FROM stdin;` then tab-separated rows up to `\.`.
+pub fn produce_copy(text: &str, b: &mut Builder, parent: usize) {
+    let mut off = 0;
+    let mut columns: Option<Vec<String>> = None;
+    for line in text.split_inclusive('\n') {
+        let start = off;
+        off += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if let Some(cols) = &columns {
+            if body == "\\." {
+                columns = None;
+                continue;
+            }
+            let row = b.open(StructureKind::Row, "", parent, start);
+            for (i, (s, e, value, _)) in split_row(body, b'\t').into_iter().enumerate() {
+                let Some(name) = cols.get(i) else { break };
+                if value.is_empty() || value == "\\N" {
+                    continue;
+                }
+                b.bind(name, start + s, value, start + s, start + e, Encoding::Raw, true, Role::Column, row);
+            }
+            b.close(row, start + body.len());
+            continue;
+        }
+        let upper = body.trim_start().to_ascii_uppercase();
+        if upper.starts_with("COPY ") && upper.contains("FROM STDIN") {
+            let (Some(open), Some(close)) = (body.find('('), body.find(')')) else { continue };
+            if close > open {
+                let cols = body[open + 1..close].split(',').map(|c| c.trim().trim_matches('"').to_string()).collect();
+                columns = Some(cols);
+            }
+        }
+    }
+}
+
 /// Cells of one row: (start, end, value, quoted), offsets relative to the line.
 fn split_row(line: &str, sep: u8) -> Vec<(usize, usize, String, bool)> {
     let bytes = line.as_bytes();

@@ -155,7 +155,7 @@ impl<'a> FileEvidence<'a> {
         if let Some(ex) = name_exchange {
             return Some(Attribution { exchange: ex, source: Source::Name, context: names::clip_name(&b.name) });
         }
-        if let Some(a) = self.sibling(bi) {
+        if let Some(a) = self.sibling(bi).or_else(|| self.columnar(b)) {
             return Some(a);
         }
         if let Some(a) = self.ancestors(b) {
@@ -251,6 +251,35 @@ impl<'a> FileEvidence<'a> {
             }
         }
         best.map(|(_, _, a)| a)
+    }
+
+    /// Column-wise tables (`pd.DataFrame({"exchange": ["okx", …], "api_key": ["…", …]})`): the
+    /// n-th element of a credential list belongs to the n-th element of an exchange list beside it.
+    fn columnar(&self, b: &Binding) -> Option<Attribution> {
+        let v = Vocabulary::get();
+        let Role::Positional(i) = b.role else { return None };
+        let list = self.fb.structures.get(b.structure).filter(|s| s.kind == StructureKind::List)?;
+        let parent = list.parent?;
+        if self.fb.structures.len() > 4096 {
+            return None;
+        }
+        for (si, s) in self.fb.structures.iter().enumerate() {
+            if s.parent != Some(parent)
+                || s.kind != StructureKind::List
+                || !v.is_exchange_field(&names::joined(&s.name))
+            {
+                continue;
+            }
+            let cell =
+                self.members.get(si)?.iter().map(|&m| &self.fb.bindings[m]).find(|m| m.role == Role::Positional(i))?;
+            let ex = v
+                .exchanges_in_text(&cell.value)
+                .first()
+                .copied()
+                .or_else(|| v.exchange_in(&names::tokens(&cell.value), true))?;
+            return Some(Attribution { exchange: ex, source: Source::Sibling, context: names::clip_name(&cell.value) });
+        }
+        None
     }
 
     /// Exchange evidence from enclosing structures: their names (with abbreviations), callees
@@ -395,7 +424,10 @@ fn sibling_says(s: &Binding) -> Option<(u8, Attribution)> {
     let v = Vocabulary::get();
     let joined = names::joined(&s.name);
     if s.literal && v.is_exchange_field(&joined) && s.value.len() <= 64 {
-        if let Some(&ex) = v.exchanges_in_text(&s.value).first() {
+        // The field's value may abbreviate (`"venue": "CDC"`).
+        let named =
+            v.exchanges_in_text(&s.value).first().copied().or_else(|| v.exchange_in(&names::tokens(&s.value), true));
+        if let Some(ex) = named {
             return Some((
                 0,
                 Attribution { exchange: ex, source: Source::Sibling, context: names::clip_name(&s.value) },
