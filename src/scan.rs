@@ -136,15 +136,26 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
     let hits = ctx.detectors.prefilter(bytes);
     let wants_declarations = ctx.declarations.is_some_and(|d| d.wants(&artifact.path, bytes));
     let project = projects.exchange_for(&artifact.path);
-    let wants_detection = ctx.detectors.wants(&artifact.path, &hits, project.is_some(), bytes);
-    if !wants_detection && !wants_declarations {
+    let mut wants_detection = ctx.detectors.wants(&artifact.path, &hits, project.is_some(), bytes);
+    if !wants_detection && !wants_declarations && !hits.any() {
         return result;
     }
     // Invalid UTF-8 (Latin-1 configs) is decoded lossily rather than skipped: never lose a finding.
     let text: Cow<str> = String::from_utf8_lossy(bytes);
+    // Keywords of bare patterns only (`master-`, `PRIVATE KEY-----`): read on only if one matches.
+    wants_detection = wants_detection || ctx.detectors.bare_match(&hits, &text);
+    if !wants_detection && !wants_declarations {
+        return result;
+    }
     let doc = Document::new(&text);
     // One structure model per file, read by the detectors and the declaration extractors.
-    let bindings = crate::bindings::collect(&artifact.path, &text);
+    let windows = if project.is_none() && !wants_declarations { hits.windows(&doc) } else { None };
+    let bindings = match &windows {
+        Some(w) if crate::detect::evidence::path_exchange(&artifact.path).is_none() => {
+            crate::bindings::collect_windows(&artifact.path, &text, w)
+        }
+        _ => crate::bindings::collect(&artifact.path, &text),
+    };
     let candidates = if wants_detection {
         ctx.detectors.detect(&artifact.path, &doc, &hits, &bindings, project)
     } else {

@@ -167,8 +167,11 @@ fn the_pipeline_adapter_fixes_the_date() {
     let early = keylint::policy::PolicyChecker::new(&set, parse_date("2026-02-01").unwrap());
     let late = keylint::policy::PolicyChecker::new(&set, parse_date("2026-06-01").unwrap());
     assert!(early.wants("exchange-keys.yaml", text.as_bytes()));
-    assert!(early.check("exchange-keys.yaml", &Document::new(text), &keylint::bindings::collect("exchange-keys.yaml", text)).is_empty());
-    let f = late.check("exchange-keys.yaml", &Document::new(text), &keylint::bindings::collect("exchange-keys.yaml", text));
+    assert!(early
+        .check("exchange-keys.yaml", &Document::new(text), &keylint::bindings::collect("exchange-keys.yaml", text))
+        .is_empty());
+    let f =
+        late.check("exchange-keys.yaml", &Document::new(text), &keylint::bindings::collect("exchange-keys.yaml", text));
     assert_eq!(f.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(), ["key-rotation-overdue"]);
 }
 
@@ -271,15 +274,25 @@ fn repo_scope_across_files_but_not_across_versions() {
 
     // Tree: per-file checks hold repo-scoped policies back; finish reports across files.
     let tree = keylint::policy::PolicyChecker::new(&set, today);
-    assert!(tree.check("x/exchange-keys.yaml", &Document::new(v1), &keylint::bindings::collect("x/exchange-keys.yaml", v1)).is_empty());
-    assert!(tree.check("y/exchange-keys.yaml", &Document::new(v1), &keylint::bindings::collect("y/exchange-keys.yaml", v1)).is_empty());
+    assert!(tree
+        .check("x/exchange-keys.yaml", &Document::new(v1), &keylint::bindings::collect("x/exchange-keys.yaml", v1))
+        .is_empty());
+    assert!(tree
+        .check("y/exchange-keys.yaml", &Document::new(v1), &keylint::bindings::collect("y/exchange-keys.yaml", v1))
+        .is_empty());
     assert_eq!(rules(&tree.finish()), [("y/exchange-keys.yaml".to_string(), 2)]);
 
     // History: the same path twice is two versions, not two keys; a duplicate inside one version is.
     let history = keylint::policy::PolicyChecker::per_file(&set, today);
-    assert!(history.check("exchange-keys.yaml", &Document::new(v1), &keylint::bindings::collect("exchange-keys.yaml", v1)).is_empty());
+    assert!(history
+        .check("exchange-keys.yaml", &Document::new(v1), &keylint::bindings::collect("exchange-keys.yaml", v1))
+        .is_empty());
     assert_eq!(
-        rules(&history.check("exchange-keys.yaml", &Document::new(v2), &keylint::bindings::collect("exchange-keys.yaml", v2))),
+        rules(&history.check(
+            "exchange-keys.yaml",
+            &Document::new(v2),
+            &keylint::bindings::collect("exchange-keys.yaml", v2)
+        )),
         [("exchange-keys.yaml".to_string(), 5)]
     );
     assert!(history.finish().is_empty());

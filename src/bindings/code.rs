@@ -143,12 +143,15 @@ enum Arg {
     Literal(String, usize),
     /// A bare word (`set(GEMINI_API_SECRET "…")`, Erlang `{api_key, "…"}`).
     Word(String),
+    /// Anything else (it still takes its position).
+    Other,
 }
 
 impl Arg {
     fn text(&self) -> &str {
         match self {
             Arg::Literal(v, _) | Arg::Word(v) => v,
+            Arg::Other => "",
         }
     }
 }
@@ -199,6 +202,8 @@ struct Parser<'t, 'b> {
     last_literal: Option<(usize, String, usize)>,
     /// The call that just closed (for `ENV.fetch("K") { "v" }`).
     closed_call: Option<(usize, Option<String>)>,
+    /// The name the next call's result is assigned to.
+    assign_next_call: Option<String>,
 }
 
 /// Runs the producer over `text` (a whole file or a view), binding into `parent`.
@@ -217,6 +222,7 @@ pub fn produce(text: &str, mode: &Mode, b: &mut Builder, parent: usize) {
         sql: Sql::Idle,
         last_literal: None,
         closed_call: None,
+        assign_next_call: None,
     };
     p.run();
 }
@@ -441,13 +447,21 @@ impl Parser<'_, '_> {
 
     fn word(&mut self, k: usize, at_line_start: bool) -> usize {
         let w = self.toks[k].text(self.text);
-        let lower = w.to_ascii_lowercase();
+        // Keywords are short: lower-case only those (no allocation per word).
+        let mut buf = [0u8; 16];
+        let lower = if w.len() <= 16 {
+            buf[..w.len()].copy_from_slice(w.as_bytes());
+            buf[..w.len()].make_ascii_lowercase();
+            std::str::from_utf8(&buf[..w.len()]).unwrap_or("")
+        } else {
+            ""
+        };
         if self.mode.lang == Lang::Sql {
             if let Some(f) = self.frames.last_mut().filter(|f| f.column_list) {
                 f.words.push(w.to_string());
                 return k + 1;
             }
-            match lower.as_str() {
+            match lower {
                 "insert" | "replace" => self.sql = Sql::Insert,
                 "values" => {
                     if let Sql::Columns(cols) = &self.sql {
@@ -458,10 +472,7 @@ impl Parser<'_, '_> {
             }
         }
         if !self.mode.lines
-            && matches!(
-                lower.as_str(),
-                "import" | "from" | "require" | "using" | "use" | "require_once" | "include_once"
-            )
+            && matches!(lower, "import" | "from" | "require" | "using" | "use" | "require_once" | "include_once")
         {
             return self.import(k);
         }
@@ -491,7 +502,9 @@ impl Parser<'_, '_> {
         if let Some(p) = self.prev_tok(k) {
             if matches!(self.punct(p), "(" | "," | "{" | "[") && !self.frames.is_empty() {
                 let arg = self.frames.last().map_or(0, |f| f.arg);
-                self.note_element(arg, Arg::Word(w.to_string()));
+                // Only a word that may name a credential is worth keeping.
+                let elem = if super::names::could_name_credential(w) { Arg::Word(w.to_string()) } else { Arg::Other };
+                self.note_element(arg, elem);
             }
         }
         k + 1
@@ -503,7 +516,7 @@ impl Parser<'_, '_> {
         let elixir_attribute = w.starts_with('@') && !w.starts_with("@@") && w.len() > 2;
         let (name_tok, value_tok) = if elixir_attribute {
             (k, self.next_tok(k, false)?)
-        } else if v.is_setter(w) || v.is_setter(&w.to_ascii_lowercase()) {
+        } else if v.is_setter(w) {
             let n = self.next_tok(k, false)?;
             (n, self.next_tok(n, false)?)
         } else {
@@ -589,15 +602,16 @@ impl Parser<'_, '_> {
     }
 
     fn punctuation(&mut self, k: usize, at_line_start: bool) -> usize {
-        let p = self.punct(k).to_string();
-        match p.as_str() {
+        let text = self.text;
+        let p = self.toks[k].text(text);
+        match p {
             "[" if self.mode.lines && at_line_start && self.frames.is_empty() => self.section_header(k),
             "{" | "[" | "(" => {
-                self.open_frame(k, &p);
+                self.open_frame(k, p);
                 k + 1
             }
             "}" | "]" | ")" => {
-                self.close_frame(k, &p);
+                self.close_frame(k, p);
                 k + 1
             }
             "," => {
@@ -719,6 +733,11 @@ impl Parser<'_, '_> {
             frame.imports = true;
         }
         frame.structure = self.b.open(kind, &name, parent, t.start);
+        if frame.call {
+            if let Some(var) = self.assign_next_call.take() {
+                self.b.assigned(frame.structure, &var);
+            }
+        }
         self.frames.push(frame);
     }
 
@@ -810,6 +829,13 @@ impl Parser<'_, '_> {
             }
         }
         if f.call {
+            // Words passed to a call (`User(kc_key, kc_secret)`, `Exchange(agent, …)`): where
+            // variables flow, for the evidence of the client they configure.
+            for arg in f.args.iter().flatten() {
+                if let Arg::Word(w) = arg {
+                    self.b.uses(w, f.structure);
+                }
+            }
             let env = match f.args.first() {
                 Some(Some(Arg::Literal(n, _))) if names_a_credential(n) => Some(n.clone()),
                 _ => None,
@@ -854,7 +880,8 @@ impl Parser<'_, '_> {
         };
         let structure = f.structure;
         let prev = self.prev_tok(k).map(|i| self.punct(i).to_string()).unwrap_or_default();
-        let at_arg_start = prev == "(" || prev == "," || (prev == "{" && f.default_of.is_some());
+        let at_arg_start =
+            prev == "(" || prev == "," || (prev == "[" && f.opener == b'[') || (prev == "{" && f.default_of.is_some());
         if f.imports {
             let v = lit.value.clone();
             self.b.import(&v);
@@ -902,7 +929,13 @@ impl Parser<'_, '_> {
         };
         let bi = self.bind_literal("", self.toks[k].start, &lit, role, structure);
         if let Some(bi) = bi {
-            self.note_element(arg, Arg::Literal(lit.value.clone(), bi));
+            // Its text matters only as a possible name (`define('K', …)`).
+            let text = if lit.value.len() <= 128 && super::names::could_name_credential(&lit.value) {
+                lit.value.clone()
+            } else {
+                String::new()
+            };
+            self.note_element(arg, Arg::Literal(text, bi));
         }
         // A call's first argument, when it reads as a name, names the call too
         // (`new SecretVersion("kraken-funding", {…})`, `config("okx", {…})`).
@@ -916,7 +949,8 @@ impl Parser<'_, '_> {
 
     /// `name <sep> value`.
     fn separator(&mut self, k: usize, _at_line_start: bool) -> usize {
-        let sep = self.punct(k).to_string();
+        let text = self.text;
+        let sep = self.toks[k].text(text);
         let Some((name, name_start, name_tok)) = self.name_before(k) else {
             return k + 1;
         };
@@ -962,7 +996,7 @@ impl Parser<'_, '_> {
                     || (sep == ":" && self.line_start_name(name_tok)));
             return self.lines_value(k, &name, name_start, structure, to_eol);
         }
-        self.code_value(k, &sep, &name, name_start, structure)
+        self.code_value(k, sep, &name, name_start, structure)
     }
 
     fn colon_binds(&self, k: usize, name_tok: usize) -> bool {
@@ -1115,6 +1149,9 @@ impl Parser<'_, '_> {
     /// A value in code: literals (with concatenation and env defaults), or an expression.
     fn code_value(&mut self, k: usize, sep: &str, name: &str, name_start: usize, structure: usize) -> usize {
         let Some(mut j) = self.next_tok(k, true) else { return k + 1 };
+        // If the value is a call, the call remembers the name its result is bound to
+        // (`agent = Account.from_key(…)`); any other value clears this below.
+        self.assign_next_call = Some(name.to_string());
         // `X = ( "…" )`, `new T("…")`, `SecretStr("…")`, `String::from("…")`: the literal of a
         // one-argument wrapper or a grouping; `after` is the token past its `)`.
         let mut after: Option<usize> = None;
@@ -1159,7 +1196,8 @@ impl Parser<'_, '_> {
                     }
                     // An env read: its literal default may follow (`getenv("K") || "v"`).
                     (Some(_), Some(_)) => {}
-                    // A call with other arguments: its own frame binds them.
+                    // A call with other arguments: its own frame binds them, and the call
+                    // remembers the name its result is bound to (`agent = Account.from_key(…)`).
                     _ => return k + 1,
                 }
             }
@@ -1179,6 +1217,7 @@ impl Parser<'_, '_> {
                 if (sep == ".=" || sep == "+=") && self.append(name, structure, &lit) {
                     return after.unwrap_or(lit.next);
                 }
+                self.assign_next_call = None;
                 let bi = self.bind_literal(name, name_start, &lit, Role::Named, structure);
                 if let Some(bi) = bi {
                     self.last_literal = Some((structure, name.to_string(), bi));
@@ -1208,8 +1247,14 @@ impl Parser<'_, '_> {
                     }
                     i = n;
                 }
+                if !self.toks.get(j + 1).is_some_and(|n| n.is_punct(self.text, "(") || n.is_punct(self.text, ".")) {
+                    self.assign_next_call = None;
+                }
                 // An expression: kept (not a literal) so declarations can see references
-                // (`os.environ["K"]`, `process.env.K`, `config.secret`).
+                // (`os.environ["K"]`, `process.env.K`, `config.secret`) — for credential names.
+                if !super::names::could_name_credential(name) {
+                    return j + 1;
+                }
                 let end = self.expression_end(j);
                 let text = super::clip(&self.text[t.start..end], 200).to_string();
                 self.b.bind(name, name_start, text, t.start, end, Encoding::Raw, false, Role::Named, structure);
@@ -1509,7 +1554,7 @@ impl Parser<'_, '_> {
 
     /// Bindings inside a literal value: URLs, `K=v` lists, `Header: value` lines.
     fn nested(&mut self, lit: &Literal, outer_name: &str) {
-        let parent = self.frames.last().map(|f| f.structure).or(self.paragraph).unwrap_or(self.root);
+        let parent = self.container(lit.start);
         let map = match &lit.map {
             Some(m) => {
                 let mut m = m.clone();
@@ -1532,6 +1577,11 @@ pub fn nested_value(value: &str, map: OffsetMap, outer_name: &str, parent: usize
     if !(value.contains("://") || value.contains('=') || value.contains(": ") || value.contains('\n')) {
         return;
     }
+    // Only values that can hold a credential: a URL or a credential word (format strings and
+    // messages in code are left alone).
+    if !value.contains("://") && !mentions_credential_word(value) {
+        return;
+    }
     let (start, end) = match &map {
         OffsetMap::Shift(s) => (*s, s + value.len()),
         OffsetMap::Table(t) => (t.first().copied().unwrap_or(0), t.last().copied().unwrap_or(0)),
@@ -1551,6 +1601,19 @@ pub fn nested_value(value: &str, map: OffsetMap, outer_name: &str, parent: usize
         urls(value, b, holder);
         produce(value, &Mode::lines(Lang::Shell), b, holder);
     });
+}
+
+/// A credential word anywhere in `value` (ASCII case-insensitive).
+fn mentions_credential_word(value: &str) -> bool {
+    const WORDS: &[&[u8]] =
+        &[b"key", b"secret", b"pass", b"token", b"private", b"auth", b"access", b"sign", b"wallet", b"cred"];
+    let bytes = value.as_bytes();
+    bytes.windows(3).enumerate().any(|(i, w)| {
+        WORDS.iter().any(|word| {
+            w[0].eq_ignore_ascii_case(&word[0])
+                && bytes.get(i..i + word.len()).is_some_and(|s| s.eq_ignore_ascii_case(word))
+        })
+    })
 }
 
 /// `scheme://user:password@host` → the user and password as bindings of the URL.

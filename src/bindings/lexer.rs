@@ -188,28 +188,20 @@ pub fn lex(text: &str, opts: &Options) -> Vec<Token> {
             continue;
         }
         // Operators that matter to the binder.
-        let len = [
-            &b":::="[..],
-            b"::=",
-            b"=>",
-            b":=",
-            b"?=",
-            b"+=",
-            b".=",
-            b"==",
-            b"!=",
-            b"<=",
-            b">=",
-            b"??",
-            b"||",
-            b"&&",
-            b"->",
-            b"::",
-            b"..",
-        ]
-        .iter()
-        .find(|op| b[i..].starts_with(op))
-        .map_or(1, |op| op.len());
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        let len = match (c, next) {
+            (b':', b':') if b[i..].starts_with(b":::=") => 4,
+            (b':', b':') if b.get(i + 2) == Some(&b'=') => 3,
+            (b'=', b'>' | b'=')
+            | (b':', b'=' | b':')
+            | (b'?', b'=' | b'?')
+            | (b'+' | b'.' | b'!' | b'<' | b'>', b'=')
+            | (b'|', b'|')
+            | (b'&', b'&')
+            | (b'-', b'>')
+            | (b'.', b'.') => 2,
+            _ => 1,
+        };
         // Keep UTF-8 sequences whole.
         let len = if c >= 0x80 { utf8_len(c).min(b.len() - i) } else { len };
         out.push(tok(Kind::Punct, i, i + len));

@@ -141,6 +141,10 @@ pub struct FileBindings {
     pub imported: Vec<(String, String)>,
     /// Markdown headings: they name what their whole section is about.
     pub headings: Vec<(usize, usize)>,
+    /// Variables passed to calls: (variable, call structure).
+    pub uses: Vec<(String, usize)>,
+    /// Calls whose result is assigned: (call structure, variable).
+    pub assigned: Vec<(usize, String)>,
 }
 
 impl FileBindings {
@@ -301,6 +305,20 @@ impl Builder {
         self.out.headings.push((s, e.max(s)));
     }
 
+    /// Records that variable `var` is passed to the call `structure`.
+    pub fn uses(&mut self, var: &str, structure: usize) {
+        if self.out.uses.len() < 4096 && var.len() <= 128 {
+            self.out.uses.push((var.to_string(), structure));
+        }
+    }
+
+    /// Records that the result of call `structure` is assigned to `var`.
+    pub fn assigned(&mut self, structure: usize, var: &str) {
+        if self.out.assigned.len() < 4096 && var.len() <= 128 {
+            self.out.assigned.push((structure, var.to_string()));
+        }
+    }
+
     pub fn import_name(&mut self, name: &str, module: &str) {
         if self.out.imported.len() < 512 && !name.is_empty() {
             self.out.imported.push((clip(name, 100).to_string(), clip(module, 200).to_string()));
@@ -447,6 +465,20 @@ pub fn collect(path: &str, text: &str) -> FileBindings {
     let mut b = Builder::new(text.len());
     family::produce(path, text, &mut b, 0);
     whole_file_value(path, text, &mut b);
+    b.finish()
+}
+
+/// The bindings of some byte ranges of a file only (each a run of whole lines): large files
+/// are read around their exchange words.
+pub fn collect_windows(path: &str, text: &str, windows: &[(usize, usize)]) -> FileBindings {
+    let mut b = Builder::new(text.len());
+    let family = family::of(path);
+    for &(start, end) in windows {
+        let Some(part) = text.get(start..end) else { continue };
+        let section = b.open(StructureKind::Section, "", 0, start);
+        b.close(section, end);
+        b.with_view(OffsetMap::Shift(start), None, |b| family::produce_family(family, part, b, section));
+    }
     b.finish()
 }
 

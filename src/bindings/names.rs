@@ -44,6 +44,40 @@ pub fn joined(raw: &str) -> String {
     tokens(raw).join("_")
 }
 
+/// A cheap test before the vocabulary: can `name` name a credential at all? Every credential
+/// pattern in rules/vocabulary.yaml holds one of these stems (or is a two-letter `ak`/`sk`).
+pub fn could_name_credential(name: &str) -> bool {
+    const STEMS: &[&[u8]] = &[
+        b"key",
+        b"secret",
+        b"pass",
+        b"pwd",
+        b"token",
+        b"priv",
+        b"access",
+        b"auth",
+        b"wallet",
+        b"cred",
+        b"sec",
+        b"phrase",
+        b"signer",
+        b"signing",
+        b"agent",
+        b"mnemonic",
+        b"client",
+        b"api",
+        b"memo",
+    ];
+    let b = name.as_bytes();
+    if b.len() <= 3 {
+        return true;
+    }
+    (0..b.len()).any(|i| {
+        matches!(b[i] | 0x20, b'k' | b's' | b'p' | b't' | b'a' | b'w' | b'c' | b'm')
+            && STEMS.iter().any(|s| b.len() - i >= s.len() && b[i..i + s.len()].eq_ignore_ascii_case(s))
+    })
+}
+
 /// A name shown as evidence: at most 64 characters.
 pub fn clip_name(s: &str) -> String {
     let clipped = super::clip(s, 64);
@@ -266,7 +300,7 @@ impl Vocabulary {
     }
 
     pub fn classify_tokens(&self, toks: &[String]) -> NameInfo {
-        let mut info = NameInfo { exchange: self.exchange_in(toks, false), ..NameInfo::default() };
+        let mut info = NameInfo::default();
         let mut core: &[String] = toks;
         while core.len() > 1 && core.last().is_some_and(|t| self.noise.is_match(t)) {
             core = &core[..core.len() - 1];
@@ -276,6 +310,7 @@ impl Vocabulary {
         if info.part.is_none() {
             return info;
         }
+        info.exchange = self.exchange_in(toks, false);
         if info.exchange.is_none() {
             info.exchange = toks.iter().find_map(|t| self.short_forms.get(t.as_str()).copied());
         }
@@ -322,7 +357,7 @@ impl Vocabulary {
 
     /// `set`, `setx`, `#define`: a command whose next word names the value after it.
     pub fn is_setter(&self, word: &str) -> bool {
-        self.setters.contains(word)
+        word.len() <= 20 && self.setters.contains(word)
     }
 
     pub fn is_pair_name(&self, joined_name: &str) -> bool {
@@ -335,16 +370,35 @@ impl Vocabulary {
 
     /// The parts of a credential call's positional string arguments, by callee.
     pub fn credential_call_parts(&self, callee: &str) -> Option<&[Part]> {
+        // Every credential callee holds one of these stems; most calls are cut off here.
+        const STEMS: &[&[u8]] = &[b"cred", b"auth", b"login", b"key", b"wallet", b"signer", b"account"];
+        let b = callee.as_bytes();
+        let maybe = (0..b.len()).any(|i| {
+            matches!(b[i] | 0x20, b'c' | b'a' | b'l' | b'k' | b'w' | b's')
+                && STEMS.iter().any(|s| b.len() - i >= s.len() && b[i..i + s.len()].eq_ignore_ascii_case(s))
+        });
+        if !maybe {
+            return None;
+        }
         let key = callee_key(callee);
         // `KucoinApiCredentials`, `BinanceCredentials`: an exchange-prefixed credential class.
-        let matches = |name: &String| key == *name || key.ends_with(&format!("_{name}"));
+        let matches = |name: &String| {
+            key == *name
+                || (key.len() > name.len()
+                    && key.ends_with(name.as_str())
+                    && key.as_bytes()[key.len() - name.len() - 1] == b'_')
+        };
         self.credential_calls.iter().find(|(names, _)| names.iter().any(matches)).map(|(_, parts)| parts.as_slice())
     }
 
     /// The exchange whose SDK client class this callee is.
     pub fn sdk_class(&self, callee: &str) -> Option<usize> {
-        let last = callee_segments(callee).last().map(|s| s.to_ascii_lowercase())?;
-        self.sdk_classes.get(&last).copied()
+        let last = *callee_segments(callee).last()?;
+        // SDK client classes are capitalised (`RestClientV5`, `HTTP`, `MainClient`).
+        if !last.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
+        self.sdk_classes.get(&last.to_ascii_lowercase()).copied()
     }
 
     /// The exchange whose SDK a module path belongs to (`pybit.unified_trading`, `binance/spot`).
@@ -401,6 +455,9 @@ fn find_seq(toks: &[String], seq: &[String]) -> Option<usize> {
     // Mixed case splits one word: `ByBit`, `OKEx`, `KuCoin`, `BitMEX` are `bybit`, `okex`, …
     if seq.len() == 1 {
         for i in 0..toks.len() {
+            if !seq[0].starts_with(toks[i].as_str()) || toks[i].len() == seq[0].len() {
+                continue;
+            }
             let mut joined = String::new();
             for t in toks.iter().skip(i).take(3) {
                 joined.push_str(t);

@@ -28,8 +28,8 @@ fn env_shell_and_make() {
     assert!(has(&got, "main.okxKey", "v3") && has(&got, "main.okxSecret", "v4"), "{got:?}");
     let got = bound("Dockerfile", "ENV OKX_KEY abc123\nARG OKX_SECRET=def\n");
     assert!(has(&got, "OKX_KEY", "abc123") && has(&got, "OKX_SECRET", "def"), "{got:?}");
-    let got = bound("bot.service", "Environment=\"HL_KEY=0xabc\" \"HL_ADDR=0xdef\"\n");
-    assert!(has(&got, "HL_KEY", "0xabc") && has(&got, "HL_ADDR", "0xdef"), "{got:?}");
+    let got = bound("bot.service", "Environment=\"HL_KEY=0xabc\" \"HL_SECRET=0xdef\"\n");
+    assert!(has(&got, "HL_KEY", "0xabc") && has(&got, "HL_SECRET", "0xdef"), "{got:?}");
 }
 
 #[test]

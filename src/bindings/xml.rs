@@ -237,14 +237,14 @@ mod tests {
         assert!(got.contains(&("id", "kucoin-live")));
         assert!(got.contains(&("kucoin.api.passphrase", "a&b")));
         assert!(got.contains(&("K", "V")), "{got:?}");
+        let pass = fb.bindings.iter().find(|x| x.name == "kucoin.api.passphrase").unwrap();
+        assert_eq!(&t[pass.start..pass.end], "a&amp;b");
+        assert_eq!(pass.encoding, Encoding::Xml);
         let t = r#"<resources><string name="okx_api_key" translatable="false">k1</string></resources><dict><key>OkxSecret</key><string>s1</string></dict>"#;
         let mut b = Builder::new(t.len());
         produce(t, &mut b, 0);
         let fb = b.finish();
         let got: Vec<(&str, &str)> = fb.bindings.iter().map(|x| (x.name.as_str(), x.value.as_str())).collect();
         assert!(got.contains(&("okx_api_key", "k1")) && got.contains(&("OkxSecret", "s1")), "{got:?}");
-        let pass = fb.bindings.iter().find(|x| x.name == "kucoin.api.passphrase").unwrap();
-        assert_eq!(&t[pass.start..pass.end], "a&amp;b");
-        assert_eq!(pass.encoding, Encoding::Xml);
     }
 }

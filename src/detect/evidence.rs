@@ -71,8 +71,6 @@ pub struct FileEvidence<'a> {
     pub project: Option<(usize, String)>,
     /// (offset, exchange) of every exchange mention, sorted by offset.
     mentions: Vec<(usize, usize)>,
-    /// Exchange named by each comment, by comment index (`None`: names none or several).
-    comment_exchange: Vec<Option<(usize, String)>>,
     /// Comment end line → comment index.
     comment_lines: Vec<(usize, usize)>,
 }
@@ -110,15 +108,6 @@ impl<'a> FileEvidence<'a> {
         imports.sort();
         imports.dedup_by_key(|(e, _)| *e);
         let import = (imports.len() == 1).then(|| imports.remove(0));
-        let comment_exchange = fb
-            .comments
-            .iter()
-            .map(|&(s, e)| {
-                let t = text.get(s..e).unwrap_or("");
-                let found = v.exchanges_in_text(t);
-                found.first().map(|&ex| (ex, v.exchanges.exchanges[ex].slug.clone()))
-            })
-            .collect();
         let line_of = |off: usize| line_starts.partition_point(|&s| s <= off).saturating_sub(1);
         let mut comment_lines: Vec<(usize, usize)> =
             fb.comments.iter().enumerate().map(|(i, &(_, e))| (line_of(e.saturating_sub(1)), i)).collect();
@@ -137,7 +126,6 @@ impl<'a> FileEvidence<'a> {
                 m.sort_unstable();
                 m
             },
-            comment_exchange,
             comment_lines,
         }
     }
@@ -158,7 +146,7 @@ impl<'a> FileEvidence<'a> {
         if let Some(a) = self.sibling(bi).or_else(|| self.columnar(b)) {
             return Some(a);
         }
-        if let Some(a) = self.ancestors(b) {
+        if let Some(a) = self.ancestors(b).or_else(|| self.usage(b)) {
             return Some(a);
         }
         if let Some((ex, m)) = &self.import {
@@ -370,6 +358,53 @@ impl<'a> FileEvidence<'a> {
         None
     }
 
+    /// Where the value flows: the variable it is bound to (or the result of the call it is
+    /// passed to) is handed to a call that names an exchange or is an exchange SDK's client
+    /// (`kc_key = "…"` … `User(kc_key, …)` with `User` from `kucoin.client`).
+    fn usage(&self, b: &Binding) -> Option<Attribution> {
+        let var: &str = match b.role {
+            Role::Named if names::is_name_like(&b.name) && !b.name.contains(' ') => &b.name,
+            Role::Positional(_) => self.fb.assigned.iter().find(|(s, _)| *s == b.structure).map(|(_, v)| v.as_str())?,
+            _ => return None,
+        };
+        let short = var.rsplit(['.', ':', '>']).next().unwrap_or(var);
+        let calls = self
+            .fb
+            .uses
+            .iter()
+            .filter(|(w, _)| w == var || w.rsplit(['.', ':', '>']).next() == Some(short))
+            .map(|(_, s)| *s)
+            .chain(
+                self.fb
+                    .bindings
+                    .iter()
+                    .filter(|nb| {
+                        !nb.literal && (nb.value == var || nb.value.rsplit(['.', ':', '>']).next() == Some(short))
+                    })
+                    .map(|nb| nb.structure),
+            );
+        for s in calls.take(16) {
+            for (_, st) in self.fb.ancestors_indexed(s).take(3) {
+                if st.kind != StructureKind::Call || st.name.is_empty() {
+                    continue;
+                }
+                let v = Vocabulary::get();
+                let ex = v
+                    .exchange_in(&names::tokens(&st.name), true)
+                    .or_else(|| v.sdk_class(&st.name))
+                    .or_else(|| self.imported_exchange(&st.name));
+                if let Some(ex) = ex {
+                    return Some(Attribution {
+                        exchange: ex,
+                        source: Source::Callee,
+                        context: names::clip_name(&st.name),
+                    });
+                }
+            }
+        }
+        None
+    }
+
     /// The exchange of the SDK a callee was imported from (`HTTP` from `pybit.unified_trading`).
     fn imported_exchange(&self, callee: &str) -> Option<usize> {
         let v = Vocabulary::get();
@@ -397,8 +432,11 @@ impl<'a> FileEvidence<'a> {
             let hits = self.comment_lines[from..].iter().take_while(|&&(l, _)| l <= line).collect::<Vec<_>>();
             // The nearest comment wins.
             for &&(_, ci) in hits.iter().rev() {
-                if let Some(Some((ex, word))) = self.comment_exchange.get(ci) {
-                    return Some(Attribution { exchange: *ex, source: Source::Comment, context: word.clone() });
+                if let Some(&(s, e)) = self.fb.comments.get(ci) {
+                    if let Some(ex) = self.first_mention(s, e) {
+                        let slug = Vocabulary::get().exchanges.exchanges[ex].slug.clone();
+                        return Some(Attribution { exchange: ex, source: Source::Comment, context: slug });
+                    }
                 }
             }
         }
@@ -412,9 +450,14 @@ impl FileEvidence<'_> {
     fn heading_above(&self, b: &Binding) -> Option<Attribution> {
         let v = Vocabulary::get();
         let (s, e) = self.fb.headings.iter().rev().find(|&&(s, _)| s <= b.start).copied()?;
-        let found = v.exchanges_in_text(self.text.get(s..e).unwrap_or(""));
-        let ex = *found.first()?;
+        let ex = self.first_mention(s, e)?;
         Some(Attribution { exchange: ex, source: Source::Comment, context: v.exchanges.exchanges[ex].slug.clone() })
+    }
+
+    /// The first exchange mentioned in `start..end` (the prefilter's word-boundary mentions).
+    fn first_mention(&self, start: usize, end: usize) -> Option<usize> {
+        let lo = self.mentions.partition_point(|m| m.0 < start);
+        self.mentions.get(lo).filter(|m| m.0 < end).map(|m| m.1)
     }
 }
 

@@ -67,6 +67,10 @@ struct KeywordTarget {
     rules: Vec<usize>,
     /// The keyword names this exchange (used for scope and file context).
     exchange: Option<usize>,
+    /// The keyword makes the file's bindings worth reading (an exchange name, an abbreviated
+    /// credential name, a binding rule's keyword). Keywords of bare patterns only (`master-`,
+    /// `PRIVATE KEY-----`) do not: their pattern must match first.
+    bindings: bool,
 }
 
 /// Keyword hits of one file.
@@ -79,11 +83,49 @@ pub struct Hits {
     /// (start, rule) for `match: line` rules.
     line_hits: Vec<(usize, usize)>,
     any: bool,
+    bindings: bool,
+    /// Offsets of the keywords that make bindings worth reading (see `windows`).
+    binding_hits: Vec<usize>,
 }
+
+/// Keyword hits remembered for windows; a file with more is read whole.
+const MAX_WINDOW_HITS: usize = 4096;
+/// Files up to this size are always read whole.
+const WINDOW_MIN_FILE: usize = 64 * 1024;
+/// Lines read above and below each keyword in a large file.
+const WINDOW_LINES: usize = 40;
 
 impl Hits {
     pub fn any(&self) -> bool {
         self.any
+    }
+
+    /// For a large file, the byte ranges around its keywords worth reading (each a run of
+    /// whole lines): values far from every exchange word in a big source file can only be
+    /// tied to an exchange by the file as a whole, which is no evidence there. `None`: read
+    /// the whole file.
+    pub fn windows(&self, doc: &Document) -> Option<Vec<(usize, usize)>> {
+        if doc.text.len() <= WINDOW_MIN_FILE
+            || self.binding_hits.is_empty()
+            || self.binding_hits.len() >= MAX_WINDOW_HITS
+        {
+            return None;
+        }
+        let mut lines: Vec<usize> = self.binding_hits.iter().map(|&o| doc.line_index(o)).collect();
+        lines.sort_unstable();
+        lines.dedup();
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for l in lines {
+            let (lo, hi) = (l.saturating_sub(WINDOW_LINES), (l + WINDOW_LINES).min(doc.line_count().saturating_sub(1)));
+            match out.last_mut() {
+                Some(last) if lo <= last.1 + 1 => last.1 = hi,
+                _ => out.push((lo, hi)),
+            }
+        }
+        let ranges: Vec<(usize, usize)> =
+            out.into_iter().map(|(a, b)| (doc.line_range(a).0, doc.line_range(b).1)).collect();
+        let covered: usize = ranges.iter().map(|(a, b)| b - a).sum();
+        (covered * 2 < doc.text.len()).then_some(ranges)
     }
 }
 
@@ -109,6 +151,9 @@ pub struct DetectorSet {
     /// Words of credential names, for files that only their path or repository ties to an
     /// exchange (`src/venues/upbit.js` holding `accessKey = "…"`).
     credential_words: AhoCorasick,
+    /// Exchange names as they appear in paths (`gate.env`, `venues/upbit.js`): a cheap test
+    /// before the path is read word by word.
+    path_words: AhoCorasick,
 }
 
 /// A rule file's text with where it came from.
@@ -121,10 +166,7 @@ pub struct RuleSource {
 const CREDENTIAL_WORDS: &[&str] = &["key", "secret", "pass", "token", "private", "credential", "auth"];
 
 /// Suffixes that make an abbreviation (`bfx`, `kc`, `hl`) a credential name worth a keyword.
-const SHORT_FORM_SUFFIXES: &[&str] = &[
-    "_key", "_secret", "_api", "_pass", "_sk", "_ak", "_access", "_private", "_agent", "key", "secret", "-key",
-    "-secret", "_sec", "_token",
-];
+const SHORT_FORM_SUFFIXES: &[&str] = &["_key", "_secret", "_sk", "_pass", "key", "secret"];
 
 impl DetectorSet {
     /// Built-in detectors plus user rule files (which add rules or replace built-ins by id).
@@ -201,6 +243,7 @@ impl DetectorSet {
             for word in ex.aliases.iter().chain(ex.headers.iter()) {
                 let t = target_of(word, &mut targets);
                 targets[t].exchange = Some(ex_idx);
+                targets[t].bindings = true;
                 words.push(word.to_ascii_lowercase());
             }
         }
@@ -208,7 +251,8 @@ impl DetectorSet {
         for short in Vocabulary::get().short_forms().into_iter().chain(["gate"]) {
             for suffix in SHORT_FORM_SUFFIXES {
                 let word = format!("{short}{suffix}");
-                target_of(&word, &mut targets);
+                let t = target_of(&word, &mut targets);
+                targets[t].bindings = true;
                 words.push(word);
             }
         }
@@ -226,6 +270,7 @@ impl DetectorSet {
             for word in keywords {
                 let t = target_of(&word, &mut targets);
                 targets[t].rules.push(rule_idx);
+                targets[t].bindings |= rule.spec.mode != MatchMode::Bare;
                 words.push(word.to_ascii_lowercase());
             }
             if rule.spec.mode == MatchMode::Assignment {
@@ -251,7 +296,16 @@ impl DetectorSet {
             .ascii_case_insensitive(true)
             .build(CREDENTIAL_WORDS)
             .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!()));
+        let mut path_words: Vec<String> =
+            (0..exchanges.exchanges.len()).flat_map(|i| exchanges.bare_aliases(i)).filter(|a| a.len() >= 3).collect();
+        path_words.sort();
+        path_words.dedup();
+        let path_words = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(&path_words)
+            .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!()));
         DetectorSet {
+            path_words,
             exchanges,
             rules,
             ignore,
@@ -278,6 +332,10 @@ impl DetectorSet {
                 hits.any = true;
                 hits.active = vec![false; self.rules.len()];
             }
+            hits.bindings |= target.bindings;
+            if target.bindings && hits.binding_hits.len() < MAX_WINDOW_HITS {
+                hits.binding_hits.push(m.start());
+            }
             for &r in &target.rules {
                 hits.active[r] = true;
                 if self.rules[r].spec.mode == MatchMode::Line {
@@ -296,9 +354,22 @@ impl DetectorSet {
     /// Whether a file needs detection: it holds a keyword, or its path or repository ties it to
     /// an exchange and it holds a credential word at all.
     pub fn wants(&self, path: &str, hits: &Hits, in_exchange_project: bool, bytes: &[u8]) -> bool {
-        hits.any
-            || ((in_exchange_project || evidence::path_exchange(path).is_some())
+        hits.bindings
+            || ((in_exchange_project
+                // The keyword automaton first: most paths name no exchange at all.
+                || (self.path_words.is_match(path.as_bytes()) && evidence::path_exchange(path).is_some()))
                 && (self.credential_words.is_match(bytes) || self.credential_words.is_match(path)))
+    }
+
+    /// A file whose only keywords belong to bare patterns (`master-`, `PRIVATE KEY-----`) needs
+    /// its bindings only when one of those patterns matches.
+    pub fn bare_match(&self, hits: &Hits, text: &str) -> bool {
+        hits.any
+            && self.rules.iter().enumerate().any(|(i, r)| {
+                hits.active.get(i).copied().unwrap_or(false)
+                    && r.spec.mode != MatchMode::Assignment
+                    && r.value_re().is_some_and(|re| re.is_match(text))
+            })
     }
 
     /// Runs the detectors over one document and its bindings. `project`: the exchange the
@@ -432,10 +503,24 @@ impl DetectorSet {
         if b.value.trim().len() < 4 || b.value.len() > 16 * 1024 {
             return;
         }
+        // Key material has no inner spaces (a PEM block has line breaks; `Bearer …`-style auth
+        // values have one): prose, messages and format strings are skipped before any lookup.
+        let inner = b.value.trim();
+        if inner.contains(' ') && !inner.contains("PRIVATE KEY") && inner.matches(' ').count() > 1 {
+            return;
+        }
         let structure = fe.fb.structures.get(b.structure);
         let callee = structure.filter(|s| s.kind == StructureKind::Call).map(|s| s.name.as_str()).unwrap_or("");
         let (mut info, part_from, binding) = match b.role {
             Role::Named | Role::Column if b.name.trim().contains(' ') => return,
+            Role::Named | Role::Column
+                if !crate::bindings::names::could_name_credential(&b.name)
+                    && !b.value.contains("PRIVATE KEY")
+                    && !b.value.starts_with("LS0tLS1CRUdJTi")
+                    && structure.is_none_or(|s| s.name.is_empty()) =>
+            {
+                return
+            }
             Role::Named | Role::Column | Role::Prose => {
                 let mut info = v.classify(&b.name);
                 // `variable "bitfinex_api_key" { default = "…" }`, `okx_secret: {value: …}`:
@@ -634,9 +719,25 @@ impl DetectorSet {
     ) {
         // Literals of one statement sit in value holders of their own (`-H "KEY: …" -H "PASS: …"`):
         // compare the statement, not the holder.
-        let group = |s: usize| match fb.structures.get(s) {
-            Some(st) if st.kind == StructureKind::Value => st.parent.unwrap_or(s),
-            _ => s,
+        let group = |mut s: usize| {
+            // Up through value holders and the paragraphs opened inside them.
+            for _ in 0..8 {
+                match fb.structures.get(s) {
+                    Some(st) if st.kind == StructureKind::Value => s = st.parent.unwrap_or(s),
+                    Some(st)
+                        if st.kind == StructureKind::Section
+                            && st.name.is_empty()
+                            && st
+                                .parent
+                                .and_then(|p| fb.structures.get(p))
+                                .is_some_and(|p| p.kind == StructureKind::Value) =>
+                    {
+                        s = st.parent.unwrap_or(s)
+                    }
+                    _ => break,
+                }
+            }
+            s
         };
         for (bi, c, named) in pending {
             let b = &fb.bindings[bi];
@@ -817,7 +918,7 @@ impl DetectorSet {
     pub fn scan_snippet(&self, path: &str, text: &str) -> Vec<Candidate> {
         let doc = Document::new(text);
         let hits = self.prefilter(text.as_bytes());
-        if !self.wants(path, &hits, false, text.as_bytes()) {
+        if !self.wants(path, &hits, false, text.as_bytes()) && !self.bare_match(&hits, text) {
             return Vec::new();
         }
         let fb = bindings::collect(path, text);
