@@ -189,7 +189,7 @@ enum Sql {
 struct Parser<'t, 'b> {
     text: &'t str,
     mode: &'t Mode,
-    toks: Vec<Token>,
+    toks: Vec<lexer::Packed>,
     b: &'b mut Builder,
     root: usize,
     frames: Vec<Frame>,
@@ -208,7 +208,7 @@ struct Parser<'t, 'b> {
 
 /// Runs the producer over `text` (a whole file or a view), binding into `parent`.
 pub fn produce(text: &str, mode: &Mode, b: &mut Builder, parent: usize) {
-    let toks: Vec<Token> = lexer::lex(text, &mode.lex);
+    let toks = lexer::lex_packed(text, &mode.lex);
     let mut p = Parser {
         text,
         mode,
@@ -325,11 +325,20 @@ const NOT_CALLEES: &[&str] = &[
 ];
 
 impl Parser<'_, '_> {
+    /// Token `k` (callers keep `k` in range).
+    fn tok(&self, k: usize) -> Token {
+        self.toks[k].unpack()
+    }
+
+    fn tok_get(&self, k: usize) -> Option<Token> {
+        self.toks.get(k).map(|t| t.unpack())
+    }
+
     fn run(&mut self) {
         let n = self.toks.len();
         let mut k = 0;
         while k < n {
-            let t = self.toks[k];
+            let t = self.tok(k);
             match t.kind {
                 Kind::Comment => {
                     self.b.comment(t.start, t.end);
@@ -403,19 +412,19 @@ impl Parser<'_, '_> {
 
     /// Previous significant token (not a comment), on any line.
     fn prev_sig(&self, k: usize) -> Option<usize> {
-        (0..k).rev().find(|&i| self.toks[i].kind != Kind::Comment).filter(|&i| self.toks[i].kind != Kind::Newline)
+        (0..k).rev().find(|&i| self.tok(i).kind != Kind::Comment).filter(|&i| self.tok(i).kind != Kind::Newline)
     }
 
     /// Previous token that is neither a comment nor a newline.
     fn prev_tok(&self, k: usize) -> Option<usize> {
-        (0..k).rev().take(64).find(|&i| !matches!(self.toks[i].kind, Kind::Comment | Kind::Newline))
+        (0..k).rev().take(64).find(|&i| !matches!(self.tok(i).kind, Kind::Comment | Kind::Newline))
     }
 
     /// Next token that is neither a comment nor (if `lines` is false) a newline.
     fn next_tok(&self, k: usize, cross_lines: bool) -> Option<usize> {
         let mut i = k + 1;
         while i < self.toks.len() {
-            match self.toks[i].kind {
+            match self.tok(i).kind {
                 Kind::Comment => {}
                 Kind::Newline if cross_lines => {}
                 Kind::Newline => return None,
@@ -427,7 +436,7 @@ impl Parser<'_, '_> {
     }
 
     fn punct(&self, k: usize) -> &str {
-        let t = self.toks[k];
+        let t = self.tok(k);
         if t.kind == Kind::Punct {
             t.text(self.text)
         } else {
@@ -436,7 +445,7 @@ impl Parser<'_, '_> {
     }
 
     fn step(&mut self, k: usize, at_line_start: bool) -> usize {
-        let t = self.toks[k];
+        let t = self.tok(k);
         match t.kind {
             Kind::Punct => self.punctuation(k, at_line_start),
             Kind::Word => self.word(k, at_line_start),
@@ -446,7 +455,7 @@ impl Parser<'_, '_> {
     }
 
     fn word(&mut self, k: usize, at_line_start: bool) -> usize {
-        let w = self.toks[k].text(self.text);
+        let w = self.tok(k).text(self.text);
         // Keywords are short: lower-case only those (no allocation per word).
         let mut buf = [0u8; 16];
         let lower = if w.len() <= 16 {
@@ -479,8 +488,8 @@ impl Parser<'_, '_> {
         // Dockerfile `ENV NAME value` (the legacy form without `=`).
         if self.mode.lines && at_line_start && (w == "ENV" || w == "ARG") {
             if let (Some(n), Some(v)) = (self.next_tok(k, false), self.next_tok(k + 1, false)) {
-                let nt = self.toks[n];
-                if nt.kind == Kind::Word && !self.toks[v].is_punct(self.text, "=") && nt.end < self.toks[v].start {
+                let nt = self.tok(n);
+                if nt.kind == Kind::Word && !self.tok(v).is_punct(self.text, "=") && nt.end < self.tok(v).start {
                     let name = nt.text(self.text).to_string();
                     return self.unquoted_value(v, &name, nt.start, true);
                 }
@@ -489,9 +498,9 @@ impl Parser<'_, '_> {
         // `set NAME "v"`, `setx NAME "v"`, `\set name 'v'`, `#define NAME "v"`,
         // `proxy_set_header API-Key "v";`, Elixir `@access_key "v"`.
         let statement_start = self.prev_tok(k).is_none_or(|p| {
-            let t = self.toks[p];
+            let t = self.tok(p);
             matches!(t.text(self.text), ";" | "{" | "}" | "#" | "\\")
-                || self.text[t.end..self.toks[k].start].contains('\n')
+                || self.text[t.end..self.tok(k).start].contains('\n')
         });
         if statement_start {
             if let Some(next) = self.setter(k, w) {
@@ -522,13 +531,13 @@ impl Parser<'_, '_> {
         } else {
             return None;
         };
-        let nt = self.toks[name_tok];
-        if nt.kind != Kind::Word || matches!(self.toks[value_tok].kind, Kind::Punct) {
+        let nt = self.tok(name_tok);
+        if nt.kind != Kind::Word || matches!(self.tok(value_tok).kind, Kind::Punct) {
             return None;
         }
         let name = nt.text(self.text).trim_start_matches('@').to_string();
         let structure = self.container(nt.start);
-        if let Kind::Str(_) = self.toks[value_tok].kind {
+        if let Kind::Str(_) = self.tok(value_tok).kind {
             let lit = self.literal(value_tok)?;
             self.bind_literal(&name, nt.start, &lit, Role::Named, structure);
             return Some(lit.next);
@@ -543,14 +552,14 @@ impl Parser<'_, '_> {
     /// module (`from pybit.unified_trading import HTTP`, `import { RestClientV5 } from 'bybit-api'`,
     /// `import com.binance.connector.SpotClient;`).
     fn import(&mut self, k: usize) -> usize {
-        let keyword = self.toks[k].text(self.text).to_ascii_lowercase();
+        let keyword = self.tok(k).text(self.text).to_ascii_lowercase();
         let mut words: Vec<String> = Vec::new();
         let mut strs: Vec<String> = Vec::new();
         let mut after_import: Vec<String> = Vec::new();
         let mut seen_import = keyword == "import";
         let mut i = k + 1;
         while i < self.toks.len() && i < k + 64 {
-            let t = self.toks[i];
+            let t = self.tok(i);
             match t.kind {
                 Kind::Newline if !(keyword == "import" && words.is_empty() && strs.is_empty()) => break,
                 Kind::Str(_) => strs.push(t.inner(self.text).to_string()),
@@ -603,7 +612,7 @@ impl Parser<'_, '_> {
 
     fn punctuation(&mut self, k: usize, at_line_start: bool) -> usize {
         let text = self.text;
-        let p = self.toks[k].text(text);
+        let p = self.tok(k).text(text);
         match p {
             "[" if self.mode.lines && at_line_start && self.frames.is_empty() => self.section_header(k),
             "{" | "[" | "(" => {
@@ -633,7 +642,7 @@ impl Parser<'_, '_> {
 
     /// `[section]` / `[[table]]` at the start of a line of a flat file.
     fn section_header(&mut self, k: usize) -> usize {
-        let t = self.toks[k];
+        let t = self.tok(k);
         let line_end = memchr::memchr(b'\n', &self.text.as_bytes()[t.start..]).map_or(self.text.len(), |p| t.start + p);
         let line = &self.text[t.start..line_end];
         let Some(close) = line.rfind(']') else {
@@ -654,18 +663,18 @@ impl Parser<'_, '_> {
         }
         self.section = Some(self.b.open(StructureKind::Section, &name, self.root, t.start));
         let mut i = k;
-        while i < self.toks.len() && self.toks[i].start < line_end {
+        while i < self.toks.len() && self.tok(i).start < line_end {
             i += 1;
         }
         i
     }
 
     fn open_frame(&mut self, k: usize, opener: &str) {
-        let t = self.toks[k];
+        let t = self.tok(k);
         let parent = self.container(t.start);
         let prev = self.prev_tok(k);
-        let prev_text = prev.map(|i| self.toks[i].text(self.text).to_string()).unwrap_or_default();
-        let prev_kind = prev.map(|i| self.toks[i].kind);
+        let prev_text = prev.map(|i| self.tok(i).text(self.text).to_string()).unwrap_or_default();
+        let prev_kind = prev.map(|i| self.tok(i).kind);
         let mut frame = Frame {
             structure: 0,
             opener: opener.as_bytes()[0],
@@ -702,15 +711,15 @@ impl Parser<'_, '_> {
                     // `"https://www.bitstamp.net/…".format(key=…)`: the receiver names the call.
                     let mut callee = prev_text.clone();
                     if let Some(dot) =
-                        prev.and_then(|i| self.prev_tok(i)).filter(|&d| self.toks[d].is_punct(self.text, "."))
+                        prev.and_then(|i| self.prev_tok(i)).filter(|&d| self.tok(d).is_punct(self.text, "."))
                     {
-                        if let Some(r) = self.prev_tok(dot).filter(|&r| matches!(self.toks[r].kind, Kind::Str(_))) {
-                            let receiver = super::clip(self.toks[r].inner(self.text), 120);
+                        if let Some(r) = self.prev_tok(dot).filter(|&r| matches!(self.tok(r).kind, Kind::Str(_))) {
+                            let receiver = super::clip(self.tok(r).inner(self.text), 120);
                             callee = format!("{receiver} {callee}");
                         }
                     }
                     (StructureKind::Call, callee)
-                } else if prev.is_some_and(|i| self.toks[i].is_punct(self.text, "<")) || prev_text == ">" {
+                } else if prev.is_some_and(|i| self.tok(i).is_punct(self.text, "<")) || prev_text == ">" {
                     // Generic call `new Foo<Bar>(…)`.
                     frame.call = true;
                     (StructureKind::Call, String::new())
@@ -749,7 +758,7 @@ impl Parser<'_, '_> {
         let mut budget = 8;
         while i > 0 && budget > 0 {
             i -= 1;
-            let t = self.toks[i];
+            let t = self.tok(i);
             match t.kind {
                 Kind::Newline | Kind::Comment => {
                     if !parts.is_empty() {
@@ -764,10 +773,10 @@ impl Parser<'_, '_> {
                     // `["gate.io"] = {`: a quoted key in brackets names the table.
                     if p == "]"
                         && i >= 2
-                        && matches!(self.toks[i - 1].kind, Kind::Str(_))
-                        && self.toks[i - 2].is_punct(self.text, "[")
+                        && matches!(self.tok(i - 1).kind, Kind::Str(_))
+                        && self.tok(i - 2).is_punct(self.text, "[")
                     {
-                        parts.push(self.toks[i - 1].inner(self.text));
+                        parts.push(self.tok(i - 1).inner(self.text));
                         i -= 2;
                         budget -= 1;
                         continue;
@@ -794,7 +803,7 @@ impl Parser<'_, '_> {
         };
         // Tolerant: an unmatched closer closes nothing; a missing one is closed here.
         let Some(pos) = self.frames.iter().rposition(|f| f.opener == want) else { return };
-        let end = self.toks[k].end;
+        let end = self.tok(k).end;
         while self.frames.len() > pos + 1 {
             if let Some(f) = self.frames.pop() {
                 self.b.close(f.structure, end);
@@ -861,8 +870,11 @@ impl Parser<'_, '_> {
 
     /// A string literal outside a `name = value` (a call argument, a list item, a row cell).
     fn literal_token(&mut self, k: usize) -> usize {
-        if let Some(f) = self.frames.last_mut().filter(|f| f.column_list) {
-            f.words.push(self.toks[k].inner(self.text).to_string());
+        if self.frames.last().is_some_and(|f| f.column_list) {
+            let word = self.tok(k).inner(self.text).to_string();
+            if let Some(f) = self.frames.last_mut() {
+                f.words.push(word);
+            }
             return k + 1;
         }
         // A literal followed by a separator is a key, handled at the separator.
@@ -889,27 +901,27 @@ impl Parser<'_, '_> {
         }
         if let Some(env) = f.default_of.clone() {
             if prev == "{" {
-                self.bind_literal(&env, self.toks[k].start, &lit, Role::Named, structure);
+                self.bind_literal(&env, self.tok(k).start, &lit, Role::Named, structure);
                 return next;
             }
         }
         if !at_arg_start {
             // CMake `set(GEMINI_API_SECRET "v" CACHE STRING "")`: space-separated arguments.
             let setter_call = f.call && super::names::Vocabulary::get().is_setter(&f.callee.to_ascii_lowercase());
-            if let Some(p) = self.prev_tok(k).filter(|&p| setter_call && self.toks[p].kind == Kind::Word) {
-                let name = self.toks[p].text(self.text).to_string();
+            if let Some(p) = self.prev_tok(k).filter(|&p| setter_call && self.tok(p).kind == Kind::Word) {
+                let name = self.tok(p).text(self.text).to_string();
                 if names_a_credential(&name) {
-                    self.bind_literal(&name, self.toks[p].start, &lit, Role::Named, structure);
+                    self.bind_literal(&name, self.tok(p).start, &lit, Role::Named, structure);
                     return next;
                 }
             }
             // Scala `"k" -> "v"`, Kotlin `"k" to "v"`.
             if let Some(p) = self.prev_tok(k) {
-                let pt = self.toks[p].text(self.text);
+                let pt = self.tok(p).text(self.text);
                 if pt == "->" || pt == "to" {
-                    if let Some(q) = self.prev_tok(p).filter(|&q| matches!(self.toks[q].kind, Kind::Str(_))) {
-                        let name = self.toks[q].inner(self.text).to_string();
-                        self.bind_literal(&name, self.toks[q].inner_start, &lit, Role::Named, structure);
+                    if let Some(q) = self.prev_tok(p).filter(|&q| matches!(self.tok(q).kind, Kind::Str(_))) {
+                        let name = self.tok(q).inner(self.text).to_string();
+                        self.bind_literal(&name, self.tok(q).inner_start, &lit, Role::Named, structure);
                         return next;
                     }
                 }
@@ -921,13 +933,13 @@ impl Parser<'_, '_> {
         let role = match &f.columns {
             Some(cols) if !f.call => {
                 let name = cols.get(usize::from(arg)).cloned().unwrap_or_default();
-                self.bind_literal(&name, self.toks[k].start, &lit, Role::Column, structure);
+                self.bind_literal(&name, self.tok(k).start, &lit, Role::Column, structure);
                 return next;
             }
             _ if f.opener == b'(' => Role::Positional(arg),
             _ => Role::Positional(arg),
         };
-        let bi = self.bind_literal("", self.toks[k].start, &lit, role, structure);
+        let bi = self.bind_literal("", self.tok(k).start, &lit, role, structure);
         if let Some(bi) = bi {
             // Its text matters only as a possible name (`define('K', …)`).
             let text = if lit.value.len() <= 128 && super::names::could_name_credential(&lit.value) {
@@ -950,14 +962,14 @@ impl Parser<'_, '_> {
     /// `name <sep> value`.
     fn separator(&mut self, k: usize, _at_line_start: bool) -> usize {
         let text = self.text;
-        let sep = self.toks[k].text(text);
+        let sep = self.tok(k).text(text);
         let Some((name, name_start, name_tok)) = self.name_before(k) else {
             return k + 1;
         };
         // A URL in plain text (`GET https://…?apikey=…`, a log line): its query parameters and
         // `user:password@` are bindings of their own.
-        if sep == ":" && self.mode.lines && self.b.nesting() == 0 && self.text[self.toks[k].end..].starts_with("//") {
-            let start = self.toks[name_tok].start;
+        if sep == ":" && self.mode.lines && self.b.nesting() == 0 && self.text[self.tok(k).end..].starts_with("//") {
+            let start = self.tok(name_tok).start;
             let rest = &self.text[start..];
             let len = rest
                 .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>' | ')'))
@@ -966,7 +978,7 @@ impl Parser<'_, '_> {
             let parent = self.container(start);
             nested_value(&url, OffsetMap::Shift(start), "", parent, self.b);
             let mut next = k + 1;
-            while next < self.toks.len() && self.toks[next].start < start + len {
+            while next < self.toks.len() && self.tok(next).start < start + len {
                 next += 1;
             }
             return next;
@@ -977,9 +989,9 @@ impl Parser<'_, '_> {
         }
         // `const k: string = "v"`: the `:` is a type annotation; `=` will bind. (A quoted key
         // is never annotated: `"apiKey": os.environ["K"]`.)
-        if sep == ":" && self.toks[name_tok].kind == Kind::Word {
+        if sep == ":" && self.tok(name_tok).kind == Kind::Word {
             if let Some(n) = self.next_tok(k, false) {
-                if self.toks[n].kind == Kind::Word {
+                if self.tok(n).kind == Kind::Word {
                     if let Some(m) = self.next_tok(n, false) {
                         if matches!(self.punct(m), "=" | "<" | "[") && !self.mode.lines {
                             return k + 1;
@@ -988,7 +1000,7 @@ impl Parser<'_, '_> {
                 }
             }
         }
-        let structure = self.container(self.toks[k].start);
+        let structure = self.container(self.tok(k).start);
         if self.mode.lines {
             // Inside braces (`{ apiKey: …, secret: … }`) a value ends at its delimiter.
             let to_eol = self.frames.is_empty()
@@ -1000,10 +1012,10 @@ impl Parser<'_, '_> {
     }
 
     fn colon_binds(&self, k: usize, name_tok: usize) -> bool {
-        let name = self.toks[name_tok];
+        let name = self.tok(name_tok);
         // URLs and times: `https://`, `12:30`.
-        if let Some(n) = self.toks.get(k + 1) {
-            if n.start == self.toks[k].end && n.kind == Kind::Punct && n.text(self.text) == "/" {
+        if let Some(n) = self.tok_get(k + 1) {
+            if n.start == self.tok(k).end && n.kind == Kind::Punct && n.text(self.text) == "/" {
                 return false;
             }
         }
@@ -1012,7 +1024,7 @@ impl Parser<'_, '_> {
             // values a header may follow other text (`… X-BAPI-API-KEY: …`). A space follows the
             // colon and the name is no number (`09:12:01`).
             let followed_by_space =
-                self.text.as_bytes().get(self.toks[k].end).is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+                self.text.as_bytes().get(self.tok(k).end).is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
             if name.text(self.text).starts_with(|c: char| c.is_ascii_digit()) {
                 return false;
             }
@@ -1037,7 +1049,7 @@ impl Parser<'_, '_> {
         match self.prev_sig(name_tok) {
             None => true,
             Some(p) => {
-                let t = self.toks[p];
+                let t = self.tok(p);
                 matches!(t.text(self.text), "-" | "export" | "set" | "ENV" | "ARG" | "declare" | "readonly" | "local")
                     && self.prev_sig(p).is_none()
             }
@@ -1048,10 +1060,10 @@ impl Parser<'_, '_> {
     fn name_before(&self, k: usize) -> Option<(String, usize, usize)> {
         let p = self.prev_tok(k)?;
         // In line mode the name must be on the separator's line.
-        if self.mode.lines && self.text[self.toks[p].end..self.toks[k].start].contains('\n') {
+        if self.mode.lines && self.text[self.tok(p).end..self.tok(k).start].contains('\n') {
             return None;
         }
-        let t = self.toks[p];
+        let t = self.tok(p);
         match t.kind {
             Kind::Word => {
                 let w = t.text(self.text);
@@ -1085,17 +1097,17 @@ impl Parser<'_, '_> {
         let mut i = word;
         for _ in 0..8 {
             let q = self.prev_tok(i)?;
-            let t = self.toks[q];
+            let t = self.tok(q);
             match t.kind {
                 Kind::Punct if t.text(self.text) == ":" => {
                     let r = self.prev_tok(q)?;
-                    let rt = self.toks[r];
+                    let rt = self.tok(r);
                     return (rt.kind == Kind::Word).then(|| (rt.text(self.text).to_string(), rt.start, r));
                 }
                 Kind::Punct
                     if matches!(t.text(self.text), "&" | "'" | "<" | ">" | "*" | "[" | "]" | "?" | "." | "::") => {}
                 Kind::Word if matches!(t.text(self.text), "static" | "mut" | "dyn") => {}
-                Kind::Word if i == word && is_type_word(self.toks[word].text(self.text)) => {
+                Kind::Word if i == word && is_type_word(self.tok(word).text(self.text)) => {
                     if !is_decl_keyword(t.text(self.text)) {
                         return Some((t.text(self.text).to_string(), t.start, q));
                     }
@@ -1114,12 +1126,12 @@ impl Parser<'_, '_> {
         let mut i = close;
         let mut first = close;
         loop {
-            if !self.toks[i].is_punct(self.text, "]") {
+            if !self.tok(i).is_punct(self.text, "]") {
                 break;
             }
             let open = i.checked_sub(2)?;
-            let key = self.toks[i - 1];
-            if !self.toks[open].is_punct(self.text, "[") {
+            let key = self.tok(i - 1);
+            if !self.tok(open).is_punct(self.text, "[") {
                 return None;
             }
             keys.push(match key.kind {
@@ -1134,8 +1146,8 @@ impl Parser<'_, '_> {
             i = open - 1;
         }
         keys.reverse();
-        let base = first.checked_sub(1).map(|j| self.toks[j]).filter(|t| t.kind == Kind::Word);
-        let start = base.map(|t| t.start).unwrap_or(self.toks[first].start);
+        let base = first.checked_sub(1).map(|j| self.tok(j)).filter(|t| t.kind == Kind::Word);
+        let start = base.map(|t| t.start).unwrap_or(self.tok(first).start);
         let mut name = base.map(|t| t.text(self.text).to_string()).unwrap_or_default();
         for key in keys {
             if !name.is_empty() {
@@ -1156,7 +1168,7 @@ impl Parser<'_, '_> {
         // one-argument wrapper or a grouping; `after` is the token past its `)`.
         let mut after: Option<usize> = None;
         for _ in 0..3 {
-            let t = self.toks[j];
+            let t = self.tok(j);
             if t.kind == Kind::Word && matches!(t.text(self.text), "new" | "await" | "const" | "static") {
                 j = match self.next_tok(j, true) {
                     Some(n) => n,
@@ -1168,7 +1180,7 @@ impl Parser<'_, '_> {
                 Some(j)
             } else if t.kind == Kind::Word {
                 match self.next_tok(j, false) {
-                    Some(n) if self.toks[n].is_punct(self.text, "(") => Some(n),
+                    Some(n) if self.tok(n).is_punct(self.text, "(") => Some(n),
                     Some(_) | None => None,
                 }
             } else {
@@ -1183,12 +1195,12 @@ impl Parser<'_, '_> {
                 {
                     return k + 1;
                 }
-                let inner = self.next_tok(open, true).filter(|&m| matches!(self.toks[m].kind, Kind::Str(_)));
+                let inner = self.next_tok(open, true).filter(|&m| matches!(self.tok(m).kind, Kind::Str(_)));
                 let lit_end = inner.and_then(|m| self.literal_in(m, true)).map(|l| l.next);
                 let close =
-                    lit_end.and_then(|e| self.next_tok(e - 1, true)).filter(|&c| self.toks[c].is_punct(self.text, ")"));
+                    lit_end.and_then(|e| self.next_tok(e - 1, true)).filter(|&c| self.tok(c).is_punct(self.text, ")"));
                 // `ENV.fetch("K")`, `getenv("K")`: the argument names a variable; not a value.
-                let names_var = inner.is_some_and(|m| names_a_credential(self.toks[m].inner(self.text)));
+                let names_var = inner.is_some_and(|m| names_a_credential(self.tok(m).inner(self.text)));
                 match (inner, close) {
                     (Some(m), Some(c)) if !names_var => {
                         j = m;
@@ -1204,13 +1216,13 @@ impl Parser<'_, '_> {
             break;
         }
         // Rust `concat!("a", "b")`: one value in pieces.
-        if self.toks[j].text(self.text) == "concat" {
+        if self.tok(j).text(self.text) == "concat" {
             if let Some((lit, next)) = self.macro_concat(j) {
                 self.bind_literal(name, name_start, &lit, Role::Named, structure);
                 return next;
             }
         }
-        let t = self.toks[j];
+        let t = self.tok(j);
         match t.kind {
             Kind::Str(_) => {
                 let Some(lit) = self.literal_in(j, after.is_some()) else { return k + 1 };
@@ -1229,11 +1241,11 @@ impl Parser<'_, '_> {
                 let mut i = j;
                 for _ in 0..24 {
                     let Some(n) = self.next_tok(i, false) else { break };
-                    let p = self.toks[n];
+                    let p = self.tok(n);
                     let ptext = p.text(self.text);
                     if matches!(ptext, "??" | "||" | "or" | "?:") {
                         if let Some(m) = self.next_tok(n, true) {
-                            if matches!(self.toks[m].kind, Kind::Str(_)) {
+                            if matches!(self.tok(m).kind, Kind::Str(_)) {
                                 if let Some(lit) = self.literal(m) {
                                     self.bind_literal(name, name_start, &lit, Role::Named, structure);
                                     return lit.next;
@@ -1247,7 +1259,7 @@ impl Parser<'_, '_> {
                     }
                     i = n;
                 }
-                if !self.toks.get(j + 1).is_some_and(|n| n.is_punct(self.text, "(") || n.is_punct(self.text, ".")) {
+                if !self.tok_get(j + 1).is_some_and(|n| n.is_punct(self.text, "(") || n.is_punct(self.text, ".")) {
                     self.assign_next_call = None;
                 }
                 // An expression: kept (not a literal) so declarations can see references
@@ -1266,12 +1278,12 @@ impl Parser<'_, '_> {
 
     /// `concat!("a", "b", …)` at `j`: the joined literal and the token after `)`.
     fn macro_concat(&self, j: usize) -> Option<(Literal, usize)> {
-        let bang = self.next_tok(j, false).filter(|&b| self.toks[b].is_punct(self.text, "!"))?;
-        let open = self.next_tok(bang, false).filter(|&o| self.toks[o].is_punct(self.text, "("))?;
+        let bang = self.next_tok(j, false).filter(|&b| self.tok(b).is_punct(self.text, "!"))?;
+        let open = self.next_tok(bang, false).filter(|&o| self.tok(o).is_punct(self.text, "("))?;
         let mut i = self.next_tok(open, true)?;
         let mut lit: Option<Literal> = None;
         for _ in 0..32 {
-            let t = self.toks[i];
+            let t = self.tok(i);
             let Kind::Str(style) = t.kind else { return None };
             let piece = self.literal_in(i, false)?;
             let piece_next = piece.next;
@@ -1300,9 +1312,9 @@ impl Parser<'_, '_> {
     /// arguments, up to a delimiter at its own depth.
     fn expression_end(&self, j: usize) -> usize {
         let mut depth = 0i32;
-        let mut end = self.toks[j].end;
+        let mut end = self.tok(j).end;
         for i in j + 1..self.toks.len().min(j + 48) {
-            let t = self.toks[i];
+            let t = self.tok(i);
             match t.kind {
                 Kind::Newline if depth == 0 => break,
                 Kind::Comment => break,
@@ -1350,7 +1362,7 @@ impl Parser<'_, '_> {
     /// A value in a line-oriented config: a literal or the unquoted rest.
     fn lines_value(&mut self, k: usize, name: &str, name_start: usize, structure: usize, to_eol: bool) -> usize {
         let Some(j) = self.next_tok(k, false) else { return k + 1 };
-        let t = self.toks[j];
+        let t = self.tok(j);
         if let Kind::Str(_) = t.kind {
             // A quoted value (possibly followed by more text on the line: `"abc"  # note`).
             if let Some(lit) = self.literal(j) {
@@ -1366,7 +1378,7 @@ impl Parser<'_, '_> {
 
     /// An unquoted config value starting at token `j`.
     fn unquoted_value(&mut self, j: usize, name: &str, name_start: usize, to_eol: bool) -> usize {
-        let t = self.toks[j];
+        let t = self.tok(j);
         let bytes = self.text.as_bytes();
         let line_end = memchr::memchr(b'\n', &bytes[t.start..]).map_or(bytes.len(), |p| t.start + p);
         let in_query = name_start > 0 && matches!(bytes.get(name_start.wrapping_sub(1)), Some(b'?' | b'&'));
@@ -1398,14 +1410,14 @@ impl Parser<'_, '_> {
             end -= 1;
         }
         let mut next = j;
-        while next < self.toks.len() && self.toks[next].start < end {
+        while next < self.toks.len() && self.tok(next).start < end {
             next += 1;
         }
         // `.properties` / INI: a value ending in `\` continues on the next line.
         if to_eol && self.text[t.start..end].ends_with('\\') {
             let (value, map, last) = self.continued_value(t.start, end);
             let mut next = j;
-            while next < self.toks.len() && self.toks[next].start < last {
+            while next < self.toks.len() && self.tok(next).start < last {
                 next += 1;
             }
             let structure = self.container(t.start);
@@ -1470,7 +1482,7 @@ impl Parser<'_, '_> {
     /// `literal`, where `grouped` says the literal sits in parentheses (Python joins adjacent
     /// literals there across lines).
     fn literal_in(&self, k: usize, grouped: bool) -> Option<Literal> {
-        let t = self.toks[k];
+        let t = self.tok(k);
         let Kind::Str(style) = t.kind else { return None };
         let (value, decoded) = lexer::decode(style, t.inner(self.text));
         let mut lit = Literal {
@@ -1494,7 +1506,7 @@ impl Parser<'_, '_> {
         let mut last = k;
         for _ in 0..64 {
             let Some(n) = self.next_tok(last, true) else { break };
-            let nt = self.toks[n];
+            let nt = self.tok(n);
             let (piece, after) = if matches!(nt.kind, Kind::Str(_)) && self.implicit_concat(last, n, grouped) {
                 (n, n)
             } else if nt.kind == Kind::Punct
@@ -1502,13 +1514,13 @@ impl Parser<'_, '_> {
                     || (nt.text(self.text) == "\\" && !self.mode.lines))
             {
                 match self.next_tok(n, true) {
-                    Some(m) if matches!(self.toks[m].kind, Kind::Str(_)) => (m, m),
+                    Some(m) if matches!(self.tok(m).kind, Kind::Str(_)) => (m, m),
                     _ => break,
                 }
             } else {
                 break;
             };
-            let pt = self.toks[piece];
+            let pt = self.tok(piece);
             let Kind::Str(ps) = pt.kind else { break };
             if lit.value.len() + (pt.inner_end - pt.inner_start) > 64 * 1024 {
                 break;
@@ -1528,7 +1540,7 @@ impl Parser<'_, '_> {
 
     /// Adjacent literals join in Python, C, shell (`"a""b"`) and, across lines, in parentheses.
     fn implicit_concat(&self, a: usize, b: usize, grouped: bool) -> bool {
-        let (ta, tb) = (self.toks[a], self.toks[b]);
+        let (ta, tb) = (self.tok(a), self.tok(b));
         if ta.end == tb.start {
             return self.mode.lines || matches!(self.mode.lang, Lang::Python | Lang::Java);
         }

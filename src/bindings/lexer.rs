@@ -66,6 +66,40 @@ impl Token {
     }
 }
 
+/// A token stored compactly (offsets as `u32`; files are far below 4 GiB): half the memory of
+/// `Token`, which matters for a 10 MB one-line JSON file of two million tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Packed {
+    kind: Kind,
+    start: u32,
+    end: u32,
+    inner_start: u32,
+    inner_end: u32,
+}
+
+impl Packed {
+    fn new(t: Token) -> Self {
+        let c = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        Packed {
+            kind: t.kind,
+            start: c(t.start),
+            end: c(t.end),
+            inner_start: c(t.inner_start),
+            inner_end: c(t.inner_end),
+        }
+    }
+
+    pub fn unpack(self) -> Token {
+        Token {
+            kind: self.kind,
+            start: self.start as usize,
+            end: self.end as usize,
+            inner_start: self.inner_start as usize,
+            inner_end: self.inner_end as usize,
+        }
+    }
+}
+
 /// What the text's language allows.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -96,8 +130,13 @@ const MAX_LITERAL: usize = 64 * 1024;
 
 /// Splits `text` into tokens.
 pub fn lex(text: &str, opts: &Options) -> Vec<Token> {
+    lex_packed(text, opts).into_iter().map(Packed::unpack).collect()
+}
+
+/// `lex`, stored compactly.
+pub fn lex_packed(text: &str, opts: &Options) -> Vec<Packed> {
     let b = text.as_bytes();
-    let mut out = Vec::with_capacity(b.len() / 6 + 4);
+    let mut out = PackedVec(Vec::with_capacity(b.len() / 6 + 4));
     let mut i = 0;
     // Per opener kind, the offset up to which no terminator exists (see module docs).
     let mut no_close: [usize; 6] = [0; 6];
@@ -207,7 +246,7 @@ pub fn lex(text: &str, opts: &Options) -> Vec<Token> {
         out.push(tok(Kind::Punct, i, i + len));
         i += len;
     }
-    out
+    out.0
 }
 
 /// `<<EOF`, `<<-EOF`, `<<~EOF`, `<<'EOF'`, `<<"EOF"` at `i`: the body (from the next line to
@@ -259,6 +298,15 @@ fn heredoc(b: &[u8], i: usize) -> Option<(Token, usize)> {
         line = line_end + 1;
     }
     None
+}
+
+/// The lexer's output buffer: pushes `Token`s, stores `Packed` ones.
+struct PackedVec(Vec<Packed>);
+
+impl PackedVec {
+    fn push(&mut self, t: Token) {
+        self.0.push(Packed::new(t));
+    }
 }
 
 fn tok(kind: Kind, start: usize, end: usize) -> Token {

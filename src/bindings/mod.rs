@@ -345,7 +345,7 @@ impl Builder {
         role: Role,
         structure: usize,
     ) -> Option<usize> {
-        if self.out.bindings.len() >= MAX_BINDINGS {
+        if self.out.bindings.len() >= MAX_BINDINGS || !worth_keeping(name, &value, role) {
             return None;
         }
         let layer = self.maps.last().and_then(|m| m.1);
@@ -412,6 +412,69 @@ pub fn env_default(value: &str) -> Option<(&str, usize, usize)> {
         return None;
     }
     Some((&inner[..name_len], 2 + name_len + sep.len(), default.len()))
+}
+
+/// Whether a binding can matter to any stage: a credential name, a field that can name an
+/// exchange or another value (`exchange`, `name`, `key`/`value` pairs, a URL), or a value that
+/// says what it is (a URL, a PEM block, a CDP key name). A record's `price` or `qty` is dropped,
+/// which keeps memory in proportion to what is worth looking at.
+fn worth_keeping(name: &str, value: &str, role: Role) -> bool {
+    const FIELDS: &[&str] = &[
+        "exchange",
+        "venue",
+        "broker",
+        "platform",
+        "connector",
+        "provider",
+        "market",
+        "name",
+        "id",
+        "label",
+        "account",
+        "service",
+        "source",
+        "type",
+        "cex",
+        "integration",
+        "value",
+        "default",
+        "env",
+        "var",
+        "variable",
+        "parameter",
+        "param",
+        "header",
+        "field",
+        "setting",
+        "host",
+        "url",
+        "uri",
+        "endpoint",
+        "base",
+    ];
+    let self_describing = value.contains("://")
+        || value.contains("PRIVATE KEY")
+        || value.starts_with("organizations/")
+        || value.starts_with("LS0tLS1CRUdJTi");
+    if self_describing {
+        return true;
+    }
+    match role {
+        Role::Positional(_) => {
+            // Keys, names and exchange words (a column of `["gemini", "bybit"]`); not prose.
+            (value.len() >= 3 && !value.contains(char::is_whitespace))
+                || (value.len() <= 128 && names::could_name_credential(value))
+        }
+        Role::UrlUserinfo(_) | Role::Prose => true,
+        Role::Named | Role::Column => {
+            if names::could_name_credential(name) {
+                return true;
+            }
+            let lower = name.to_ascii_lowercase();
+            let tail = lower.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+            FIELDS.iter().any(|f| tail.ends_with(f))
+        }
+    }
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.

@@ -127,13 +127,13 @@ mod tests {
 
     #[test]
     fn cells_bind_to_their_column() {
-        let t = "exchange,api_key,note\nokx,\"k,1\",x\n";
+        let t = "exchange,api_key,label\nokx,\"k,1\",x\n";
         let mut b = Builder::new(t.len());
         produce_csv(t, b',', &mut b, 0);
         let fb = b.finish();
         let got: Vec<(&str, &str, usize)> =
             fb.bindings.iter().map(|x| (x.name.as_str(), x.value.as_str(), x.start)).collect();
-        assert_eq!(got, vec![("exchange", "okx", 22), ("api_key", "k,1", 27), ("note", "x", 32)]);
+        assert_eq!(got, vec![("exchange", "okx", 23), ("api_key", "k,1", 28), ("label", "x", 33)]);
         assert_eq!(fb.bindings[0].structure, fb.bindings[1].structure);
     }
 }

@@ -318,8 +318,8 @@ fn block_scalar(
     }
     let Some(start) = start else { return i };
     map.push(end);
-    let vi = b.bind(key, key_start, value.clone(), start, end, Encoding::YamlBlock, true, Role::Named, container);
-    if vi.is_some() && value.contains(['=', ':', '\n']) {
+    b.bind(key, key_start, value.clone(), start, end, Encoding::YamlBlock, true, Role::Named, container);
+    if value.contains(['=', ':', '\n']) {
         // Scripts (`run: |`), embedded files (`.env: |`, `config.json: |`) hold bindings too.
         let holder = b.open(StructureKind::Value, key, container, start);
         b.close(holder, end);
@@ -445,10 +445,10 @@ mod tests {
 
     #[test]
     fn block_scalars_start_on_the_next_line() {
-        let t = "secret: >-\n  abcdef\n  ghij\nnext: 1\n";
+        let t = "secret: >-\n  abcdef\n  ghij\nnext_key: 1\n";
         let p = pairs(t);
         assert_eq!(p[0], ("secret".into(), "abcdef ghij".into(), t.find("abcdef").unwrap()));
-        assert_eq!(p[1].0, "next");
+        assert_eq!(p[1].0, "next_key");
     }
 
     #[test]

@@ -8,6 +8,9 @@ use crate::bindings::names::{self, Vocabulary};
 use crate::bindings::{Binding, FileBindings, Role, StructureKind};
 use serde::Serialize;
 
+/// Members looked at on each side of a binding in its structure.
+const SIBLING_WINDOW: usize = 48;
+
 /// Where an exchange attribution came from, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -71,6 +74,12 @@ pub struct FileEvidence<'a> {
     pub project: Option<(usize, String)>,
     /// (offset, exchange) of every exchange mention, sorted by offset.
     mentions: Vec<(usize, usize)>,
+    /// Variable (last segment) → the calls it is passed to, as a word or a keyword argument.
+    flows: std::collections::HashMap<String, Vec<usize>>,
+    /// Call structure → the variable its result is assigned to.
+    assigned: std::collections::HashMap<usize, String>,
+    /// (start, binding) of literal bindings, sorted: the innermost value holding an offset.
+    by_start: Vec<(usize, usize)>,
     /// Comment end line → comment index.
     comment_lines: Vec<(usize, usize)>,
 }
@@ -126,6 +135,26 @@ impl<'a> FileEvidence<'a> {
                 m.sort_unstable();
                 m
             },
+            flows: {
+                let last = |v: &str| v.rsplit(['.', ':', '>']).next().unwrap_or(v).to_string();
+                let mut flows: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+                for (w, s) in &fb.uses {
+                    flows.entry(last(w)).or_default().push(*s);
+                }
+                for nb in fb.bindings.iter().filter(|nb| !nb.literal && nb.value.len() <= 128) {
+                    if fb.structures.get(nb.structure).is_some_and(|s| s.kind == StructureKind::Call) {
+                        flows.entry(last(&nb.value)).or_default().push(nb.structure);
+                    }
+                }
+                flows
+            },
+            assigned: fb.assigned.iter().map(|(s, v)| (*s, v.clone())).collect(),
+            by_start: {
+                let mut v: Vec<(usize, usize)> =
+                    fb.bindings.iter().enumerate().filter(|(_, b)| b.literal).map(|(i, b)| (b.start, i)).collect();
+                v.sort_unstable();
+                v
+            },
             comment_lines,
         }
     }
@@ -174,6 +203,20 @@ impl<'a> FileEvidence<'a> {
             return Some(Attribution { exchange: *ex, source: Source::Project, context: what.clone() });
         }
         None
+    }
+
+    /// The innermost literal binding whose value holds `offset`.
+    pub fn holder_of(&self, offset: usize) -> Option<usize> {
+        let at = self.by_start.partition_point(|&(s, _)| s <= offset);
+        self.by_start[at.saturating_sub(16)..at]
+            .iter()
+            .rev()
+            .map(|&(_, i)| i)
+            .filter(|&i| {
+                let b = &self.fb.bindings[i];
+                offset < b.end.max(b.start + 1)
+            })
+            .min_by_key(|&i| self.fb.bindings[i].end - self.fb.bindings[i].start)
     }
 
     /// The exchange of a value no binding holds (a PEM block in a heredoc or a file of its
@@ -227,7 +270,11 @@ impl<'a> FileEvidence<'a> {
         }
         let flat = matches!(kind, StructureKind::Section);
         let mut best: Option<(u8, usize, Attribution)> = None;
-        for &si in self.members.get(b.structure)?.iter() {
+        // The nearest members only: a structure of 100k records must not cost 100k per value.
+        let members = self.members.get(b.structure)?;
+        let at = members.partition_point(|&m| m < bi);
+        let window = &members[at.saturating_sub(SIBLING_WINDOW)..(at + SIBLING_WINDOW).min(members.len())];
+        for &si in window {
             if si == bi {
                 continue;
             }
@@ -299,7 +346,7 @@ impl<'a> FileEvidence<'a> {
                 }
             }
             if !skip_own_members {
-                for &mi in self.members.get(si).into_iter().flatten() {
+                for &mi in self.members.get(si).into_iter().flatten().take(SIBLING_WINDOW) {
                     if let Some((0, a)) = sibling_says(&self.fb.bindings[mi]) {
                         return Some(Attribution { source: Source::Parent, ..a });
                     }
@@ -364,25 +411,11 @@ impl<'a> FileEvidence<'a> {
     fn usage(&self, b: &Binding) -> Option<Attribution> {
         let var: &str = match b.role {
             Role::Named if names::is_name_like(&b.name) && !b.name.contains(' ') => &b.name,
-            Role::Positional(_) => self.fb.assigned.iter().find(|(s, _)| *s == b.structure).map(|(_, v)| v.as_str())?,
+            Role::Positional(_) => self.assigned.get(&b.structure).map(String::as_str)?,
             _ => return None,
         };
         let short = var.rsplit(['.', ':', '>']).next().unwrap_or(var);
-        let calls = self
-            .fb
-            .uses
-            .iter()
-            .filter(|(w, _)| w == var || w.rsplit(['.', ':', '>']).next() == Some(short))
-            .map(|(_, s)| *s)
-            .chain(
-                self.fb
-                    .bindings
-                    .iter()
-                    .filter(|nb| {
-                        !nb.literal && (nb.value == var || nb.value.rsplit(['.', ':', '>']).next() == Some(short))
-                    })
-                    .map(|nb| nb.structure),
-            );
+        let calls = self.flows.get(short).into_iter().flatten().copied();
         for s in calls.take(16) {
             for (_, st) in self.fb.ancestors_indexed(s).take(3) {
                 if st.kind != StructureKind::Call || st.name.is_empty() {

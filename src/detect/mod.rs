@@ -395,7 +395,7 @@ impl DetectorSet {
                 self.match_binding(&fe, bi, k8s_secret, &mut found, &mut passphrases, &mut orphans);
             }
         }
-        self.gate_passphrases(fb, passphrases, orphans, &mut found);
+        self.gate_passphrases(&fe, passphrases, orphans, &mut found);
         self.companion_ids(&fe, &mut found);
         for (idx, rule) in self.rules.iter().enumerate() {
             if !active(idx) || rule.spec.mode != MatchMode::Bare {
@@ -459,13 +459,8 @@ impl DetectorSet {
         if value.contains("PRIVATE KEY-----") && !value::valid_pem_private_key(value) {
             return;
         }
-        let holder = fe
-            .fb
-            .bindings
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| b.start <= start && end <= b.end.max(b.start + 1) + 64 && b.literal)
-            .min_by_key(|(_, b)| b.end - b.start);
+        let holder =
+            fe.holder_of(start).map(|i| (i, &fe.fb.bindings[i])).filter(|(_, b)| end <= b.end.max(b.start + 1) + 64);
         let attribution = match rule.exchange {
             Some(ex) => Some(Attribution { exchange: ex, source: evidence::Source::Shape, context: String::new() }),
             None => match holder {
@@ -712,13 +707,14 @@ impl DetectorSet {
     /// format, so a word next to a generic `password` is not enough.
     fn gate_passphrases(
         &self,
-        fb: &FileBindings,
+        fe: &FileEvidence,
         pending: Vec<(usize, Candidate, bool)>,
         orphans: Vec<usize>,
         found: &mut Vec<Candidate>,
     ) {
         // Literals of one statement sit in value holders of their own (`-H "KEY: …" -H "PASS: …"`):
         // compare the statement, not the holder.
+        let fb = fe.fb;
         let group = |mut s: usize| {
             // Up through value holders and the paragraphs opened inside them.
             for _ in 0..8 {
@@ -739,16 +735,22 @@ impl DetectorSet {
             }
             s
         };
+        // The keys and secrets found, by (exchange, statement): one lookup per passphrase.
+        let mut keys: std::collections::HashSet<(Option<usize>, usize)> = std::collections::HashSet::new();
+        let mut keys_by_group: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+        for o in found.iter().filter(|o| self.part(o.rule) != Part::Passphrase) {
+            if let Some(h) = fe.holder_of(o.start) {
+                let g = group(fb.bindings[h].structure);
+                keys.insert((o.exchange, g));
+                if let Some(ex) = o.exchange {
+                    keys_by_group.entry(g).or_default().push((ex, o.rule));
+                }
+            }
+        }
+
         for (bi, c, named) in pending {
             let b = &fb.bindings[bi];
-            let partner = found.iter().any(|o| {
-                o.exchange == c.exchange
-                    && fb.bindings.iter().any(|ob| {
-                        ob.start <= o.start
-                            && o.start < ob.end.max(ob.start + 1)
-                            && group(ob.structure) == group(b.structure)
-                    })
-            });
+            let partner = keys.contains(&(c.exchange, group(b.structure)));
             if named || partner {
                 self.push_if_secret(c.rule, c.start, c.end, &c.value, c.exchange, c.evidence, found);
             }
@@ -758,18 +760,7 @@ impl DetectorSet {
         let mut extra = Vec::new();
         for bi in orphans {
             let b = &fb.bindings[bi];
-            let mut partners: Vec<(usize, usize)> = found
-                .iter()
-                .filter(|o| o.exchange.is_some() && self.part(o.rule) != Part::Passphrase)
-                .filter(|o| {
-                    fb.bindings.iter().any(|ob| {
-                        ob.start <= o.start
-                            && o.start < ob.end.max(ob.start + 1)
-                            && group(ob.structure) == group(b.structure)
-                    })
-                })
-                .filter_map(|o| o.exchange.map(|e| (e, o.rule)))
-                .collect();
+            let mut partners: Vec<(usize, usize)> = keys_by_group.get(&group(b.structure)).cloned().unwrap_or_default();
             partners.sort_unstable();
             partners.dedup_by_key(|p| p.0);
             let [(ex, partner_rule)] = partners.as_slice() else { continue };
@@ -807,11 +798,10 @@ impl DetectorSet {
         let mut extra = Vec::new();
         for c in found.iter().filter(|c| matches!(self.part(c.rule), Part::Secret | Part::PrivateKey)) {
             let Some(ex) = c.exchange else { continue };
-            let Some(holder) = fe.fb.bindings.iter().find(|b| b.start <= c.start && c.start < b.end.max(b.start + 1))
-            else {
+            let Some(holder) = fe.holder_of(c.start).map(|i| &fe.fb.bindings[i]) else {
                 continue;
             };
-            for &mi in fe.members.get(holder.structure).into_iter().flatten() {
+            for &mi in fe.members.get(holder.structure).into_iter().flatten().take(64) {
                 let m = &fe.fb.bindings[mi];
                 let joined = crate::bindings::names::joined(&m.name);
                 if !m.literal || !matches!(joined.as_str(), "id" | "name" | "key_id" | "uid" | "key_name") {
