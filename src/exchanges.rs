@@ -48,6 +48,9 @@ pub struct Exchange {
 #[derive(Deserialize)]
 struct TableFile {
     exchanges: Vec<Exchange>,
+    /// Real venues keylint has no entry for (ccxt ids, closed exchanges).
+    #[serde(default)]
+    other_venues: Vec<String>,
 }
 
 /// All venues, with a lookup by slug or alias.
@@ -55,6 +58,7 @@ struct TableFile {
 pub struct ExchangeTable {
     pub exchanges: Vec<Exchange>,
     by_name: BTreeMap<String, usize>,
+    other_venues: std::collections::BTreeSet<String>,
 }
 
 /// Compares permission names loosely: `Withdraw Funds` = `withdraw_funds` = `withdrawFunds`.
@@ -78,7 +82,8 @@ impl ExchangeTable {
                 by_name.entry(alias).or_insert(i);
             }
         }
-        ExchangeTable { exchanges: file.exchanges, by_name }
+        let other_venues = file.other_venues.iter().map(|v| normalize_permission(v)).collect();
+        ExchangeTable { exchanges: file.exchanges, by_name, other_venues }
     }
 
     /// The built-in table from its build-time JSON form.
@@ -89,8 +94,11 @@ impl ExchangeTable {
 
     /// The built-in table. It is checked by a unit test, so failure here is a build defect.
     pub fn builtin() -> ExchangeTable {
-        ExchangeTable::builtin_checked()
-            .unwrap_or_else(|_| ExchangeTable { exchanges: Vec::new(), by_name: BTreeMap::new() })
+        ExchangeTable::builtin_checked().unwrap_or_else(|_| ExchangeTable {
+            exchanges: Vec::new(),
+            by_name: BTreeMap::new(),
+            other_venues: Default::default(),
+        })
     }
 
     /// Index of an exchange by its slug.
@@ -126,7 +134,16 @@ impl ExchangeTable {
 
     /// The slug closest to a misspelt exchange name (edit distance ≤ 2), for did-you-mean help.
     pub fn suggest(&self, name: &str) -> Option<&str> {
+        // A real venue of its own is no misspelling (`ftx` is not `htx`, `bittrex` not `bitmex`).
+        if self.is_other_venue(name) {
+            return None;
+        }
         crate::suggest::closest(&name.to_ascii_lowercase(), self.exchanges.iter().map(|e| e.slug.as_str()), |_| 2)
+    }
+
+    /// A real venue that is not in the table (`bingx`, `bitmart`, `phemex`, `ftx`).
+    pub fn is_other_venue(&self, name: &str) -> bool {
+        self.other_venues.contains(&normalize_permission(name))
     }
 
     /// The known permission name (canonical, or the exchange's own) closest to a misspelt one.

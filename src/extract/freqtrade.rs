@@ -18,7 +18,11 @@ pub fn extract(text: &str, table: &ExchangeTable, out: &mut Extraction) {
     let Some(name) = exchange.get("name").filter(|n| matches!(n.kind, Kind::Str(_))) else {
         return;
     };
-    let name_text = name.as_str().unwrap_or("");
+    let name_text = name.as_str().unwrap_or("").trim();
+    // freqtrade's template (`"name": ""`) and placeholders declare no key.
+    if name_text.is_empty() || super::is_placeholder(name_text) {
+        return;
+    }
     let mut d = Declaration::new("freqtrade", exchange.start, exchange.end, INFERRED_KNOWN);
     // Keep the written name: `exchange-unknown` must see a venue the table does not know.
     let slug = table.resolve(name_text).unwrap_or(name_text);

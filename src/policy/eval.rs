@@ -312,6 +312,16 @@ impl<'a> Ctx<'a> {
                 Val::Str(s) => Val::Bool(self.table.resolve(&s).is_some()),
                 other => other,
             },
+            "exchange.did_you_mean" => match self.resolve("exchange") {
+                Val::Str(s) => {
+                    Val::Str(self.table.suggest(&s).map(|x| format!("did you mean `{x}`? ")).unwrap_or_default())
+                }
+                other => other,
+            },
+            "exchange.elsewhere" => match self.resolve("exchange") {
+                Val::Str(s) => Val::Bool(self.table.resolve(&s).is_none() && self.table.is_other_venue(&s)),
+                other => other,
+            },
             _ => self.resolve_exchange_info(subject),
         }
     }

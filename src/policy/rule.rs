@@ -124,6 +124,8 @@ pub const SUBJECTS: &[&str] = &[
     "last_rotation.field",
     "name.first_use",
     "exchange.known",
+    "exchange.elsewhere",
+    "exchange.did_you_mean",
     "exchange.suggestion",
     "exchange.slug",
     "exchange.name",
