@@ -252,7 +252,7 @@ fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &S
                 exchange,
                 start: pos(c.start),
                 end: pos(c.end),
-                message: format!("{} committed in plain text", spec.description),
+                message: format!("{} in plain text", spec.description),
                 help: spec.help.clone(),
                 fingerprint: fingerprint(&["secret", &spec.id, path, &c.value]),
                 snippet: snippet(doc, c, candidates, set, ctx.show_secrets),

@@ -38,10 +38,18 @@ fn staged_scans_what_will_be_committed_not_the_working_tree() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(locations(&json), vec![loc("okx-secret-key", "app/.env", 2, 16)]);
     assert_eq!(json["findings"][0]["commit"], Value::Null);
+    assert_eq!(json["findings"][0]["message"], "OKX API secret key in plain text, staged for commit");
+    assert!(
+        json["findings"][0]["help"].as_str().is_some_and(|h| h
+            .ends_with("; it is not committed yet: unstage it with `git restore --staged <file>` before committing")),
+        "{}",
+        json["findings"][0]["help"]
+    );
 
     // The plain working-tree scan sees the other key instead.
     let (_, json, _) = scan_json(repo.path(), &["--hidden"]);
     assert_eq!(locations(&json), vec![loc("binance-api-key", "app/.env", 2, 17)]);
+    assert_eq!(json["findings"][0]["message"], "Binance API key in plain text, in the working tree");
 
     // Stage the working tree version without any key: the commit is clean.
     repo.write("app/.env", "DEBUG=1\nOKX_SECRET_KEY=${OKX_SECRET_KEY}\n");
@@ -163,6 +171,10 @@ fn history_finds_a_key_added_then_deleted_with_its_commit() {
     assert_eq!(commit["id"], added.as_str());
     assert_eq!(commit["author"], "Ada Tester <ada@example.invalid>");
     assert_eq!(commit["date"], "2024-01-01T00:02:00+00:00");
+    assert_eq!(
+        json["findings"][0]["message"],
+        format!("OKX API secret key in plain text, in commit {}", &added[..7]).as_str()
+    );
     assert_eq!(json["summary"]["commits_scanned"], 4);
     assert!(!serde_json::to_string(&json).unwrap().contains(&key));
 

@@ -212,6 +212,7 @@ fn scan_plan(
     // `[rules] disable` names detectors and policies alike.
     findings.retain(|f| !plan.disabled.contains(&f.rule));
     apply_severity_overrides(plan, &mut findings);
+    super::location::add_location(&plan.source, &mut findings);
     if let Some(name) = &plan.repository {
         for f in &mut findings {
             f.repository = Some(name.clone());
@@ -319,7 +320,7 @@ fn builtin_diagnostic_rules() -> Vec<RuleInfo> {
         (
             "unused-suppression",
             "config",
-            Severity::Warning,
+            Severity::Note,
             "A keylint:allow comment silences nothing",
             "remove the comment or fix the rule id",
         ),

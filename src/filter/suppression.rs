@@ -1,6 +1,7 @@
 //! Inline suppressions: a comment `keylint:allow RULE-ID[,RULE-ID] -- reason` on a finding's line
 //! or the line above silences exactly those rules there. A suppression that silences nothing
-//! is itself reported (`unused-suppression`), so stale ones get cleaned up.
+//! is itself reported (`unused-suppression`, a note: it never blocks a commit at the default
+//! `--fail-on warning`), so stale ones get cleaned up.
 
 use crate::decode::Document;
 use crate::diagnostic::{fingerprint, Category, Finding, Severity};
@@ -69,7 +70,7 @@ pub fn apply(path: &str, doc: &Document, findings: &mut Vec<Finding>) -> u64 {
             help: "remove the comment, or fix the rule id (see `keylint rules list`)".into(),
             fingerprint: fingerprint(&["unused-suppression", path, &doc.text[s.start..s.end]]),
             snippet: doc.text[s.start..s.end].chars().take(120).collect(),
-            ..Finding::blank("unused-suppression", Category::Config, Severity::Warning, path)
+            ..Finding::blank("unused-suppression", Category::Config, Severity::Note, path)
         });
     }
     suppressed

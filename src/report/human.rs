@@ -70,12 +70,7 @@ impl fmt::Debug for View<'_> {
 
 impl fmt::Display for View<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)?;
-        if let Some(c) = &self.finding.commit {
-            let short: String = c.id.chars().take(12).collect();
-            write!(f, " (commit {short})")?;
-        }
-        Ok(())
+        f.write_str(&self.finding.message)
     }
 }
 

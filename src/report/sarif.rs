@@ -170,21 +170,15 @@ fn truncate(text: &str, max_chars: usize) -> String {
     s
 }
 
-/// The user-visible text of a result: message plus the redacted snippet, never the raw value.
+/// The user-visible text of a result: message (which names the commit in git modes) plus the
+/// redacted snippet, never the raw value.
 pub fn result_message(f: &Finding) -> String {
     let mut text = f.message.clone();
     if !f.snippet.is_empty() {
         text.push_str(&format!(" (`{}`)", f.snippet));
     }
-    if let Some(c) = &f.commit {
-        text.push_str(&format!("; introduced in commit {}", short_id(&c.id)));
-    }
     text.push('.');
     text
-}
-
-fn short_id(id: &str) -> &str {
-    id.get(..12).unwrap_or(id)
 }
 
 fn region(start: Position, end: Position) -> Value {
