@@ -139,11 +139,16 @@ pub struct ScanArgs {
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
     /// Scan the staged (index) content instead of the working tree.
-    #[arg(long, conflicts_with_all = ["diff", "history"])]
+    #[arg(long, conflicts_with_all = ["diff", "history", "commits"])]
     pub staged: bool,
     /// Report only findings on lines added or changed in BASE[..HEAD].
-    #[arg(long, value_name = "BASE[..HEAD]", conflicts_with = "history")]
+    #[arg(long, value_name = "BASE[..HEAD]", conflicts_with_all = ["history", "commits"])]
     pub diff: Option<String>,
+    /// Scan every commit in BASE..HEAD (HEAD by default): a pull request's or a push's own
+    /// commits, each finding attributed to the commit that introduced it, so a key added and
+    /// removed again inside the range is still reported.
+    #[arg(long, value_name = "BASE[..HEAD]", conflicts_with = "history")]
+    pub commits: Option<String>,
     /// Scan every blob reachable in git history.
     #[arg(long)]
     pub history: bool,

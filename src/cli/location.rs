@@ -20,7 +20,7 @@ fn phrase(source: &SourceMode, finding: &Finding) -> Option<String> {
         SourceMode::Staged => "staged for commit".to_string(),
         SourceMode::Diff { range } => format!("added in `{range}`"),
         // History findings always carry their commit.
-        SourceMode::History { .. } => return None,
+        SourceMode::History { .. } | SourceMode::Commits { .. } => return None,
     })
 }
 

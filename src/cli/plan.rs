@@ -28,6 +28,12 @@ pub enum SourceMode {
         branches: Vec<String>,
         all: bool,
     },
+    /// `BASE..HEAD`: every commit reachable from HEAD but not from BASE (a pull request's or a
+    /// push's own commits), scanned like history: a key added then removed inside the range is
+    /// found, at the commit that added it.
+    Commits {
+        range: String,
+    },
 }
 
 #[derive(Debug)]
@@ -112,6 +118,8 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         SourceMode::Staged
     } else if let Some(range) = &args.diff {
         SourceMode::Diff { range: range.clone() }
+    } else if let Some(range) = &args.commits {
+        SourceMode::Commits { range: range.clone() }
     } else if args.history {
         SourceMode::History { since: args.since.clone(), branches: args.branch.clone(), all: args.all }
     } else {

@@ -187,7 +187,7 @@ fn scan_plan(
         None => Date::today(),
     };
     let checker = match plan.source {
-        SourceMode::History { .. } => PolicyChecker::per_file(policies, today),
+        SourceMode::History { .. } | SourceMode::Commits { .. } => PolicyChecker::per_file(policies, today),
         _ => PolicyChecker::new(policies, today),
     };
     let ctx = ScanContext {
@@ -202,6 +202,17 @@ fn scan_plan(
                 since: since.clone(),
                 branches: branches.clone(),
                 all: *all,
+                chunk_bytes: 0,
+                paths: pathspec(plan)?,
+            };
+            super::history::scan_history(git_root(plan), &options, &ctx)?
+        }
+        SourceMode::Commits { range } => {
+            let (base, head) = super::history::commit_range(git_root(plan), range)?;
+            let options = HistoryOptions {
+                since: Some(base),
+                branches: vec![head],
+                all: false,
                 chunk_bytes: 0,
                 paths: pathspec(plan)?,
             };
@@ -263,6 +274,10 @@ fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
         SourceMode::Diff { range } => in_pathspec(plan, git::diff_range(git_root(plan), range)),
         SourceMode::History { since, branches, all } => {
             git::history(git_root(plan), since.as_deref(), branches, *all).map_err(source_failure)
+        }
+        SourceMode::Commits { range } => {
+            let (base, head) = super::history::commit_range(git_root(plan), range)?;
+            git::history(git_root(plan), Some(&base), &[head], false).map_err(source_failure)
         }
     }
 }
