@@ -96,11 +96,14 @@ fn end_to_end_annotations_and_job_summary_never_hold_the_secret() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        stdout.starts_with("::error file=.env,line=2,endLine=2,col=16,endColumn=48,title=keylint okx-secret-key::"),
+        stdout.starts_with("::error file=svc/.env,line=2,endLine=2,col=16,endColumn=48,title=keylint okx-secret-key::"),
         "{stdout}"
     );
     let md = std::fs::read_to_string(&summary_file).unwrap();
-    assert!(md.contains("`okx-secret-key`"), "{md}");
+    assert!(
+        md.contains("| error | `okx-secret-key` | `svc/.env:2:16` |"),
+        "paths relative to the repository root: {md}"
+    );
     assert!(!stdout.contains(&key) && !md.contains(&key), "a whole secret leaked");
     // Without GITHUB_STEP_SUMMARY nothing else is written.
     let (code, _, _) = keylint(repo.path(), &["scan", "svc", "--hidden", "--format", "github"]);

@@ -93,10 +93,17 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
             return Err(PlanError::Usage(format!("path `{}` does not exist", root.display())));
         }
     }
-    // One directory: paths are relative to it. Files or several paths: relative to the cwd.
-    let base = if roots.len() == 1 && roots[0].is_dir() { roots[0].clone() } else { cwd.clone() };
-    let loaded = LoadedConfig::load(args.rules.config.as_deref(), &base)?;
+    // The config is looked for from the one directory scanned (else the cwd).
+    let scan_dir = if roots.len() == 1 && roots[0].is_dir() { roots[0].clone() } else { cwd.clone() };
+    let loaded = LoadedConfig::load(args.rules.config.as_deref(), &scan_dir)?;
     let file = &loaded.config;
+    // Paths in output are relative to the repository root in every mode (annotations and SARIF
+    // resolve them against it; git modes read them from git); outside git, to the directory
+    // scanned, or to the cwd for files and several paths.
+    let (roots, base) = match repository_root(&roots) {
+        Some((canonical, root)) if !stdin => (canonical, root),
+        _ => (roots, scan_dir),
+    };
 
     let mut exclude = GlobSetBuilder::new();
     for pattern in &file.scan.exclude {
@@ -161,4 +168,13 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         quiet: args.quiet,
         repository: args.repository.clone(),
     })
+}
+
+/// The work tree root of the git repository holding every root (the nearest ancestor with a
+/// `.git` directory or file), with the roots made absolute so that paths strip against it.
+fn repository_root(roots: &[PathBuf]) -> Option<(Vec<PathBuf>, PathBuf)> {
+    let canonical: Vec<PathBuf> = roots.iter().map(|r| r.canonicalize()).collect::<Result<_, _>>().ok()?;
+    let root_of = |path: &std::path::Path| path.ancestors().find(|d| d.join(".git").exists()).map(PathBuf::from);
+    let first = root_of(canonical.first()?)?;
+    canonical.iter().all(|p| root_of(p).as_ref() == Some(&first)).then_some((canonical, first))
 }

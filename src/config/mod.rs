@@ -25,7 +25,8 @@ pub struct Config {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScanConfig {
-    /// Glob patterns (relative to the scan root) of files never scanned.
+    /// Glob patterns of files never scanned, matched against the path as printed (relative to
+    /// the repository root, or to the directory scanned outside git).
     #[serde(default)]
     pub exclude: Vec<String>,
     pub max_file_size: Option<u64>,
