@@ -36,6 +36,13 @@ pub enum Command {
         #[command(subcommand)]
         command: BaselineCommand,
     },
+    /// Print a shell completion script (e.g. `keylint completions bash > /etc/bash_completion.d/keylint`).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `keylint man > keylint.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

@@ -39,6 +39,19 @@ pub fn run(cli: Cli) -> i32 {
         }),
         Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::Baseline { command: BaselineCommand::Create { scan } } => create_baseline(&scan),
+        Command::Completions { shell } => {
+            // Rendered into memory first: clap_complete panics on a write error (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "keylint", &mut script);
+            print_bytes(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page) {
+                Ok(()) => print_bytes(&page),
+                Err(e) => Err(Failure::Io(e)),
+            }
+        }
     };
     match outcome {
         Ok(code) => code,
@@ -46,6 +59,14 @@ pub fn run(cli: Cli) -> i32 {
             report_failure(failure);
             EXIT_ERROR
         }
+    }
+}
+
+/// Writes to stdout; a closed pipe is not an error.
+fn print_bytes(bytes: &[u8]) -> Result<i32, Failure> {
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Io(e)),
+        _ => Ok(EXIT_CLEAN),
     }
 }
 
