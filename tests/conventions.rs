@@ -29,3 +29,85 @@ fn completions_for_every_shell_and_a_man_page() {
     assert!(page.contains(&format!(".TH keylint 1  \"keylint {}\"", env!("CARGO_PKG_VERSION"))), "{page}");
     assert!(page.contains(".SH SUBCOMMANDS"), "{page}");
 }
+
+/// Runs `keylint args` in `dir` under a pseudo-terminal (Python's `pty`), with `env` set;
+/// returns what the terminal showed.
+fn under_pty(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let script = "import os, pty, sys\nos.environ.pop('NO_COLOR', None)\nos.environ.pop('FORCE_COLOR', None)\n\
+                  for kv in sys.argv[1].split('\\0'):\n    k, _, v = kv.partition('=')\n    if k: os.environ[k] = v\n\
+                  out = bytearray()\ndef read(fd):\n    data = os.read(fd, 65536)\n    out.extend(data)\n    return data\n\
+                  pty.spawn(sys.argv[2:], read)\nsys.stdout.buffer.write(bytes(out))\n";
+    let vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(vars.join("\0"))
+        .arg(env!("CARGO_BIN_EXE_keylint"))
+        .args(args)
+        .current_dir(dir)
+        .env("COLUMNS", "100")
+        .output()
+        .expect("python3 runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A file with one synthetic OKX secret (random upper-case hex, not a real key).
+fn okx_tree() -> tempfile::TempDir {
+    tree(&[("bot.env", "OKX_SECRET_KEY=3F2A9C1D7E5B8A0F6C4D2E9B1A7F3C5E\n")])
+}
+
+const ESC: &str = "\u{1b}[";
+
+#[test]
+fn colour_on_a_terminal_unless_no_color_or_never_and_forced_without_one() {
+    let dir = okx_tree();
+    let plain = under_pty(dir.path(), &["scan"], &[]);
+    assert!(plain.contains("okx-secret-key"), "{plain}");
+    assert!(plain.contains(ESC), "a terminal gets colour: {plain}");
+    assert!(!under_pty(dir.path(), &["scan"], &[("NO_COLOR", "1")]).contains(ESC), "NO_COLOR");
+    assert!(!under_pty(dir.path(), &["scan", "--color", "never"], &[]).contains(ESC), "--color never");
+    assert!(under_pty(dir.path(), &["scan", "--color", "always"], &[("NO_COLOR", "1")]).contains(ESC));
+    assert!(!under_pty(dir.path(), &["scan"], &[("FORCE_COLOR", "0")]).contains("\u{1b}[1m"));
+
+    // Not a terminal: no colour, unless forced.
+    let piped = run(dir.path(), &["scan"], None);
+    assert!(!stdout(&piped).contains(ESC));
+    let mut forced = keylint();
+    forced.current_dir(dir.path()).args(["scan"]).env("FORCE_COLOR", "1").env_remove("NO_COLOR");
+    assert!(String::from_utf8_lossy(&forced.output().unwrap().stdout).contains(ESC), "FORCE_COLOR");
+    let mut both = keylint();
+    both.current_dir(dir.path()).args(["scan"]).env("FORCE_COLOR", "1").env("NO_COLOR", "1");
+    assert!(!String::from_utf8_lossy(&both.output().unwrap().stdout).contains(ESC), "NO_COLOR wins");
+}
+
+#[test]
+fn help_text_wraps_at_the_width_without_splitting_urls() {
+    let dir = okx_tree();
+    for columns in ["60", "100", "200"] {
+        let mut cmd = keylint();
+        cmd.current_dir(dir.path())
+            .args(["scan"])
+            .env("COLUMNS", columns)
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR");
+        let text = String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned();
+        let help: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("help:"))
+            .take_while(|l| !l.starts_with("scanned"))
+            .collect();
+        assert!(!help.is_empty(), "{text}");
+        let width: usize = columns.parse().unwrap();
+        for line in &help {
+            let url = line.contains("https://");
+            assert!(line.chars().count() <= width || url, "COLUMNS={columns}: {line:?} is wider");
+            if let Some(at) = line.find("https://") {
+                let url: String = line[at..].chars().take_while(|c| !c.is_whitespace()).collect();
+                assert!(url.len() > "https://".len() + 3, "COLUMNS={columns}: the URL was split: {line:?}");
+            }
+        }
+        if columns == "60" {
+            assert!(help.len() >= 3, "narrow output wraps: {help:#?}");
+        }
+    }
+}

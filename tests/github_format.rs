@@ -10,7 +10,7 @@ use keylint::report::{Report, Reporter, Summary};
 
 fn render(findings: &[keylint::diagnostic::Finding]) -> String {
     let summary = Summary { findings: findings.len() as u64, files_scanned: 3, ..Default::default() };
-    let report = Report { findings, summary: &summary, rules: &[], show_secrets: false, color: false };
+    let report = Report { findings, summary: &summary, rules: &[], show_secrets: false, color: false, width: 100 };
     let mut out = Vec::new();
     Github.write(&report, &mut out).unwrap();
     String::from_utf8(out).unwrap()
@@ -71,7 +71,8 @@ fn job_summary_is_a_markdown_table_with_every_finding() {
         findings.push(finding("okx-secret-key", Severity::Error, &format!("a|b{i:02}.env"), (2, 5), (2, 9)));
     }
     let summary = Summary { findings: 15, files_scanned: 15, ..Default::default() };
-    let report = Report { findings: &findings, summary: &summary, rules: &[], show_secrets: false, color: false };
+    let report =
+        Report { findings: &findings, summary: &summary, rules: &[], show_secrets: false, color: false, width: 100 };
     let mut out = Vec::new();
     github::write_step_summary(&report, &mut out).unwrap();
     let md = String::from_utf8(out).unwrap();

@@ -61,7 +61,7 @@ fn assert_valid_for_github(log: &Value) {
 
 fn render(findings: &[keylint::diagnostic::Finding], rules: &[RuleInfo]) -> (String, Value) {
     let summary = Summary::default();
-    let report = Report { findings, summary: &summary, rules, show_secrets: false, color: false };
+    let report = Report { findings, summary: &summary, rules, show_secrets: false, color: false, width: 100 };
     let mut out = Vec::new();
     Sarif.write(&report, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();

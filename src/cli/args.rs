@@ -95,6 +95,15 @@ pub enum Format {
     Github,
 }
 
+/// When to colour the human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set (or when `FORCE_COLOR` is).
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Error,
@@ -114,6 +123,10 @@ pub struct ScanArgs {
     /// Write the report to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Colour the human output: auto (a terminal, honouring NO_COLOR and FORCE_COLOR), always,
+    /// never.
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
     /// Lowest severity that makes the exit code 1 (default: warning).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,

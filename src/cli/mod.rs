@@ -6,3 +6,4 @@ mod history;
 mod location;
 pub mod plan;
 pub mod run;
+pub mod terminal;

@@ -1,7 +1,7 @@
 //! Resolves flags + `.keylint.toml` into one `ScanPlan` (defaults ◁ file ◁ command line).
 //! Nothing after this point reads clap types.
 
-use super::args::{FailOn, Format, ScanArgs};
+use super::args::{ColorChoice, FailOn, Format, ScanArgs};
 use crate::config::LoadedConfig;
 use crate::diagnostic::Severity;
 use crate::rules_error::RuleError;
@@ -47,6 +47,7 @@ pub struct ScanPlan {
     pub source: SourceMode,
     pub format: Format,
     pub output: Option<PathBuf>,
+    pub color: Option<ColorChoice>,
     pub fail_on: Severity,
     pub exit_zero: bool,
     pub show_secrets: bool,
@@ -147,6 +148,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         source,
         format: args.format.unwrap_or(Format::Human),
         output: args.output.clone(),
+        color: args.color,
         fail_on,
         exit_zero: args.exit_zero,
         show_secrets: args.show_secrets,

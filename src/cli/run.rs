@@ -375,7 +375,11 @@ fn builtin_diagnostic_rules() -> Vec<RuleInfo> {
 
 fn write_report(plan: &ScanPlan, findings: &[Finding], summary: &Summary, rules: &[RuleInfo]) -> Result<(), Failure> {
     let to_terminal = plan.output.is_none() && std::io::stdout().is_terminal();
-    let report = Report { findings, summary, rules, show_secrets: plan.show_secrets, color: to_terminal };
+    let env = |name: &str| std::env::var(name).ok();
+    let color = super::terminal::use_color(plan.color, &env, to_terminal);
+    let columns = if to_terminal { super::terminal::stdout_columns() } else { None };
+    let width = super::terminal::width(columns, &env);
+    let report = Report { findings, summary, rules, show_secrets: plan.show_secrets, color, width };
     let reporter: Box<dyn Reporter> = match plan.format {
         Format::Human => Box::new(HumanReporter { summary: !plan.quiet }),
         Format::Json => Box::new(JsonReporter),

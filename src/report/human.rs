@@ -114,7 +114,13 @@ impl Diagnostic for View<'_> {
 impl Reporter for HumanReporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let theme = if report.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1);
+        // Words break only at spaces and never inside: a URL in help text stays one piece.
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(report.width)
+            .with_context_lines(1)
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .with_break_words(false);
         for finding in report.findings {
             let source = finding.excerpt.as_ref().map(|ex| Excerpt {
                 name: &finding.path,

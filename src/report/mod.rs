@@ -59,6 +59,8 @@ pub struct Report<'a> {
     pub show_secrets: bool,
     /// Use colour (human format on a terminal).
     pub color: bool,
+    /// Columns the human format wraps at.
+    pub width: usize,
 }
 
 /// One output format.
