@@ -111,3 +111,74 @@ fn help_text_wraps_at_the_width_without_splitting_urls() {
         }
     }
 }
+
+#[test]
+fn unknown_rule_ids_in_the_config_are_errors_with_did_you_mean() {
+    for (config, message, hint) in [
+        (
+            "[rules]\ndisable = [\"okx-secret-kye\"]\n",
+            "unknown rule id `okx-secret-kye` in [rules]",
+            "did you mean `okx-secret-key`?",
+        ),
+        (
+            "[rules.severity]\nkey-allows-withdrawal = \"note\"\n",
+            "unknown rule id `key-allows-withdrawal` in [rules.severity]",
+            "did you mean `key-allows-withdraw`?",
+        ),
+        ("[scan]\nexclud = [\"x\"]\n", "unknown field `exclud`, expected one of `exclude`", ""),
+    ] {
+        let dir = tree(&[(".keylint.toml", config), ("a.env", "X=1\n")]);
+        let out = run(dir.path(), &["scan", "--color", "never"], None);
+        assert_eq!(out.status.code(), Some(2), "{config}");
+        let err = stderr(&out).replace(['│', '\n'], " ").split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(err.contains(message), "{err}");
+        assert!(err.contains(hint), "{err}");
+        // --isolated ignores the config file altogether.
+        let out = run(dir.path(), &["scan", "--isolated"], None);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    // Known ids (detectors, policies, pipeline diagnostics) and one spelling in both tables.
+    let dir = tree(&[
+        (
+            ".keylint.toml",
+            "[rules]\ndisable = [\"okx-secret-key\", \"unused-suppression\"]\n[rules.severity]\nkey-allows-withdraw = \"note\"\n[policy]\ndisable = [\"key-allows-transfer\"]\n",
+        ),
+        ("a.env", "X=1\n"),
+    ]);
+    let out = run(dir.path(), &["scan"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn exclude_on_the_command_line_adds_to_the_config_and_baseline_comes_from_it() {
+    let secret = "OKX_SECRET_KEY=3F2A9C1D7E5B8A0F6C4D2E9B1A7F3C5E\n";
+    let dir = tree(&[
+        (".keylint.toml", "[scan]\nexclude = [\"vendor/**\"]\n"),
+        ("vendor/a.env", secret),
+        ("gen/b.env", secret),
+        ("app/c.env", secret),
+    ]);
+    let paths = |args: &[&str]| -> Vec<String> {
+        let out = run(dir.path(), args, None);
+        locations(&json(&out)).into_iter().map(|l| l.1).collect()
+    };
+    assert_eq!(paths(&["scan", "--format", "json"]), ["app/c.env", "gen/b.env"]);
+    assert_eq!(paths(&["scan", "--format", "json", "--exclude", "gen/**"]), ["app/c.env"]);
+    assert_eq!(
+        paths(&["scan", "--format", "json", "--exclude", "gen/**", "--exclude", "**/c.env"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(paths(&["scan", "--format", "json", "--isolated"]), ["app/c.env", "gen/b.env", "vendor/a.env"]);
+
+    // `[output] baseline` (relative to the config file) is used without --baseline.
+    let out = run(dir.path(), &["baseline", "create", "-o", "keys.baseline.json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::write(
+        dir.path().join(".keylint.toml"),
+        "[scan]\nexclude = [\"vendor/**\"]\n[output]\nbaseline = \"keys.baseline.json\"\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["scan", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(json(&out)["summary"]["baselined"], 2);
+}

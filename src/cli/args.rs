@@ -79,8 +79,11 @@ pub enum BaselineCommand {
 #[derive(Debug, Args, Clone, Default)]
 pub struct RuleSourceArgs {
     /// Config file (default: `.keylint.toml` found by walking up from the current directory).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
+    /// Ignore every config file: built-in defaults and command-line flags only.
+    #[arg(long)]
+    pub isolated: bool,
     /// Extra rule directory (repeatable); adds to or overrides the built-in rules.
     #[arg(long = "rules", value_name = "DIR")]
     pub rule_dirs: Vec<PathBuf>,
@@ -149,6 +152,10 @@ pub struct ScanArgs {
     /// Number of worker threads (default: number of CPUs).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// Never scan files matching GLOB (repeatable; added to `[scan] exclude`), matched against
+    /// the path as printed.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Skip files larger than this many bytes (default 10 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
@@ -181,7 +188,8 @@ pub struct ScanArgs {
     /// With --history: walk all refs.
     #[arg(long, requires = "history")]
     pub all: bool,
-    /// Report only findings whose fingerprint is not in this baseline file.
+    /// Report only findings whose fingerprint is not in this baseline file (default
+    /// `[output] baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Also write the report as SARIF to FILE (CI: annotations on stdout and SARIF for code

@@ -64,6 +64,8 @@ pub struct ScanPlan {
     pub policy_config: Option<toml::Table>,
     /// Directory of the config file (relative `[policy] dirs` resolve against it).
     pub config_dir: PathBuf,
+    /// The config file read, if any (its rule ids are checked against the known rules).
+    pub config_path: Option<PathBuf>,
     pub baseline: Option<PathBuf>,
     /// Also write SARIF here (`--sarif-output`).
     pub sarif_output: Option<PathBuf>,
@@ -96,7 +98,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
     }
     // The config is looked for from the one directory scanned (else the cwd).
     let scan_dir = if roots.len() == 1 && roots[0].is_dir() { roots[0].clone() } else { cwd.clone() };
-    let loaded = LoadedConfig::load(args.rules.config.as_deref(), &scan_dir)?;
+    let loaded = LoadedConfig::load_with(args.rules.config.as_deref(), &scan_dir, args.rules.isolated)?;
     let file = &loaded.config;
     // Paths in output are relative to the repository root in every mode (annotations and SARIF
     // resolve them against it; git modes read them from git); outside git, to the directory
@@ -107,7 +109,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
     };
 
     let mut exclude = GlobSetBuilder::new();
-    for pattern in &file.scan.exclude {
+    for pattern in file.scan.exclude.iter().chain(&args.exclude) {
         let glob = Glob::new(pattern).map_err(|e| PlanError::Usage(format!("bad exclude glob `{pattern}`: {e}")))?;
         exclude.add(glob);
     }
@@ -165,7 +167,8 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         policies: !args.no_policies,
         policy_config: file.policy.clone(),
         config_dir: loaded.base_dir.clone(),
-        baseline: args.baseline.clone(),
+        config_path: loaded.path.clone(),
+        baseline: args.baseline.clone().or_else(|| file.output.baseline.as_ref().map(|b| loaded.base_dir.join(b))),
         sarif_output: args.sarif_output.clone(),
         quiet: args.quiet,
         repository: args.repository.clone(),

@@ -150,6 +150,7 @@ fn load_detectors(dirs: &[PathBuf], disabled: &BTreeSet<String>) -> Result<Detec
 fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
     let started = Instant::now();
     let plan = resolve(args)?;
+    check_rule_ids(&plan)?;
     let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
     let policies = load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?;
     let (mut findings, mut summary) = scan_plan(&plan, &detectors, &policies)?;
@@ -160,6 +161,53 @@ fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     write_report(&plan, &findings, &summary, &rules)?;
     Ok(exit_code(&plan, &findings))
+}
+
+/// Every rule id keylint knows — built-in and user detector and policy files, read as text
+/// (cheap, and disabled rules count too) — plus the diagnostics the pipeline emits itself.
+fn known_rule_ids(rule_dirs: &[PathBuf]) -> Result<BTreeSet<String>, Failure> {
+    let mut ids: BTreeSet<String> = builtin_diagnostic_rules().into_iter().map(|r| r.id).collect();
+    let user = rule_files(rule_dirs)?;
+    let texts =
+        crate::rules_embedded::RULE_FILES.iter().map(|(_, yaml, _)| *yaml).chain(user.iter().map(|(_, t)| t.as_str()));
+    for text in texts {
+        for line in text.lines() {
+            let line = line.trim_start().trim_start_matches("- ");
+            if let Some(id) = line.strip_prefix("id:") {
+                ids.insert(id.trim().trim_matches(['"', '\'']).to_string());
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// `[rules] disable` and `[rules.severity]` must name rules that exist: a typo would otherwise
+/// silently keep a rule on (or at its severity). The error points at the id in the config file.
+fn check_rule_ids(plan: &ScanPlan) -> Result<(), Failure> {
+    let named: Vec<(&str, &str)> = plan
+        .disabled
+        .iter()
+        .map(|id| (id.as_str(), "[rules] disable"))
+        .chain(plan.severity.keys().map(|id| (id.as_str(), "[rules.severity]")))
+        .collect();
+    if named.is_empty() {
+        return Ok(());
+    }
+    let known = known_rule_ids(&plan.rule_dirs)?;
+    let Some((id, table)) = named.into_iter().find(|(id, _)| !known.contains(*id)) else { return Ok(()) };
+    let hint = crate::suggest::closest(id, known.iter().map(String::as_str), |k| 3.max(k.len() / 4))
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    let (origin, text) = match &plan.config_path {
+        Some(p) => (p.display().to_string(), std::fs::read_to_string(p).unwrap_or_default()),
+        None => (".keylint.toml".to_string(), String::new()),
+    };
+    let offset =
+        [format!("\"{id}\""), format!("'{id}'"), id.to_string()].iter().find_map(|needle| text.find(needle.as_str()));
+    Err(Failure::Rule(
+        RuleError::new(&origin, &text, offset, format!("unknown rule id `{id}` in {table}"))
+            .with_help(format!("{hint}see `keylint rules list`")),
+    ))
 }
 
 /// Built-in policies plus the policy files in the rule directories, configured by `[policy]`.
@@ -176,7 +224,7 @@ fn load_policies(rule_dirs: &[PathBuf], table: Option<&toml::Table>, config_dir:
 
 fn rule_source_policies(args: &RuleSourceArgs) -> Result<PolicySet, Failure> {
     let cwd = std::env::current_dir().map_err(Failure::Io)?;
-    let loaded = crate::config::LoadedConfig::load(args.config.as_deref(), &cwd)?;
+    let loaded = crate::config::LoadedConfig::load_with(args.config.as_deref(), &cwd, args.isolated)?;
     let mut dirs = loaded.rule_dirs();
     dirs.extend(args.rule_dirs.iter().cloned());
     load_policies(&dirs, loaded.config.policy.as_ref(), &loaded.base_dir)
@@ -185,6 +233,7 @@ fn rule_source_policies(args: &RuleSourceArgs) -> Result<PolicySet, Failure> {
 /// `keylint baseline create`: scan as `scan` would and record every finding's fingerprint.
 fn create_baseline(args: &ScanArgs) -> Result<i32, Failure> {
     let plan = resolve(args)?;
+    check_rule_ids(&plan)?;
     let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
     let policies = load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?;
     let (findings, _) = scan_plan(&plan, &detectors, &policies)?;
@@ -424,7 +473,7 @@ fn exit_code(plan: &ScanPlan, findings: &[Finding]) -> i32 {
 
 fn rule_source_detectors(args: &RuleSourceArgs) -> Result<DetectorSet, Failure> {
     let cwd = std::env::current_dir().map_err(Failure::Io)?;
-    let loaded = crate::config::LoadedConfig::load(args.config.as_deref(), &cwd)?;
+    let loaded = crate::config::LoadedConfig::load_with(args.config.as_deref(), &cwd, args.isolated)?;
     let mut dirs = loaded.rule_dirs();
     dirs.extend(args.rule_dirs.iter().cloned());
     let disabled: BTreeSet<String> = loaded.config.rules.disable.iter().cloned().collect();

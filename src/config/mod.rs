@@ -52,6 +52,8 @@ pub struct RulesConfig {
 #[serde(deny_unknown_fields)]
 pub struct OutputConfig {
     pub fail_on: Option<String>,
+    /// Baseline file (relative to the config file); `--baseline` wins.
+    pub baseline: Option<PathBuf>,
 }
 
 /// A loaded config and the directory its relative paths are resolved against.
@@ -63,6 +65,15 @@ pub struct LoadedConfig {
 }
 
 impl LoadedConfig {
+    /// `explicit` (`--config`) or the nearest `.keylint.toml` at or above `start`; none at all
+    /// when `isolated` (`--isolated`).
+    pub fn load_with(explicit: Option<&Path>, start: &Path, isolated: bool) -> Result<Self, RuleError> {
+        if isolated {
+            return Ok(LoadedConfig { base_dir: start.to_path_buf(), ..Default::default() });
+        }
+        Self::load(explicit, start)
+    }
+
     /// `explicit` (`--config`) or the nearest `.keylint.toml` at or above `start`.
     pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Self, RuleError> {
         let path = match explicit {

@@ -22,7 +22,9 @@ pub struct PolicyConfig {
     pub min_prefix_v6: Option<i64>,
     /// Severity overrides by policy id.
     pub severity: Option<BTreeMap<String, Severity>>,
-    /// Policy ids turned off for the whole repo.
+    /// Policy ids turned off for the whole repo: `disable`, as in `[rules]` (`disabled`, the old
+    /// spelling, is still read).
+    #[serde(rename = "disable", alias = "disabled")]
     pub disabled: Option<Vec<String>>,
     /// Directories of user policy files (relative to the config file).
     pub dirs: Option<Vec<PathBuf>>,
