@@ -29,6 +29,8 @@ pub struct ScanContext<'a> {
     pub declarations: Option<&'a dyn DeclarationChecker>,
     pub max_file_size: u64,
     pub show_secrets: bool,
+    /// Extra inline markers that silence secret findings on their line (`[rules] allow_markers`).
+    pub allow_markers: &'a [String],
 }
 
 /// The outcome of one file.
@@ -145,7 +147,7 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext) -> FileResul
             findings.extend(checker.check(&artifact.path, &doc));
         }
     }
-    result.suppressed = suppression::apply(&artifact.path, &doc, &mut findings);
+    result.suppressed = suppression::apply(&artifact.path, &doc, &mut findings, ctx.allow_markers);
     if let Some(ranges) = &artifact.changed_lines {
         findings.retain(|f| ranges.iter().any(|&(s, e)| f.start.line <= e && f.end.line >= s));
     }

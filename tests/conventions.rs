@@ -182,3 +182,29 @@ fn exclude_on_the_command_line_adds_to_the_config_and_baseline_comes_from_it() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(json(&out)["summary"]["baselined"], 2);
 }
+
+#[test]
+fn markers_from_other_scanners_and_configured_ones_suppress_and_are_counted() {
+    // Synthetic random upper-case hex values, not real keys.
+    let text = "OKX_SECRET_KEY=8D41C7A2E95B03F6D1287AC4B9E0F35D # gitleaks:allow\n\
+                OKX_SECRET_KEY=2B7E9F14C06AD835E1F4972BC08D6A3E # pragma: allowlist secret\n\
+                # pragma: allowlist nextline secret\n\
+                OKX_SECRET_KEY=C5A03E8B71F94D26A0B7E31C9F58D42A\n\
+                OKX_SECRET_KEY=6F1D94B2A7C08E35F2D6A19B4C73E08F # noqa: mock\n\
+                OKX_SECRET_KEY=E0B4C7193A6F25D8B1E0947C2A5D3F86\n";
+    let dir = tree(&[("bot.env", text)]);
+    let out = run(dir.path(), &["scan", "--format", "json"], None);
+    let v = json(&out);
+    let lines: Vec<u64> = locations(&v).into_iter().map(|l| l.2).collect();
+    assert_eq!(lines, [5, 6]);
+    assert_eq!(v["summary"]["suppressed"], 3);
+
+    std::fs::write(dir.path().join(".keylint.toml"), "[rules]\nallow_markers = [\"noqa: mock\"]\n").unwrap();
+    let out = run(dir.path(), &["scan", "--format", "json"], None);
+    let v = json(&out);
+    let lines: Vec<u64> = locations(&v).into_iter().map(|l| l.2).collect();
+    assert_eq!(lines, [6]);
+    assert_eq!(v["summary"]["suppressed"], 4);
+    let out = run(dir.path(), &["scan"], None);
+    assert!(stdout(&out).contains("; 4 suppressed inline"), "{}", stdout(&out));
+}

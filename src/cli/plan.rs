@@ -60,6 +60,8 @@ pub struct ScanPlan {
     pub rule_dirs: Vec<PathBuf>,
     pub disabled: BTreeSet<String>,
     pub severity: BTreeMap<String, Severity>,
+    /// `[rules] allow_markers`.
+    pub allow_markers: Vec<String>,
     pub policies: bool,
     pub policy_config: Option<toml::Table>,
     /// Directory of the config file (relative `[policy] dirs` resolve against it).
@@ -164,6 +166,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         rule_dirs,
         disabled: file.rules.disable.iter().cloned().collect(),
         severity: file.rules.severity.clone(),
+        allow_markers: file.rules.allow_markers.iter().filter(|m| !m.trim().is_empty()).cloned().collect(),
         policies: !args.no_policies,
         policy_config: file.policy.clone(),
         config_dir: loaded.base_dir.clone(),

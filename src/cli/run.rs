@@ -265,6 +265,7 @@ fn scan_plan(
         declarations: plan.policies.then_some(&checker as &dyn crate::scan::DeclarationChecker),
         max_file_size: plan.max_file_size,
         show_secrets: plan.show_secrets,
+        allow_markers: &plan.allow_markers,
     };
     let (mut findings, summary) = match &plan.source {
         SourceMode::History { since, branches, all } => {

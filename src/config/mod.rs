@@ -46,6 +46,10 @@ pub struct RulesConfig {
     /// Severity per rule id.
     #[serde(default)]
     pub severity: BTreeMap<String, crate::diagnostic::Severity>,
+    /// Inline markers that silence secret findings on their line, besides `keylint:allow`,
+    /// `gitleaks:allow` and `pragma: allowlist secret` (e.g. `noqa: mock`).
+    #[serde(default)]
+    pub allow_markers: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
