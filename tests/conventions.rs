@@ -208,3 +208,19 @@ fn markers_from_other_scanners_and_configured_ones_suppress_and_are_counted() {
     let out = run(dir.path(), &["scan"], None);
     assert!(stdout(&out).contains("; 4 suppressed inline"), "{}", stdout(&out));
 }
+
+#[test]
+fn explain_masks_example_values_but_keeps_the_names() {
+    // A user rule replacing the built-in one, so the expected text does not depend on it.
+    let rule = "exchange: okx\nrules:\n  - id: okx-secret-key\n    part: secret\n    description: OKX secret (test rule)\n    value: '[0-9A-F]{32}'\n    help: revoke it\n    examples:\n      - text: 'OKX_SECRET_KEY=08CBA24E1082BC6888E8AA844A65B862'\n        value: 08CBA24E1082BC6888E8AA844A65B862\n    negative_examples:\n      - 'OKX_SECRET_KEY=${OKX_SECRET_KEY}'\n  - id: okx-passphrase\n    part: passphrase\n    description: OKX passphrase (test rule)\n    value: '[A-Za-z]{10,}'\n    names: passphrase$\n    help: change it\n    examples:\n      - text: 'OKX_PASSPHRASE=CorrectHorseBattery'\n        value: CorrectHorseBattery\n";
+    let dir = tree(&[("rules/okx.yaml", rule)]);
+    let out = run(dir.path(), &["explain", "okx-secret-key", "--rules", "rules"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("\n    OKX_SECRET_KEY=08CB…B862\n"), "{text}");
+    assert!(text.contains("\n    OKX_SECRET_KEY=${OKX_SECRET_KEY}\n"), "{text}");
+    let out = run(dir.path(), &["explain", "okx-passphrase", "--rules", "rules"], None);
+    let text = stdout(&out);
+    assert!(text.contains("\n    OKX_PASSPHRASE=****\n"), "a word-like passphrase is masked too: {text}");
+    assert!(!text.contains("CorrectHorseBattery"));
+}

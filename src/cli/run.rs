@@ -4,7 +4,7 @@
 use super::args::{BaselineCommand, Cli, Command, Format, RuleSourceArgs, RulesCommand, ScanArgs};
 use super::plan::{resolve, PlanError, ScanPlan, SourceMode};
 use crate::detect::{DetectorSet, RuleSource};
-use crate::diagnostic::{redact_line, Finding};
+use crate::diagnostic::{redact, redact_line, Finding};
 use crate::policy::{parse_date, Date, PolicyChecker, PolicyConfig, PolicySet};
 use crate::report::{
     github::Github, human::HumanReporter, json::JsonReporter, jsonl::JsonlReporter, sarif::Sarif, Report, Reporter,
@@ -547,8 +547,16 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
     }
     if !s.examples.is_empty() {
         text.push_str("\nFound (example values redacted):\n");
+        let passphrase = s.part == crate::detect::rules::Part::Passphrase;
         for e in &s.examples {
-            for line in e.text.lines() {
+            // The example's own value is masked exactly (a word-like passphrase would pass for a
+            // name); any other long token on the line by shape.
+            let masked = if e.value.is_empty() {
+                e.text.clone()
+            } else {
+                e.text.replace(&e.value, &redact(&e.value, passphrase))
+            };
+            for line in masked.lines() {
                 text.push_str(&format!("    {}\n", redact_line(line)));
             }
         }
