@@ -224,3 +224,18 @@ fn explain_masks_example_values_but_keeps_the_names() {
     assert!(text.contains("\n    OKX_PASSPHRASE=****\n"), "a word-like passphrase is masked too: {text}");
     assert!(!text.contains("CorrectHorseBattery"));
 }
+
+#[test]
+fn baseline_create_refuses_report_flags() {
+    let dir = tree(&[("a.env", "X=1\n")]);
+    for flag in [&["--format", "json"][..], &["--fail-on", "error"], &["--show-secrets"], &["--sarif-output", "x"]] {
+        let mut args = vec!["baseline", "create"];
+        args.extend_from_slice(flag);
+        let out = run(dir.path(), &args, None);
+        assert_eq!(out.status.code(), Some(2), "{flag:?}");
+        assert!(stderr(&out).contains(&format!("unexpected argument '{}'", flag[0])), "{}", stderr(&out));
+    }
+    let out = run(dir.path(), &["baseline", "create", "-o", "b.json", "--exclude", "x/**", "--no-policies"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "keylint: wrote 0 baseline entries to b.json\n");
+}

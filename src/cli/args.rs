@@ -70,10 +70,72 @@ pub enum RulesCommand {
 #[derive(Debug, Subcommand)]
 pub enum BaselineCommand {
     /// Scan and write every current finding's fingerprint to a baseline file.
-    Create {
-        #[command(flatten)]
-        scan: Box<ScanArgs>,
-    },
+    Create(Box<BaselineArgs>),
+}
+
+/// `baseline create`: only the flags that choose what is scanned and where the baseline goes
+/// (no output format, threshold or colour: it writes a baseline file, not a report).
+#[derive(Debug, Args, Clone, Default)]
+pub struct BaselineArgs {
+    /// Files or directories to scan (default `.`).
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleSourceArgs,
+    /// Baseline file to write (default `.keylint-baseline.json`).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Do not respect .gitignore / .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Skip hidden files and directories.
+    #[arg(long)]
+    pub no_hidden: bool,
+    /// Never scan files matching GLOB (repeatable; added to `[scan] exclude`).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Number of worker threads (default: number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Skip files larger than this many bytes (default 10 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+    /// Evaluation date for rotation and expiry policies (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Record the staged (index) content's findings.
+    #[arg(long, conflicts_with = "history")]
+    pub staged: bool,
+    /// Record every finding in git history.
+    #[arg(long)]
+    pub history: bool,
+    /// Disable policy checks (secrets only).
+    #[arg(long)]
+    pub no_policies: bool,
+    /// Do not print the line saying how many entries were written.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl BaselineArgs {
+    /// The scan these flags describe.
+    pub fn scan_args(&self) -> ScanArgs {
+        ScanArgs {
+            paths: self.paths.clone(),
+            rules: self.rules.clone(),
+            output: self.output.clone(),
+            no_ignore: self.no_ignore,
+            no_hidden: self.no_hidden,
+            exclude: self.exclude.clone(),
+            threads: self.threads,
+            max_file_size: self.max_file_size,
+            today: self.today.clone(),
+            staged: self.staged,
+            history: self.history,
+            no_policies: self.no_policies,
+            quiet: self.quiet,
+            ..ScanArgs::default()
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -38,7 +38,7 @@ pub fn run(cli: Cli) -> i32 {
             EXIT_CLEAN
         }),
         Command::Explain { rule, rules } => explain(&rule, &rules),
-        Command::Baseline { command: BaselineCommand::Create { scan } } => create_baseline(&scan),
+        Command::Baseline { command: BaselineCommand::Create(args) } => create_baseline(&args.scan_args()),
         Command::Completions { shell } => {
             // Rendered into memory first: clap_complete panics on a write error (`| head`).
             let mut script = Vec::new();
