@@ -58,6 +58,7 @@ pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary
                 summary.suppressed += r.suppressed;
                 if let Some(reason) = r.skipped {
                     *summary.skipped.entry(reason.to_string()).or_default() += 1;
+                    summary.skipped_files.push((artifact.path.clone(), reason.to_string()));
                 }
                 findings.extend(r.findings);
                 (findings, summary)
@@ -73,6 +74,7 @@ pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary
                 for (k, v) in sb.skipped {
                     *sa.skipped.entry(k).or_default() += v;
                 }
+                sa.skipped_files.extend(sb.skipped_files);
                 (fa, sa)
             },
         );

@@ -239,3 +239,30 @@ fn baseline_create_refuses_report_flags() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stderr(&out), "keylint: wrote 0 baseline entries to b.json\n");
 }
+
+#[test]
+fn verbose_lists_every_skipped_file_with_its_reason() {
+    let dir = tree(&[
+        (".ignore", "build/\n"),
+        ("build/out.env", "X=1\n"),
+        (".hidden/a.env", "X=1\n"),
+        ("vendor/lib.env", "X=1\n"),
+        ("big.env", &"X=1\n".repeat(100)),
+        ("app.env", "X=1\n"),
+    ]);
+    std::fs::write(dir.path().join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
+    let out = run(dir.path(), &["scan", "-v", "--no-hidden", "--exclude", "vendor/**", "--max-file-size", "100"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "keylint: skipped .hidden/a.env (hidden)\n\
+         keylint: skipped .ignore (hidden)\n\
+         keylint: skipped big.env (too-large)\n\
+         keylint: skipped build/out.env (ignored by .gitignore/.ignore)\n\
+         keylint: skipped logo.png (binary)\n\
+         keylint: skipped vendor/lib.env (excluded)\n"
+    );
+    // Without -v: silence on stderr.
+    let out = run(dir.path(), &["scan", "--no-hidden", "--exclude", "vendor/**", "--max-file-size", "100"], None);
+    assert_eq!(stderr(&out), "");
+}

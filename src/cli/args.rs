@@ -262,8 +262,12 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_policies: bool,
     /// Do not print the summary line (human format).
-    #[arg(long, short = 'q')]
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,
+    /// List on stderr every file not scanned and why: binary, too large, excluded, hidden, or
+    /// ignored by .gitignore/.ignore.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Name of the repository, added to every finding as `repository` (for org sweeps that
     /// concatenate many repositories' JSONL).
     #[arg(long, value_name = "NAME")]

@@ -42,6 +42,7 @@ pub fn scan_history(
         for (reason, n) in s.skipped {
             *summary.skipped.entry(reason).or_default() += n;
         }
+        summary.skipped_files.extend(s.skipped_files);
     })
     .map_err(|e| Failure::Usage(e.to_string()))?;
     summary.commits_scanned = stats.commits;

@@ -72,6 +72,8 @@ pub struct ScanPlan {
     /// Also write SARIF here (`--sarif-output`).
     pub sarif_output: Option<PathBuf>,
     pub quiet: bool,
+    /// `-v`: list skipped files on stderr.
+    pub verbose: bool,
     pub repository: Option<String>,
 }
 
@@ -174,6 +176,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         baseline: args.baseline.clone().or_else(|| file.output.baseline.as_ref().map(|b| loaded.base_dir.join(b))),
         sarif_output: args.sarif_output.clone(),
         quiet: args.quiet,
+        verbose: args.verbose,
         repository: args.repository.clone(),
     })
 }

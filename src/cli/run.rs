@@ -154,6 +154,9 @@ fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
     let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
     let policies = load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?;
     let (mut findings, mut summary) = scan_plan(&plan, &detectors, &policies)?;
+    if plan.verbose {
+        report_skipped(&plan, &summary);
+    }
     super::baseline::apply(&plan, &mut findings, &mut summary)?;
     finish_summary(&mut summary, &findings, started);
     let mut rules = rule_infos(&detectors);
@@ -301,6 +304,39 @@ fn scan_plan(
         }
     }
     Ok((findings, summary))
+}
+
+/// `-v`: every file not scanned, with the reason, on stderr, sorted by path. Files the walk never
+/// yields (ignored, hidden, excluded) are found by walking again with nothing filtered.
+fn report_skipped(plan: &ScanPlan, summary: &crate::report::Summary) {
+    let mut skipped: Vec<(String, String)> = summary.skipped_files.clone();
+    if matches!(plan.source, SourceMode::Tree) {
+        let nothing = globset::GlobSet::empty();
+        let all = walk::WalkOptions { hidden: true, no_ignore: true, exclude: &nothing, threads: 1 };
+        let scanned =
+            walk::WalkOptions { hidden: plan.hidden, no_ignore: plan.no_ignore, exclude: &plan.exclude, threads: 1 };
+        let kept: BTreeSet<String> =
+            walk::walk(&plan.roots, &plan.base, &scanned).into_iter().map(|a| a.path).collect();
+        for a in walk::walk(&plan.roots, &plan.base, &all) {
+            if kept.contains(&a.path) {
+                continue;
+            }
+            let hidden = a.path.split('/').any(|part| part.starts_with('.'));
+            let reason = if plan.exclude.is_match(&a.path) {
+                "excluded"
+            } else if hidden && !plan.hidden {
+                "hidden"
+            } else {
+                "ignored by .gitignore/.ignore"
+            };
+            skipped.push((a.path, reason.to_string()));
+        }
+    }
+    skipped.sort();
+    let mut err = std::io::stderr().lock();
+    for (path, reason) in skipped {
+        let _ = writeln!(err, "keylint: skipped {path} ({reason})");
+    }
 }
 
 /// The repository a git source reads: the first path given (default `.`).
