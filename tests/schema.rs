@@ -29,7 +29,12 @@ fn the_schema_accepts_the_readme_config_and_rejects_typos() {
         "[scan]\nexclude = [\"vendor/**\"]\nmax_file_size = 10485760\nhidden = true\n[rules]\ndisable = [\"bitstamp-api-key\"]\nallow_markers = [\"noqa: mock\"]\n[rules.severity]\nokx-passphrase = \"warning\"\n[output]\nfail_on = \"error\"\nbaseline = \".keylint-baseline.json\"\n[policy]\nmax_age_days = 90\ndisable = [\"key-allows-transfer\"]\n",
     );
     assert!(validator.is_valid(&good), "{:?}", validator.iter_errors(&good).map(|e| e.to_string()).collect::<Vec<_>>());
-    for bad in ["[scan]\nexclud = []\n", "[output]\nfail_on = \"fatal\"\n", "[policy]\nmax_age = 3\n", "[rules.severity]\nx = \"loud\"\n"] {
+    for bad in [
+        "[scan]\nexclud = []\n",
+        "[output]\nfail_on = \"fatal\"\n",
+        "[policy]\nmax_age = 3\n",
+        "[rules.severity]\nx = \"loud\"\n",
+    ] {
         assert!(!validator.is_valid(&config(bad)), "{bad}");
     }
 }
