@@ -28,7 +28,7 @@ pub struct PolicyConfig {
     pub disabled: Option<Vec<String>>,
     /// Directories of user policy files (relative to the config file).
     pub dirs: Option<Vec<PathBuf>>,
-    /// Globs that name key manifests (default: spec/manifest.md).
+    /// Globs that name key manifests (default: docs/manifest.md).
     pub manifest_globs: Option<Vec<String>>,
 }
 

@@ -52,7 +52,7 @@ pub fn to_value(report: &Report) -> Value {
     }
     let mut run = json!({
         "tool": {"driver": driver},
-        // Columns count Unicode scalar values (spec/output.md), not UTF-16 code units: say so
+        // Columns count Unicode scalar values (docs/output.md), not UTF-16 code units: say so
         // rather than let consumers assume the SARIF default.
         "columnKind": "unicodeCodePoints",
         "originalUriBaseIds": {
