@@ -13,6 +13,7 @@ pub mod exchanges;
 pub mod extract;
 pub mod filter;
 pub mod policy;
+pub mod progress;
 pub mod report;
 pub mod rules_embedded;
 pub mod rules_error;

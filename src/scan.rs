@@ -53,6 +53,7 @@ pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary
             || (Vec::new(), Summary::default()),
             |(mut findings, mut summary), artifact| {
                 let r = scan_artifact(artifact, ctx);
+                crate::progress::file_done(r.bytes, r.findings.len());
                 summary.bytes_scanned += r.bytes;
                 summary.files_scanned += u64::from(r.scanned);
                 summary.suppressed += r.suppressed;

@@ -266,3 +266,21 @@ fn verbose_lists_every_skipped_file_with_its_reason() {
     let out = run(dir.path(), &["scan", "--no-hidden", "--exclude", "vendor/**", "--max-file-size", "100"], None);
     assert_eq!(stderr(&out), "");
 }
+
+#[test]
+fn a_progress_line_on_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..4000 {
+        std::fs::write(dir.path().join(format!("f{i}.env")), "OKX_SECRET_KEY=${OKX_SECRET_KEY}\n").unwrap();
+    }
+    // The delay is 1 s normally; 0 here so that a scan of a few hundred milliseconds shows it.
+    let shown = under_pty(dir.path(), &["scan", "-j", "1"], &[("KEYLINT_PROGRESS_AFTER_MS", "0")]);
+    assert!(shown.contains("\r\u{1b}[2Kkeylint: "), "{shown:?}");
+    assert!(shown.contains(" files, ") && shown.contains(" findings so far"), "{shown:?}");
+    assert!(shown.contains("scanned 4000 files"), "the summary follows: {shown:?}");
+    // Not a terminal: nothing on stderr.
+    let mut cmd = keylint();
+    cmd.current_dir(dir.path()).args(["scan", "-j", "1"]).env("KEYLINT_PROGRESS_AFTER_MS", "0");
+    let out = cmd.output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

@@ -34,6 +34,7 @@ pub fn scan_history(
                 commit_order.entry(c.id.clone()).or_insert(next);
             }
         }
+        crate::progress::commits_done(commit_order.len() as u64);
         let (f, s) = scan(&chunk, ctx);
         findings.extend(f);
         summary.files_scanned += s.files_scanned;

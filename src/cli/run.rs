@@ -153,7 +153,16 @@ fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
     check_rule_ids(&plan)?;
     let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
     let policies = load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?;
-    let (mut findings, mut summary) = scan_plan(&plan, &detectors, &policies)?;
+    // A progress line on stderr, only on a terminal and only once the run has lasted a second
+    // (KEYLINT_PROGRESS_AFTER_MS changes the delay, for tests).
+    let delay = std::env::var("KEYLINT_PROGRESS_AFTER_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let progress = crate::progress::Progress::start(
+        std::io::stderr().is_terminal() && !plan.quiet,
+        std::time::Duration::from_millis(delay),
+    );
+    let scanned = scan_plan(&plan, &detectors, &policies);
+    progress.finish();
+    let (mut findings, mut summary) = scanned?;
     if plan.verbose {
         report_skipped(&plan, &summary);
     }
