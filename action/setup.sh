@@ -39,7 +39,8 @@ if [ -n "$release" ] && [ -n "$target" ] && [ -n "${ACTION_REPOSITORY:-}" ]; the
 else
   source=cargo
   # The cache key is the hash of everything that goes into the binary.
-  sum=$(cd "$ACTION_PATH" && { find Cargo.toml Cargo.lock build.rs src rules -type f 2>/dev/null || true; } | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-20)
+  sha256() { if command -v sha256sum >/dev/null 2>&1; then sha256sum "$@"; else shasum -a 256 "$@"; fi; }
+  sum=$(cd "$ACTION_PATH" && { find Cargo.toml Cargo.lock build.rs src rules -type f 2>/dev/null || true; } | LC_ALL=C sort | while IFS= read -r f; do sha256 "$f"; done | sha256 | cut -c1-20)
   key="keylint-src-$sum-${RUNNER_OS:-unknown}-${RUNNER_ARCH:-unknown}"
   url=""
 fi
