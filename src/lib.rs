@@ -15,6 +15,7 @@ pub mod extract;
 pub mod filter;
 pub mod part;
 pub mod policy;
+pub mod progress;
 pub mod report;
 pub mod rules_embedded;
 pub mod rules_error;

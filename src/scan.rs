@@ -31,6 +31,8 @@ pub struct ScanContext<'a> {
     pub declarations: Option<&'a dyn DeclarationChecker>,
     pub max_file_size: u64,
     pub show_secrets: bool,
+    /// Extra inline markers that silence secret findings on their line (`[rules] allow_markers`).
+    pub allow_markers: &'a [String],
 }
 
 /// The outcome of one file.
@@ -54,11 +56,13 @@ pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary
             || (Vec::new(), Summary::default()),
             |(mut findings, mut summary), artifact| {
                 let r = scan_artifact(artifact, ctx, &projects);
+                crate::progress::file_done(r.bytes, r.findings.len());
                 summary.bytes_scanned += r.bytes;
                 summary.files_scanned += u64::from(r.scanned);
                 summary.suppressed += r.suppressed;
                 if let Some(reason) = r.skipped {
                     *summary.skipped.entry(reason.to_string()).or_default() += 1;
+                    summary.skipped_files.push((artifact.path.clone(), reason.to_string()));
                 }
                 findings.extend(r.findings);
                 (findings, summary)
@@ -74,6 +78,7 @@ pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary
                 for (k, v) in sb.skipped {
                     *sa.skipped.entry(k).or_default() += v;
                 }
+                sa.skipped_files.extend(sb.skipped_files);
                 (fa, sa)
             },
         );
@@ -167,7 +172,7 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
             findings.extend(checker.check(&artifact.path, &doc, &bindings));
         }
     }
-    result.suppressed = suppression::apply(&artifact.path, &doc, &mut findings);
+    result.suppressed = suppression::apply(&artifact.path, &doc, &mut findings, ctx.allow_markers);
     if let Some(ranges) = &artifact.changed_lines {
         findings.retain(|f| ranges.iter().any(|&(s, e)| f.start.line <= e && f.end.line >= s));
     }
@@ -274,7 +279,7 @@ fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &S
                 exchange,
                 start: pos(c.start),
                 end: pos(c.end),
-                message: format!("{} committed in plain text", spec.description),
+                message: format!("{} in plain text", spec.description),
                 help: spec.help.clone(),
                 fingerprint: fingerprint(&["secret", &spec.id, path, &c.value]),
                 snippet: snippet(doc, c, candidates, set, ctx.show_secrets),

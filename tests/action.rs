@@ -3,7 +3,9 @@
 //! PR head whose base commit the action must fetch itself.
 //!
 //! `uses:` steps are not executed: the cache step is simulated as a hit (the freshly built
-//! binary is "restored" into the cache directory) and the upload step's inputs are recorded.
+//! binary is "restored" into the cache directory) or a miss, and the upload step's inputs are
+//! recorded. A miss installs from a fake release served from a `file://` "server" (the archive
+//! holds the freshly built binary), or falls back to a fake `cargo` that records its arguments.
 
 mod gitutil;
 
@@ -30,7 +32,15 @@ struct Context<'a> {
     inputs: BTreeMap<String, String>,
     event_name: &'a str,
     base_sha: &'a str,
+    head_sha: String,
     action_path: PathBuf,
+    /// `github.action_ref` / `github.action_repository` (empty for `uses: ./`).
+    action_ref: String,
+    action_repository: String,
+    server_url: String,
+    cache_hit: bool,
+    /// Prepended to PATH (a fake `cargo`).
+    path_prefix: Option<PathBuf>,
 }
 
 impl Run {
@@ -49,7 +59,12 @@ impl Run {
             "github.action_path" => ctx.action_path.display().to_string(),
             "github.event_name" => ctx.event_name.to_string(),
             "github.event.pull_request.base.sha" => ctx.base_sha.to_string(),
-            "github.event.before" => String::new(),
+            "github.event.pull_request.head.sha" => ctx.head_sha.clone(),
+            "github.event.before" | "github.event.after" => String::new(),
+            "github.action_ref" => ctx.action_ref.clone(),
+            "github.action_repository" => ctx.action_repository.clone(),
+            "github.server_url" => ctx.server_url.clone(),
+            "github.token" => String::new(),
             other => panic!("unsupported expression in action.yml: {other}"),
         }
     }
@@ -87,6 +102,11 @@ impl Run {
     }
 }
 
+/// `owner/repo@<40 hex>` (the tag goes in a YAML comment, which the parser drops).
+fn pinned_by_sha(uses: &str) -> bool {
+    uses.split_once('@').is_some_and(|(_, rev)| rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 fn parse_outputs(text: &str) -> BTreeMap<String, String> {
     text.lines().filter_map(|l| l.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
@@ -113,7 +133,8 @@ fn run_action(workspace: &Path, home: &Path, ctx: &Context) -> Run {
             })
             .unwrap_or_default();
         if let Some(uses) = step["uses"].as_str() {
-            if uses.starts_with("actions/cache@") {
+            assert!(pinned_by_sha(uses), "actions are pinned by full commit SHA: {uses}");
+            if uses.starts_with("actions/cache@") && ctx.cache_hit {
                 // A cache hit: the binary built for this test run is what the cache restores.
                 let bin = PathBuf::from(&with["path"]).join("bin");
                 std::fs::create_dir_all(&bin).unwrap();
@@ -132,8 +153,12 @@ fn run_action(workspace: &Path, home: &Path, ctx: &Context) -> Run {
         let mut cmd = Command::new("bash");
         // The runner's invocation for `shell: bash`.
         cmd.args(["--noprofile", "--norc", "-eo", "pipefail"]).arg(&script).current_dir(workspace);
+        let mut path = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).collect::<Vec<_>>();
+        if let Some(prefix) = &ctx.path_prefix {
+            path.insert(0, prefix.clone());
+        }
         cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("PATH", std::env::join_paths(path).unwrap())
             .env("HOME", home)
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_WORKSPACE", workspace)
@@ -208,13 +233,28 @@ fn context(base: &str, overrides: &[(&str, &str)]) -> Context<'static> {
         .as_mapping()
         .unwrap()
         .iter()
-        .map(|(k, v)| (k.as_str().unwrap().to_string(), v["default"].as_str().unwrap_or_default().to_string()))
+        .map(|(k, v)| {
+            // Defaults are expressions too; the only one used is the (here empty) job token.
+            let default = v["default"].as_str().unwrap_or_default().replace("${{ github.token }}", "");
+            (k.as_str().unwrap().to_string(), default)
+        })
         .collect();
     for (k, v) in overrides {
         assert!(inputs.contains_key(*k), "action.yml has no input {k}");
         inputs.insert(k.to_string(), v.to_string());
     }
-    Context { inputs, event_name: "pull_request", base_sha: Box::leak(base.to_string().into_boxed_str()), action_path }
+    Context {
+        inputs,
+        event_name: "pull_request",
+        base_sha: Box::leak(base.to_string().into_boxed_str()),
+        head_sha: String::new(),
+        action_path,
+        action_ref: String::new(),
+        action_repository: String::new(),
+        server_url: "https://github.com".into(),
+        cache_hit: true,
+        path_prefix: None,
+    }
 }
 
 #[test]
@@ -230,7 +270,7 @@ fn pull_request_diff_annotates_only_the_new_key_and_fails_the_job() {
             .success(),
         "the shallow checkout starts without the base"
     );
-    let ctx = context(&base, &[("upload-sarif", "true")]);
+    let ctx = context(&base, &[("mode", "diff"), ("upload-sarif", "true")]);
     let run = run_action(&workspace, home.path(), &ctx);
 
     assert!(!run.steps["install"].0, "cache hit: no cargo install");
@@ -250,6 +290,7 @@ fn pull_request_diff_annotates_only_the_new_key_and_fails_the_job() {
         run.uses["upload"]["sarif_file"], "keylint.sarif",
         "SARIF is uploaded even though findings fail the job"
     );
+    assert_eq!(run.uses["upload"]["category"], "keylint-diff", "one code scanning category per mode");
     assert_eq!(run.steps["result"].1, 1, "the last step fails with keylint's exit code");
     assert!(run.job_failed);
 
@@ -297,7 +338,7 @@ fn a_clean_pull_request_passes_and_a_bad_mode_is_an_error() {
     let home = tempfile::tempdir().unwrap();
     // Only error-level findings fail, and the base is the head itself: nothing changed.
     let head = git_in(&workspace, &["rev-parse", "HEAD"], 0).trim().to_string();
-    let ctx = context(&base, &[("base", &head)]);
+    let ctx = context(&base, &[("mode", "diff"), ("base", &head)]);
     let run = run_action(&workspace, home.path(), &ctx);
     assert_eq!(run.outputs["scan"]["findings"], "0");
     assert_eq!(run.steps["result"].1, 0);
@@ -308,7 +349,10 @@ fn a_clean_pull_request_passes_and_a_bad_mode_is_an_error() {
     let run = run_action(&workspace, home.path(), &context(&base, &[("mode", "everything")]));
     let (_, code, log) = &run.steps["scan"];
     assert_eq!(*code, 2);
-    assert!(log.contains("::error title=keylint::mode must be diff, full or history, not 'everything'"), "{log}");
+    assert!(
+        log.contains("::error title=keylint::mode must be commits, diff, full or history, not 'everything'"),
+        "{log}"
+    );
     assert!(!run.steps["result"].0, "later steps are skipped once the job failed");
 
     // A base that git would read as an option is refused before it reaches `git fetch`.
@@ -316,6 +360,186 @@ fn a_clean_pull_request_passes_and_a_bad_mode_is_an_error() {
     let run = run_action(&workspace, home.path(), &context(&base, &[("base", "--upload-pack=touch pwned")]));
     let (_, code, log) = &run.steps["scan"];
     assert_eq!(*code, 2, "{log}");
-    assert!(log.contains("::error title=keylint::base must be a revision"), "{log}");
+    assert!(log.contains("::error title=keylint::base and head must be revisions"), "{log}");
     assert!(!workspace.join("pwned").exists());
+}
+
+/// The pull request: a commit adds a key, the next replaces it with `${…}`. The final
+/// diff is clean; the default mode (every commit of the PR) reports the key at the commit that
+/// added it, from a shallow checkout that the action deepens itself.
+#[test]
+fn default_mode_scans_every_commit_of_the_pull_request() {
+    let key = gitutil::fake_binance_key("action-commits");
+    let mut origin = Repo::new();
+    origin.write("bot/.env", "MODE=paper\n");
+    let base = origin.commit("base");
+    origin.git(&["checkout", "-q", "-b", "feature"]);
+    origin.write("bot/.env", &format!("MODE=paper\nBINANCE_API_KEY={key}\n"));
+    let added = origin.commit("add key");
+    origin.write("bot/.env", "MODE=paper\nBINANCE_API_KEY=${BINANCE_API_KEY}\n");
+    let head = origin.commit("use the environment");
+    let parent = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.path().display());
+    git_in(parent.path(), &["clone", "-q", "--depth=1", "--branch", "feature", &url, "workspace"], 0);
+    let workspace = parent.path().join("workspace");
+
+    // The final diff says nothing.
+    let home = tempfile::tempdir().unwrap();
+    let run = run_action(&workspace, home.path(), &context(&base, &[("mode", "diff")]));
+    assert_eq!((run.outputs["scan"]["findings"].as_str(), run.steps["result"].1), ("0", 0));
+
+    let home = tempfile::tempdir().unwrap();
+    let mut ctx = context(&base, &[("upload-sarif", "true")]);
+    ctx.head_sha = head.clone();
+    assert_eq!(ctx.inputs["mode"], "commits", "the default mode");
+    let run = run_action(&workspace, home.path(), &ctx);
+    let (_, code, log) = &run.steps["scan"];
+    assert_eq!(*code, 0, "{log}");
+    let annotations: Vec<&str> = log.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(annotations.len(), 1, "{log}");
+    let expected = format!(
+        "::error file=bot/.env,line=2,endLine=2,col=17,endColumn=81,title=keylint binance-api-key::Binance API key in plain text, in commit {} (BINANCE_API_KEY=",
+        &added[..7]
+    );
+    assert!(annotations[0].starts_with(&expected), "{log}");
+    assert_eq!(run.outputs["scan"]["findings"], "1");
+    assert_eq!(run.steps["result"].1, 1);
+    assert_eq!(run.uses["upload"]["category"], "keylint-commits");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(workspace.join("keylint.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["properties"]["commit"]["id"], added.as_str());
+    assert_eq!(git_in(&workspace, &["rev-parse", "--is-shallow-repository"], 0).trim(), "false");
+    for (id, (_, _, log)) in &run.steps {
+        assert!(!log.contains(&key), "step {id} printed the key");
+    }
+}
+
+/// A fake release of this version for Linux x86_64 under `server/org/keylint/releases/…`,
+/// holding the binary built for this test run; returns the server URL and the archive's path.
+fn fake_release(dir: &Path, commit: &str) -> (String, PathBuf) {
+    let version = env!("CARGO_PKG_VERSION");
+    let name = format!("keylint-v{version}-x86_64-unknown-linux-musl");
+    let release = dir.join(format!("server/org/keylint/releases/download/v{version}"));
+    let staging = dir.join("staging").join(&name);
+    std::fs::create_dir_all(&staging).unwrap();
+    std::fs::create_dir_all(&release).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_keylint"), staging.join("keylint")).unwrap();
+    let archive = release.join(format!("{name}.tar.gz"));
+    let ok =
+        Command::new("tar").arg("-czf").arg(&archive).arg("-C").arg(dir.join("staging")).arg(&name).status().unwrap();
+    assert!(ok.success());
+    let sum = Command::new("sha256sum").arg(&archive).output().unwrap();
+    let sum = String::from_utf8(sum.stdout).unwrap();
+    let sum = sum.split_whitespace().next().unwrap();
+    std::fs::write(release.join("SHA256SUMS"), format!("{sum}  {name}.tar.gz\n")).unwrap();
+    std::fs::write(release.join("COMMIT"), format!("{commit}\n")).unwrap();
+    (format!("file://{}", dir.join("server").display()), archive)
+}
+
+/// A `cargo` that records its arguments and "installs" the test binary into `--root`.
+fn fake_cargo(dir: &Path) -> PathBuf {
+    let bin = dir.join("fake-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = format!(
+        "#!/bin/sh\necho \"$@\" > {log}\nwhile [ $# -gt 0 ]; do [ \"$1\" = --root ] && root=$2; shift; done\nmkdir -p \"$root/bin\" && cp {exe} \"$root/bin/keylint\"\n",
+        log = dir.join("cargo-args").display(),
+        exe = env!("CARGO_BIN_EXE_keylint"),
+    );
+    std::fs::write(bin.join("cargo"), script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(bin.join("cargo"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+#[test]
+fn a_release_tag_installs_the_checksummed_release_binary() {
+    let (_origin, _parent, workspace, base) = fixture_pr();
+    let home = tempfile::tempdir().unwrap();
+    let (server, _) = fake_release(home.path(), "0000000000000000000000000000000000000001");
+    let mut ctx = context(&base, &[("mode", "full")]);
+    ctx.cache_hit = false;
+    ctx.action_repository = "org/keylint".into();
+    ctx.action_ref = format!("v{}", env!("CARGO_PKG_VERSION"));
+    ctx.server_url = server;
+    ctx.path_prefix = Some(fake_cargo(home.path()));
+    let run = run_action(&workspace, home.path(), &ctx);
+    let (ran, code, log) = &run.steps["install"];
+    assert!(*ran && *code == 0, "{log}");
+    assert!(
+        log.contains(&format!(
+            "keylint: installed release v{} (x86_64-unknown-linux-musl, sha256 ",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{log}"
+    );
+    assert!(!home.path().join("cargo-args").exists(), "no cargo build");
+    assert_eq!(
+        run.outputs["setup"]["key"],
+        format!("keylint-{}-tag-x86_64-unknown-linux-musl", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(run.outputs["scan"]["findings"], "2", "{:?}", run.steps["scan"]);
+}
+
+#[test]
+fn a_checksum_mismatch_fails_and_never_runs_the_download() {
+    let (_origin, _parent, workspace, base) = fixture_pr();
+    let home = tempfile::tempdir().unwrap();
+    let (server, archive) = fake_release(home.path(), "0000000000000000000000000000000000000001");
+    // The archive changes after its checksum was published.
+    std::fs::write(&archive, b"not the release").unwrap();
+    let mut ctx = context(&base, &[("mode", "full")]);
+    ctx.cache_hit = false;
+    ctx.action_repository = "org/keylint".into();
+    ctx.action_ref = format!("v{}", env!("CARGO_PKG_VERSION"));
+    ctx.server_url = server;
+    ctx.path_prefix = Some(fake_cargo(home.path()));
+    let run = run_action(&workspace, home.path(), &ctx);
+    let (_, code, log) = &run.steps["install"];
+    assert_eq!(*code, 1, "{log}");
+    assert!(log.contains("::error title=keylint::checksum mismatch for keylint-v"), "{log}");
+    assert!(!run.steps["scan"].0, "nothing runs after a failed verification");
+    assert!(!home.path().join("cargo-args").exists(), "a mismatch is not a reason to build instead");
+}
+
+#[test]
+fn an_untagged_sha_or_a_missing_binary_falls_back_to_cargo_install() {
+    for case in ["untagged-sha", "missing-binary"] {
+        let (_origin, _parent, workspace, base) = fixture_pr();
+        let home = tempfile::tempdir().unwrap();
+        let pinned = "1111111111111111111111111111111111111111";
+        let (server, archive) = fake_release(
+            home.path(),
+            if case == "untagged-sha" { "2222222222222222222222222222222222222222" } else { pinned },
+        );
+        if case == "missing-binary" {
+            std::fs::remove_file(&archive).unwrap();
+        }
+        let mut ctx = context(&base, &[("mode", "full")]);
+        ctx.cache_hit = false;
+        ctx.action_repository = "org/keylint".into();
+        ctx.action_ref = pinned.into();
+        ctx.server_url = server;
+        ctx.path_prefix = Some(fake_cargo(home.path()));
+        let run = run_action(&workspace, home.path(), &ctx);
+        let (_, code, log) = &run.steps["install"];
+        assert_eq!(*code, 0, "{case}: {log}");
+        let args = std::fs::read_to_string(home.path().join("cargo-args")).unwrap();
+        let dir = &run.outputs["setup"]["dir"];
+        assert_eq!(
+            args.trim(),
+            format!("install --locked --path {} --root {dir}", ctx.action_path.display()),
+            "{case}"
+        );
+        assert_eq!(run.outputs["scan"]["findings"], "2", "{case}: {:?}", run.steps["scan"]);
+    }
+
+    // `uses: ./` (no action repository) builds from source, keyed by the sources' hash.
+    let (_origin, _parent, workspace, base) = fixture_pr();
+    let home = tempfile::tempdir().unwrap();
+    let mut ctx = context(&base, &[("mode", "full")]);
+    ctx.cache_hit = false;
+    ctx.path_prefix = Some(fake_cargo(home.path()));
+    let run = run_action(&workspace, home.path(), &ctx);
+    assert!(run.outputs["setup"]["key"].starts_with("keylint-src-"), "{:?}", run.outputs["setup"]);
+    assert!(home.path().join("cargo-args").exists());
 }

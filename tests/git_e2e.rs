@@ -38,10 +38,18 @@ fn staged_scans_what_will_be_committed_not_the_working_tree() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(locations(&json), vec![loc("okx-secret-key", "app/.env", 2, 16)]);
     assert_eq!(json["findings"][0]["commit"], Value::Null);
+    assert_eq!(json["findings"][0]["message"], "OKX API secret key in plain text, staged for commit");
+    assert!(
+        json["findings"][0]["help"].as_str().is_some_and(|h| h
+            .ends_with("; it is not committed yet: unstage it with `git restore --staged <file>` before committing")),
+        "{}",
+        json["findings"][0]["help"]
+    );
 
     // The plain working-tree scan sees the other key instead.
     let (_, json, _) = scan_json(repo.path(), &["--hidden"]);
     assert_eq!(locations(&json), vec![loc("binance-api-key", "app/.env", 2, 17)]);
+    assert_eq!(json["findings"][0]["message"], "Binance API key in plain text, in the working tree");
 
     // Stage the working tree version without any key: the commit is clean.
     repo.write("app/.env", "DEBUG=1\nOKX_SECRET_KEY=${OKX_SECRET_KEY}\n");
@@ -163,6 +171,10 @@ fn history_finds_a_key_added_then_deleted_with_its_commit() {
     assert_eq!(commit["id"], added.as_str());
     assert_eq!(commit["author"], "Ada Tester <ada@example.invalid>");
     assert_eq!(commit["date"], "2024-01-01T00:02:00+00:00");
+    assert_eq!(
+        json["findings"][0]["message"],
+        format!("OKX API secret key in plain text, in commit {}", &added[..7]).as_str()
+    );
     assert_eq!(json["summary"]["commits_scanned"], 4);
     assert!(!serde_json::to_string(&json).unwrap().contains(&key));
 
@@ -227,4 +239,51 @@ fn paths_limit_git_scans_like_a_pathspec() {
     let outside = tempfile::tempdir().expect("tmp");
     let (code, _, stderr) = keylint(repo.path(), &["scan", "--staged", &outside.path().display().to_string()]);
     assert_eq!(code, 2, "{stderr}");
+}
+
+/// A pull request whose second commit removes the key its first commit added: the final diff
+/// is clean, the PR's commits are not.
+#[test]
+fn commits_mode_finds_a_key_added_and_removed_inside_the_range_with_its_commit() {
+    let old_key = fake_okx_secret("e2e-commits-old");
+    let key = fake_binance_key("e2e-commits-new");
+    let main_key = fake_okx_secret("e2e-commits-main");
+    let mut repo = Repo::new();
+    repo.write("bot/.env", &format!("MODE=paper\nOKX_SECRET_KEY={old_key}\n"));
+    let base = repo.commit("base (already has a key: not this PR's doing)");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("bot/live.env", &format!("MODE=live\nBINANCE_API_KEY={key}\n"));
+    let added = repo.commit("add live config");
+    repo.write("bot/live.env", "MODE=live\nBINANCE_API_KEY=${BINANCE_API_KEY}\n");
+    let head = repo.commit("read the key from the environment");
+    // main moves on with its own key; it is not part of the pull request.
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("ops/.env", &format!("OKX_SECRET_KEY={main_key}\n"));
+    repo.commit("ops");
+    repo.git(&["checkout", "-q", "feature"]);
+
+    // The final diff of the PR shows nothing.
+    let (code, json, stderr) = scan_json(repo.path(), &["--diff", &format!("{base}..{head}")]);
+    assert_eq!((code, locations(&json)), (0, vec![]), "{stderr}");
+
+    for range in [format!("{base}..{head}"), format!("{base}..HEAD"), base.clone(), "main...feature".to_string()] {
+        let (code, json, stderr) = scan_json(repo.path(), &["--commits", &range]);
+        assert_eq!(code, 1, "{range}: {stderr}");
+        assert_eq!(locations(&json), vec![loc("binance-api-key", "bot/live.env", 2, 17)], "{range}");
+        let f = &json["findings"][0];
+        assert_eq!(f["commit"]["id"], added.as_str());
+        assert_eq!(f["message"], format!("Binance API key in plain text, in commit {}", &added[..7]).as_str());
+        assert_eq!(json["summary"]["commits_scanned"], 2, "{range}");
+        let text = serde_json::to_string(&json).unwrap();
+        assert!(!text.contains(&key) && !text.contains(&old_key) && !text.contains(&main_key));
+    }
+
+    // An empty range (head is the base) scans nothing.
+    let (code, json, _) = scan_json(repo.path(), &["--commits", &format!("{head}..{head}")]);
+    assert_eq!((code, json["summary"]["commits_scanned"].as_u64()), (0, None));
+
+    // A base this clone does not have is a usage error that says how to fetch it.
+    let (code, _, stderr) = scan_json(repo.path(), &["--commits", "origin/main..HEAD"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("base `origin/main` is not in this clone"), "{stderr}");
 }

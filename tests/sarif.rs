@@ -43,6 +43,19 @@ fn assert_valid_for_github(log: &Value) {
             assert!(!text.trim().is_empty(), "rule {} has empty {field}", r["id"]);
             assert!(text.chars().count() <= 1024);
         }
+        // A PascalCase name, and markdown help that says more than the plain text.
+        let name = r["name"].as_str().unwrap();
+        assert!(
+            name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && name.chars().all(|c| c.is_ascii_alphanumeric()),
+            "{name}"
+        );
+        let markdown = r["help"]["markdown"].as_str().unwrap();
+        assert!(
+            markdown.len() > r["help"]["text"].as_str().unwrap().len() && markdown.contains("keylint:allow"),
+            "{markdown}"
+        );
+        assert!(!r["help"]["text"].as_str().unwrap().contains('<'), "placeholders left in {}", r["id"]);
     }
     for result in run["results"].as_array().unwrap() {
         assert!(!result["message"]["text"].as_str().unwrap().is_empty());
@@ -61,7 +74,7 @@ fn assert_valid_for_github(log: &Value) {
 
 fn render(findings: &[keylint::diagnostic::Finding], rules: &[RuleInfo]) -> (String, Value) {
     let summary = Summary::default();
-    let report = Report { findings, summary: &summary, rules, show_secrets: false, color: false };
+    let report = Report { findings, summary: &summary, rules, show_secrets: false, color: false, width: 100 };
     let mut out = Vec::new();
     Sarif.write(&report, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();

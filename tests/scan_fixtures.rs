@@ -27,8 +27,16 @@ fn scan_json(dir: &Path) -> (i32, Value) {
     // A fixed evaluation date keeps rotation policies stable as the calendar moves on.
     let out = keylint(&["scan", "--format", "json", "--today", "2026-11-22"], dir);
     let stdout = String::from_utf8(out.stdout).expect("json output is UTF-8");
-    let json: Value = serde_json::from_str(&stdout)
+    let mut json: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("json output parses ({e}); stderr: {}", String::from_utf8_lossy(&out.stderr)));
+    // Paths are relative to the repository root (this repository); the expectations below are
+    // relative to the fixture.
+    let prefix = format!("{}/", dir.strip_prefix(env!("CARGO_MANIFEST_DIR")).expect("fixture in the repo").display());
+    for f in json["findings"].as_array_mut().into_iter().flatten() {
+        let path = f["path"].as_str().expect("path");
+        let rel = path.strip_prefix(&prefix).unwrap_or_else(|| panic!("{path} is not relative to the repository root"));
+        f["path"] = Value::from(rel);
+    }
     (out.status.code().unwrap_or(-1), json)
 }
 
@@ -332,8 +340,7 @@ fn show_secrets_prints_them_so_the_leak_check_is_meaningful() {
 /// the first redaction (all of it when there is none) is that line of the file.
 #[test]
 fn human_excerpts_show_real_line_numbers() {
-    let root = fixture("trading-bot");
-    let out = keylint(&["scan", "--today", "2026-11-22"], &root);
+    let out = keylint(&["scan", "--today", "2026-11-22"], &fixture("trading-bot"));
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut path: Option<String> = None;
     let mut checked = 0;
@@ -345,7 +352,8 @@ fn human_excerpts_show_real_line_numbers() {
         let Some((number, source)) = line.split_once(" │ ") else { continue };
         let Ok(number) = number.trim().parse::<usize>() else { continue };
         let Some(p) = &path else { continue };
-        let file = std::fs::read_to_string(root.join(p)).expect("finding path exists");
+        assert!(p.starts_with("fixtures/trading-bot/"), "{p} is relative to the repository root");
+        let file = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(p)).expect("finding path exists");
         let real = file.split('\n').nth(number - 1).unwrap_or_default().trim_end_matches('\r');
         let cut = [source.find('…'), source.find("****")].into_iter().flatten().min();
         match cut {

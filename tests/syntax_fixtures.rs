@@ -52,8 +52,12 @@ fn scan_secrets(dir: &Path) -> (i32, Vec<(Found, String)>) {
         .iter()
         .filter(|f| f["category"] == "secret")
         .map(|f| {
+            // Paths are relative to the repository root (the keylint checkout): strip the tree.
+            let prefix =
+                format!("{}/", dir.strip_prefix(env!("CARGO_MANIFEST_DIR")).expect("fixture in the repo").display());
+            let path = f["path"].as_str().expect("path");
             let found = (
-                f["path"].as_str().expect("path").to_string(),
+                path.strip_prefix(&prefix).unwrap_or(path).to_string(),
                 f["start"]["line"].as_u64().expect("start.line") as usize,
                 f["start"]["column"].as_u64().expect("start.column") as usize,
                 f["rule"].as_str().expect("rule").to_string(),

@@ -36,6 +36,13 @@ pub enum Command {
         #[command(subcommand)]
         command: BaselineCommand,
     },
+    /// Print a shell completion script (e.g. `keylint completions bash > /etc/bash_completion.d/keylint`).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `keylint man > keylint.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,17 +70,82 @@ pub enum RulesCommand {
 #[derive(Debug, Subcommand)]
 pub enum BaselineCommand {
     /// Scan and write every current finding's fingerprint to a baseline file.
-    Create {
-        #[command(flatten)]
-        scan: Box<ScanArgs>,
-    },
+    Create(Box<BaselineArgs>),
+}
+
+/// `baseline create`: only the flags that choose what is scanned and where the baseline goes
+/// (no output format, threshold or colour: it writes a baseline file, not a report).
+#[derive(Debug, Args, Clone, Default)]
+pub struct BaselineArgs {
+    /// Files or directories to scan (default `.`).
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleSourceArgs,
+    /// Baseline file to write (default `.keylint-baseline.json`).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Do not respect .gitignore / .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Skip hidden files and directories.
+    #[arg(long)]
+    pub no_hidden: bool,
+    /// Never scan files matching GLOB (repeatable; added to `[scan] exclude`).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Number of worker threads (default: number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Skip files larger than this many bytes (default 10 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+    /// Evaluation date for rotation and expiry policies (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Record the staged (index) content's findings.
+    #[arg(long, conflicts_with = "history")]
+    pub staged: bool,
+    /// Record every finding in git history.
+    #[arg(long)]
+    pub history: bool,
+    /// Disable policy checks (secrets only).
+    #[arg(long)]
+    pub no_policies: bool,
+    /// Do not print the line saying how many entries were written.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl BaselineArgs {
+    /// The scan these flags describe.
+    pub fn scan_args(&self) -> ScanArgs {
+        ScanArgs {
+            paths: self.paths.clone(),
+            rules: self.rules.clone(),
+            output: self.output.clone(),
+            no_ignore: self.no_ignore,
+            no_hidden: self.no_hidden,
+            exclude: self.exclude.clone(),
+            threads: self.threads,
+            max_file_size: self.max_file_size,
+            today: self.today.clone(),
+            staged: self.staged,
+            history: self.history,
+            no_policies: self.no_policies,
+            quiet: self.quiet,
+            ..ScanArgs::default()
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct RuleSourceArgs {
     /// Config file (default: `.keylint.toml` found by walking up from the current directory).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
+    /// Ignore every config file: built-in defaults and command-line flags only.
+    #[arg(long)]
+    pub isolated: bool,
     /// Extra rule directory (repeatable); adds to or overrides the built-in rules.
     #[arg(long = "rules", value_name = "DIR")]
     pub rule_dirs: Vec<PathBuf>,
@@ -86,6 +158,15 @@ pub enum Format {
     Jsonl,
     Sarif,
     Github,
+}
+
+/// When to colour the human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set (or when `FORCE_COLOR` is).
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -107,6 +188,10 @@ pub struct ScanArgs {
     /// Write the report to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Colour the human output: auto (a terminal, honouring NO_COLOR and FORCE_COLOR), always,
+    /// never.
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
     /// Lowest severity that makes the exit code 1 (default: warning).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
@@ -129,6 +214,10 @@ pub struct ScanArgs {
     /// Number of worker threads (default: number of CPUs).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// Never scan files matching GLOB (repeatable; added to `[scan] exclude`), matched against
+    /// the path as printed.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Skip files larger than this many bytes (default 10 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
@@ -139,11 +228,16 @@ pub struct ScanArgs {
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
     /// Scan the staged (index) content instead of the working tree.
-    #[arg(long, conflicts_with_all = ["diff", "history"])]
+    #[arg(long, conflicts_with_all = ["diff", "history", "commits"])]
     pub staged: bool,
     /// Report only findings on lines added or changed in BASE[..HEAD].
-    #[arg(long, value_name = "BASE[..HEAD]", conflicts_with = "history")]
+    #[arg(long, value_name = "BASE[..HEAD]", conflicts_with_all = ["history", "commits"])]
     pub diff: Option<String>,
+    /// Scan every commit in BASE..HEAD (HEAD by default): a pull request's or a push's own
+    /// commits, each finding attributed to the commit that introduced it, so a key added and
+    /// removed again inside the range is still reported.
+    #[arg(long, value_name = "BASE[..HEAD]", conflicts_with = "history")]
+    pub commits: Option<String>,
     /// Scan every blob reachable in git history.
     #[arg(long)]
     pub history: bool,
@@ -156,7 +250,8 @@ pub struct ScanArgs {
     /// With --history: walk all refs.
     #[arg(long, requires = "history")]
     pub all: bool,
-    /// Report only findings whose fingerprint is not in this baseline file.
+    /// Report only findings whose fingerprint is not in this baseline file (default
+    /// `[output] baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Also write the report as SARIF to FILE (CI: annotations on stdout and SARIF for code
@@ -167,8 +262,12 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_policies: bool,
     /// Do not print the summary line (human format).
-    #[arg(long, short = 'q')]
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,
+    /// List on stderr every file not scanned and why: binary, too large, excluded, hidden, or
+    /// ignored by .gitignore/.ignore.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Name of the repository, added to every finding as `repository` (for org sweeps that
     /// concatenate many repositories' JSONL).
     #[arg(long, value_name = "NAME")]

@@ -29,8 +29,8 @@ pub fn apply(plan: &ScanPlan, findings: &mut Vec<Finding>, summary: &mut Summary
     let (kept, stale) = baseline::apply(std::mem::take(findings), &loaded);
     summary.baselined = (before - kept.len()) as u64;
     *findings = kept;
-    // A diff or the index holds only part of the tree: entries for files outside it are not
-    // stale, just not looked at.
+    // A diff, a commit range or the index holds only part of the tree: entries for files
+    // outside it are not stale, just not looked at.
     if matches!(plan.source, SourceMode::Tree | SourceMode::History { .. }) {
         if !plan.quiet {
             report_stale(&stale);

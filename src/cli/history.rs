@@ -5,7 +5,7 @@ use super::run::Failure;
 use crate::diagnostic::Finding;
 use crate::report::Summary;
 use crate::scan::{scan, sort_findings, ScanContext};
-use crate::source::git::{self, HistoryOptions, Origin};
+use crate::source::git::{self, DiffRange, HistoryOptions, Origin, SourceError};
 use crate::source::Provenance;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -34,6 +34,7 @@ pub fn scan_history(
                 commit_order.entry(c.id.clone()).or_insert(next);
             }
         }
+        crate::progress::commits_done(commit_order.len() as u64);
         let (f, s) = scan(&chunk, ctx);
         findings.extend(f);
         summary.files_scanned += s.files_scanned;
@@ -42,6 +43,7 @@ pub fn scan_history(
         for (reason, n) in s.skipped {
             *summary.skipped.entry(reason).or_default() += n;
         }
+        summary.skipped_files.extend(s.skipped_files);
     })
     .map_err(|e| Failure::Usage(e.to_string()))?;
     summary.commits_scanned = stats.commits;
@@ -54,4 +56,16 @@ pub fn scan_history(
     findings.retain(|f| first.get(&f.fingerprint) == Some(&order(f)) && !before_range.contains(&f.fingerprint));
     sort_findings(&mut findings);
     Ok((findings, summary))
+}
+
+/// Resolves `--commits BASE[..HEAD]` (or `BASE...HEAD`, the same here: the commits reachable
+/// from HEAD and not from BASE) to two commit ids, with an actionable error when one is not in
+/// this clone.
+pub fn commit_range(repo: &Path, spec: &str) -> Result<(String, String), Failure> {
+    let range = DiffRange::parse(spec);
+    let failure = |e: SourceError| Failure::Usage(e.to_string());
+    let repository = git::open(repo).map_err(failure)?;
+    let base = git::resolve_commit(&repository, &range.base, "base").map_err(failure)?;
+    let head = git::resolve_commit(&repository, range.head.as_deref().unwrap_or("HEAD"), "head").map_err(failure)?;
+    Ok((base.to_string(), head.to_string()))
 }

@@ -3,5 +3,7 @@
 pub mod args;
 mod baseline;
 mod history;
+mod location;
 pub mod plan;
 pub mod run;
+pub mod terminal;

@@ -1,7 +1,7 @@
 //! Resolves flags + `.keylint.toml` into one `ScanPlan` (defaults ◁ file ◁ command line).
 //! Nothing after this point reads clap types.
 
-use super::args::{FailOn, Format, ScanArgs};
+use super::args::{ColorChoice, FailOn, Format, ScanArgs};
 use crate::config::LoadedConfig;
 use crate::diagnostic::Severity;
 use crate::rules_error::RuleError;
@@ -28,6 +28,12 @@ pub enum SourceMode {
         branches: Vec<String>,
         all: bool,
     },
+    /// `BASE..HEAD`: every commit reachable from HEAD but not from BASE (a pull request's or a
+    /// push's own commits), scanned like history: a key added then removed inside the range is
+    /// found, at the commit that added it.
+    Commits {
+        range: String,
+    },
 }
 
 #[derive(Debug)]
@@ -41,6 +47,7 @@ pub struct ScanPlan {
     pub source: SourceMode,
     pub format: Format,
     pub output: Option<PathBuf>,
+    pub color: Option<ColorChoice>,
     pub fail_on: Severity,
     pub exit_zero: bool,
     pub show_secrets: bool,
@@ -53,14 +60,20 @@ pub struct ScanPlan {
     pub rule_dirs: Vec<PathBuf>,
     pub disabled: BTreeSet<String>,
     pub severity: BTreeMap<String, Severity>,
+    /// `[rules] allow_markers`.
+    pub allow_markers: Vec<String>,
     pub policies: bool,
     pub policy_config: Option<toml::Table>,
     /// Directory of the config file (relative `[policy] dirs` resolve against it).
     pub config_dir: PathBuf,
+    /// The config file read, if any (its rule ids are checked against the known rules).
+    pub config_path: Option<PathBuf>,
     pub baseline: Option<PathBuf>,
     /// Also write SARIF here (`--sarif-output`).
     pub sarif_output: Option<PathBuf>,
     pub quiet: bool,
+    /// `-v`: list skipped files on stderr.
+    pub verbose: bool,
     pub repository: Option<String>,
 }
 
@@ -87,13 +100,20 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
             return Err(PlanError::Usage(format!("path `{}` does not exist", root.display())));
         }
     }
-    // One directory: paths are relative to it. Files or several paths: relative to the cwd.
-    let base = if roots.len() == 1 && roots[0].is_dir() { roots[0].clone() } else { cwd.clone() };
-    let loaded = LoadedConfig::load(args.rules.config.as_deref(), &base)?;
+    // The config is looked for from the one directory scanned (else the cwd).
+    let scan_dir = if roots.len() == 1 && roots[0].is_dir() { roots[0].clone() } else { cwd.clone() };
+    let loaded = LoadedConfig::load_with(args.rules.config.as_deref(), &scan_dir, args.rules.isolated)?;
     let file = &loaded.config;
+    // Paths in output are relative to the repository root in every mode (annotations and SARIF
+    // resolve them against it; git modes read them from git); outside git, to the directory
+    // scanned, or to the cwd for files and several paths.
+    let (roots, base) = match repository_root(&roots) {
+        Some((canonical, root)) if !stdin => (canonical, root),
+        _ => (roots, scan_dir),
+    };
 
     let mut exclude = GlobSetBuilder::new();
-    for pattern in &file.scan.exclude {
+    for pattern in file.scan.exclude.iter().chain(&args.exclude) {
         let glob = Glob::new(pattern).map_err(|e| PlanError::Usage(format!("bad exclude glob `{pattern}`: {e}")))?;
         exclude.add(glob);
     }
@@ -112,6 +132,8 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         SourceMode::Staged
     } else if let Some(range) = &args.diff {
         SourceMode::Diff { range: range.clone() }
+    } else if let Some(range) = &args.commits {
+        SourceMode::Commits { range: range.clone() }
     } else if args.history {
         SourceMode::History { since: args.since.clone(), branches: args.branch.clone(), all: args.all }
     } else {
@@ -132,6 +154,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         source,
         format: args.format.unwrap_or(Format::Human),
         output: args.output.clone(),
+        color: args.color,
         fail_on,
         exit_zero: args.exit_zero,
         show_secrets: args.show_secrets,
@@ -145,12 +168,24 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         rule_dirs,
         disabled: file.rules.disable.iter().cloned().collect(),
         severity: file.rules.severity.clone(),
+        allow_markers: file.rules.allow_markers.iter().filter(|m| !m.trim().is_empty()).cloned().collect(),
         policies: !args.no_policies,
         policy_config: file.policy.clone(),
         config_dir: loaded.base_dir.clone(),
-        baseline: args.baseline.clone(),
+        config_path: loaded.path.clone(),
+        baseline: args.baseline.clone().or_else(|| file.output.baseline.as_ref().map(|b| loaded.base_dir.join(b))),
         sarif_output: args.sarif_output.clone(),
         quiet: args.quiet,
+        verbose: args.verbose,
         repository: args.repository.clone(),
     })
+}
+
+/// The work tree root of the git repository holding every root (the nearest ancestor with a
+/// `.git` directory or file), with the roots made absolute so that paths strip against it.
+fn repository_root(roots: &[PathBuf]) -> Option<(Vec<PathBuf>, PathBuf)> {
+    let canonical: Vec<PathBuf> = roots.iter().map(|r| r.canonicalize()).collect::<Result<_, _>>().ok()?;
+    let root_of = |path: &std::path::Path| path.ancestors().find(|d| d.join(".git").exists()).map(PathBuf::from);
+    let first = root_of(canonical.first()?)?;
+    canonical.iter().all(|p| root_of(p).as_ref() == Some(&first)).then_some((canonical, first))
 }

@@ -4,7 +4,7 @@
 use super::args::{BaselineCommand, Cli, Command, Format, RuleSourceArgs, RulesCommand, ScanArgs};
 use super::plan::{resolve, PlanError, ScanPlan, SourceMode};
 use crate::detect::{DetectorSet, RuleSource};
-use crate::diagnostic::{redact_line, Finding};
+use crate::diagnostic::{redact, redact_line, Finding};
 use crate::policy::{parse_date, Date, PolicyChecker, PolicyConfig, PolicySet};
 use crate::report::{
     github::Github, human::HumanReporter, json::JsonReporter, jsonl::JsonlReporter, sarif::Sarif, Report, Reporter,
@@ -38,7 +38,20 @@ pub fn run(cli: Cli) -> i32 {
             EXIT_CLEAN
         }),
         Command::Explain { rule, rules } => explain(&rule, &rules),
-        Command::Baseline { command: BaselineCommand::Create { scan } } => create_baseline(&scan),
+        Command::Baseline { command: BaselineCommand::Create(args) } => create_baseline(&args.scan_args()),
+        Command::Completions { shell } => {
+            // Rendered into memory first: clap_complete panics on a write error (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "keylint", &mut script);
+            print_bytes(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page) {
+                Ok(()) => print_bytes(&page),
+                Err(e) => Err(Failure::Io(e)),
+            }
+        }
     };
     match outcome {
         Ok(code) => code,
@@ -46,6 +59,14 @@ pub fn run(cli: Cli) -> i32 {
             report_failure(failure);
             EXIT_ERROR
         }
+    }
+}
+
+/// Writes to stdout; a closed pipe is not an error.
+fn print_bytes(bytes: &[u8]) -> Result<i32, Failure> {
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Io(e)),
+        _ => Ok(EXIT_CLEAN),
     }
 }
 
@@ -129,9 +150,22 @@ fn load_detectors(dirs: &[PathBuf], disabled: &BTreeSet<String>) -> Result<Detec
 fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
     let started = Instant::now();
     let plan = resolve(args)?;
+    check_rule_ids(&plan)?;
     let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
     let policies = load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?;
-    let (mut findings, mut summary) = scan_plan(&plan, &detectors, &policies)?;
+    // A progress line on stderr, only on a terminal and only once the run has lasted a second
+    // (KEYLINT_PROGRESS_AFTER_MS changes the delay, for tests).
+    let delay = std::env::var("KEYLINT_PROGRESS_AFTER_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let progress = crate::progress::Progress::start(
+        std::io::stderr().is_terminal() && !plan.quiet,
+        std::time::Duration::from_millis(delay),
+    );
+    let scanned = scan_plan(&plan, &detectors, &policies);
+    progress.finish();
+    let (mut findings, mut summary) = scanned?;
+    if plan.verbose {
+        report_skipped(&plan, &summary);
+    }
     super::baseline::apply(&plan, &mut findings, &mut summary)?;
     finish_summary(&mut summary, &findings, started);
     let mut rules = rule_infos(&detectors);
@@ -139,6 +173,53 @@ fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     write_report(&plan, &findings, &summary, &rules)?;
     Ok(exit_code(&plan, &findings))
+}
+
+/// Every rule id keylint knows — built-in and user detector and policy files, read as text
+/// (cheap, and disabled rules count too) — plus the diagnostics the pipeline emits itself.
+fn known_rule_ids(rule_dirs: &[PathBuf]) -> Result<BTreeSet<String>, Failure> {
+    let mut ids: BTreeSet<String> = builtin_diagnostic_rules().into_iter().map(|r| r.id).collect();
+    let user = rule_files(rule_dirs)?;
+    let texts =
+        crate::rules_embedded::RULE_FILES.iter().map(|(_, yaml, _)| *yaml).chain(user.iter().map(|(_, t)| t.as_str()));
+    for text in texts {
+        for line in text.lines() {
+            let line = line.trim_start().trim_start_matches("- ");
+            if let Some(id) = line.strip_prefix("id:") {
+                ids.insert(id.trim().trim_matches(['"', '\'']).to_string());
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// `[rules] disable` and `[rules.severity]` must name rules that exist: a typo would otherwise
+/// silently keep a rule on (or at its severity). The error points at the id in the config file.
+fn check_rule_ids(plan: &ScanPlan) -> Result<(), Failure> {
+    let named: Vec<(&str, &str)> = plan
+        .disabled
+        .iter()
+        .map(|id| (id.as_str(), "[rules] disable"))
+        .chain(plan.severity.keys().map(|id| (id.as_str(), "[rules.severity]")))
+        .collect();
+    if named.is_empty() {
+        return Ok(());
+    }
+    let known = known_rule_ids(&plan.rule_dirs)?;
+    let Some((id, table)) = named.into_iter().find(|(id, _)| !known.contains(*id)) else { return Ok(()) };
+    let hint = crate::suggest::closest(id, known.iter().map(String::as_str), |k| 3.max(k.len() / 4))
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    let (origin, text) = match &plan.config_path {
+        Some(p) => (p.display().to_string(), std::fs::read_to_string(p).unwrap_or_default()),
+        None => (".keylint.toml".to_string(), String::new()),
+    };
+    let offset =
+        [format!("\"{id}\""), format!("'{id}'"), id.to_string()].iter().find_map(|needle| text.find(needle.as_str()));
+    Err(Failure::Rule(
+        RuleError::new(&origin, &text, offset, format!("unknown rule id `{id}` in {table}"))
+            .with_help(format!("{hint}see `keylint rules list`")),
+    ))
 }
 
 /// Built-in policies plus the policy files in the rule directories, configured by `[policy]`.
@@ -155,7 +236,7 @@ fn load_policies(rule_dirs: &[PathBuf], table: Option<&toml::Table>, config_dir:
 
 fn rule_source_policies(args: &RuleSourceArgs) -> Result<PolicySet, Failure> {
     let cwd = std::env::current_dir().map_err(Failure::Io)?;
-    let loaded = crate::config::LoadedConfig::load(args.config.as_deref(), &cwd)?;
+    let loaded = crate::config::LoadedConfig::load_with(args.config.as_deref(), &cwd, args.isolated)?;
     let mut dirs = loaded.rule_dirs();
     dirs.extend(args.rule_dirs.iter().cloned());
     load_policies(&dirs, loaded.config.policy.as_ref(), &loaded.base_dir)
@@ -164,6 +245,7 @@ fn rule_source_policies(args: &RuleSourceArgs) -> Result<PolicySet, Failure> {
 /// `keylint baseline create`: scan as `scan` would and record every finding's fingerprint.
 fn create_baseline(args: &ScanArgs) -> Result<i32, Failure> {
     let plan = resolve(args)?;
+    check_rule_ids(&plan)?;
     let detectors = load_detectors(&plan.rule_dirs, &plan.disabled)?;
     let policies = load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?;
     let (findings, _) = scan_plan(&plan, &detectors, &policies)?;
@@ -187,7 +269,7 @@ fn scan_plan(
         None => Date::today(),
     };
     let checker = match plan.source {
-        SourceMode::History { .. } => PolicyChecker::per_file(policies, today),
+        SourceMode::History { .. } | SourceMode::Commits { .. } => PolicyChecker::per_file(policies, today),
         _ => PolicyChecker::new(policies, today),
     };
     let ctx = ScanContext {
@@ -195,6 +277,7 @@ fn scan_plan(
         declarations: plan.policies.then_some(&checker as &dyn crate::scan::DeclarationChecker),
         max_file_size: plan.max_file_size,
         show_secrets: plan.show_secrets,
+        allow_markers: &plan.allow_markers,
     };
     let (mut findings, summary) = match &plan.source {
         SourceMode::History { since, branches, all } => {
@@ -207,17 +290,62 @@ fn scan_plan(
             };
             super::history::scan_history(git_root(plan), &options, &ctx)?
         }
+        SourceMode::Commits { range } => {
+            let (base, head) = super::history::commit_range(git_root(plan), range)?;
+            let options = HistoryOptions {
+                since: Some(base),
+                branches: vec![head],
+                all: false,
+                chunk_bytes: 0,
+                paths: pathspec(plan)?,
+            };
+            super::history::scan_history(git_root(plan), &options, &ctx)?
+        }
         _ => scan(&collect_artifacts(plan)?, &ctx),
     };
     // `[rules] disable` names detectors and policies alike.
     findings.retain(|f| !plan.disabled.contains(&f.rule));
     apply_severity_overrides(plan, &mut findings);
+    super::location::add_location(&plan.source, &mut findings);
     if let Some(name) = &plan.repository {
         for f in &mut findings {
             f.repository = Some(name.clone());
         }
     }
     Ok((findings, summary))
+}
+
+/// `-v`: every file not scanned, with the reason, on stderr, sorted by path. Files the walk never
+/// yields (ignored, hidden, excluded) are found by walking again with nothing filtered.
+fn report_skipped(plan: &ScanPlan, summary: &crate::report::Summary) {
+    let mut skipped: Vec<(String, String)> = summary.skipped_files.clone();
+    if matches!(plan.source, SourceMode::Tree) {
+        let nothing = globset::GlobSet::empty();
+        let all = walk::WalkOptions { hidden: true, no_ignore: true, exclude: &nothing, threads: 1 };
+        let scanned =
+            walk::WalkOptions { hidden: plan.hidden, no_ignore: plan.no_ignore, exclude: &plan.exclude, threads: 1 };
+        let kept: BTreeSet<String> =
+            walk::walk(&plan.roots, &plan.base, &scanned).into_iter().map(|a| a.path).collect();
+        for a in walk::walk(&plan.roots, &plan.base, &all) {
+            if kept.contains(&a.path) {
+                continue;
+            }
+            let hidden = a.path.split('/').any(|part| part.starts_with('.'));
+            let reason = if plan.exclude.is_match(&a.path) {
+                "excluded"
+            } else if hidden && !plan.hidden {
+                "hidden"
+            } else {
+                "ignored by .gitignore/.ignore"
+            };
+            skipped.push((a.path, reason.to_string()));
+        }
+    }
+    skipped.sort();
+    let mut err = std::io::stderr().lock();
+    for (path, reason) in skipped {
+        let _ = writeln!(err, "keylint: skipped {path} ({reason})");
+    }
 }
 
 /// The repository a git source reads: the first path given (default `.`).
@@ -262,6 +390,10 @@ fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
         SourceMode::Diff { range } => in_pathspec(plan, git::diff_range(git_root(plan), range)),
         SourceMode::History { since, branches, all } => {
             git::history(git_root(plan), since.as_deref(), branches, *all).map_err(source_failure)
+        }
+        SourceMode::Commits { range } => {
+            let (base, head) = super::history::commit_range(git_root(plan), range)?;
+            git::history(git_root(plan), Some(&base), &[head], false).map_err(source_failure)
         }
     }
 }
@@ -319,7 +451,7 @@ fn builtin_diagnostic_rules() -> Vec<RuleInfo> {
         (
             "unused-suppression",
             "config",
-            Severity::Warning,
+            Severity::Note,
             "A keylint:allow comment silences nothing",
             "remove the comment or fix the rule id",
         ),
@@ -338,7 +470,11 @@ fn builtin_diagnostic_rules() -> Vec<RuleInfo> {
 
 fn write_report(plan: &ScanPlan, findings: &[Finding], summary: &Summary, rules: &[RuleInfo]) -> Result<(), Failure> {
     let to_terminal = plan.output.is_none() && std::io::stdout().is_terminal();
-    let report = Report { findings, summary, rules, show_secrets: plan.show_secrets, color: to_terminal };
+    let env = |name: &str| std::env::var(name).ok();
+    let color = super::terminal::use_color(plan.color, &env, to_terminal);
+    let columns = if to_terminal { super::terminal::stdout_columns() } else { None };
+    let width = super::terminal::width(columns, &env);
+    let report = Report { findings, summary, rules, show_secrets: plan.show_secrets, color, width };
     let reporter: Box<dyn Reporter> = match plan.format {
         Format::Human => Box::new(HumanReporter { summary: !plan.quiet }),
         Format::Json => Box::new(JsonReporter),
@@ -383,7 +519,7 @@ fn exit_code(plan: &ScanPlan, findings: &[Finding]) -> i32 {
 
 fn rule_source_detectors(args: &RuleSourceArgs) -> Result<DetectorSet, Failure> {
     let cwd = std::env::current_dir().map_err(Failure::Io)?;
-    let loaded = crate::config::LoadedConfig::load(args.config.as_deref(), &cwd)?;
+    let loaded = crate::config::LoadedConfig::load_with(args.config.as_deref(), &cwd, args.isolated)?;
     let mut dirs = loaded.rule_dirs();
     dirs.extend(args.rule_dirs.iter().cloned());
     let disabled: BTreeSet<String> = loaded.config.rules.disable.iter().cloned().collect();
@@ -456,8 +592,16 @@ fn explain(id: &str, args: &RuleSourceArgs) -> Result<i32, Failure> {
     }
     if !s.examples.is_empty() {
         text.push_str("\nFound (example values redacted):\n");
+        let passphrase = s.part == crate::detect::rules::Part::Passphrase;
         for e in &s.examples {
-            for line in e.text.lines() {
+            // The example's own value is masked exactly (a word-like passphrase would pass for a
+            // name); any other long token on the line by shape.
+            let masked = if e.value.is_empty() {
+                e.text.clone()
+            } else {
+                e.text.replace(&e.value, &redact(&e.value, passphrase))
+            };
+            for line in masked.lines() {
                 text.push_str(&format!("    {}\n", redact_line(line)));
             }
         }

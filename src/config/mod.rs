@@ -8,32 +8,42 @@ use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = ".keylint.toml";
 
-#[derive(Debug, Default, Deserialize)]
+/// `.keylint.toml`: keylint's configuration (every field optional; command-line flags win).
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "keylint configuration (.keylint.toml)")]
 pub struct Config {
+    /// What is scanned.
     #[serde(default)]
     pub scan: ScanConfig,
+    /// Rule directories, rules turned off, severities, extra suppression markers.
     #[serde(default)]
     pub rules: RulesConfig,
     /// The `[policy]` table, read by the policy layer.
     #[serde(default)]
+    #[schemars(with = "Option<crate::policy::PolicyConfig>")]
     pub policy: Option<toml::Table>,
+    /// Exit threshold and baseline.
     #[serde(default)]
     pub output: OutputConfig,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScanConfig {
-    /// Glob patterns (relative to the scan root) of files never scanned.
+    /// Glob patterns of files never scanned, matched against the path as printed (relative to
+    /// the repository root, or to the directory scanned outside git).
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Files larger than this many bytes are skipped and counted (default 10 MiB).
     pub max_file_size: Option<u64>,
+    /// Scan hidden files and directories (default true: `.env` is where keys leak).
     pub hidden: Option<bool>,
+    /// Do not respect `.gitignore` / `.ignore` files (default false).
     pub no_ignore: Option<bool>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RulesConfig {
     /// Extra rule directories, relative to the config file.
@@ -45,12 +55,20 @@ pub struct RulesConfig {
     /// Severity per rule id.
     #[serde(default)]
     pub severity: BTreeMap<String, crate::diagnostic::Severity>,
+    /// Inline markers that silence secret findings on their line, besides `keylint:allow`,
+    /// `gitleaks:allow` and `pragma: allowlist secret` (e.g. `noqa: mock`).
+    #[serde(default)]
+    pub allow_markers: Vec<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutputConfig {
+    /// Lowest severity that makes the exit code 1 (default `warning`).
+    #[schemars(with = "Option<crate::diagnostic::Severity>")]
     pub fail_on: Option<String>,
+    /// Baseline file (relative to the config file); `--baseline` wins.
+    pub baseline: Option<PathBuf>,
 }
 
 /// A loaded config and the directory its relative paths are resolved against.
@@ -62,6 +80,15 @@ pub struct LoadedConfig {
 }
 
 impl LoadedConfig {
+    /// `explicit` (`--config`) or the nearest `.keylint.toml` at or above `start`; none at all
+    /// when `isolated` (`--isolated`).
+    pub fn load_with(explicit: Option<&Path>, start: &Path, isolated: bool) -> Result<Self, RuleError> {
+        if isolated {
+            return Ok(LoadedConfig { base_dir: start.to_path_buf(), ..Default::default() });
+        }
+        Self::load(explicit, start)
+    }
+
     /// `explicit` (`--config`) or the nearest `.keylint.toml` at or above `start`.
     pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Self, RuleError> {
         let path = match explicit {
@@ -96,4 +123,13 @@ fn find_upwards(start: &Path) -> Option<PathBuf> {
         dir = d.parent();
     }
     None
+}
+
+/// The JSON Schema of `.keylint.toml` (draft-07, which Taplo / Even Better TOML read), as
+/// committed in `docs/keylint.schema.json`.
+pub fn json_schema() -> String {
+    let schema = schemars::generate::SchemaSettings::draft07().into_generator().into_root_schema_for::<Config>();
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Policy settings from `.keylint.toml` `[policy]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyConfig {
     /// The organisation's egress CIDRs; `ip-allowlist-unapproved` fires only when set.
@@ -22,11 +22,13 @@ pub struct PolicyConfig {
     pub min_prefix_v6: Option<i64>,
     /// Severity overrides by policy id.
     pub severity: Option<BTreeMap<String, Severity>>,
-    /// Policy ids turned off for the whole repo.
+    /// Policy ids turned off for the whole repo: `disable`, as in `[rules]` (`disabled`, the old
+    /// spelling, is still read).
+    #[serde(rename = "disable", alias = "disabled")]
     pub disabled: Option<Vec<String>>,
     /// Directories of user policy files (relative to the config file).
     pub dirs: Option<Vec<PathBuf>>,
-    /// Globs that name key manifests (default: spec/manifest.md).
+    /// Globs that name key manifests (default: docs/manifest.md).
     pub manifest_globs: Option<Vec<String>>,
 }
 

@@ -657,11 +657,42 @@ fn generic_template(template: &str) -> String {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else { break };
-        out.push_str(&format!("<{}>", after[..close].trim()));
+        let value = generic_value(after[..close].trim());
         rest = &after[close + 1..];
+        // `{item}` in code quotes becomes plain words: "remove the value", not "remove `the value`".
+        if out.ends_with('`') && rest.starts_with('`') && !value.starts_with('`') {
+            out.pop();
+            rest = &rest[1..];
+        }
+        out.push_str(&value);
     }
     out.push_str(rest);
     out
+}
+
+/// What a message variable stands for when no finding fills it (rule-level help: `explain`,
+/// SARIF rule descriptions), in words rather than as a `<placeholder>`.
+fn generic_value(var: &str) -> String {
+    if let Some(setting) = var.strip_prefix('$') {
+        return format!("`{setting}`");
+    }
+    match var {
+        "item" => "the value",
+        "item.covered_by" => "a wider entry",
+        "item.network" => "its network address",
+        "item.class" => "private or reserved",
+        "item.help" => "fix the field as the message says",
+        "item.suggestion" | "exchange.suggestion" => "the one the message suggests",
+        "exchange.name" | "exchange" => "the exchange",
+        "exchange.docs" => "see the exchange's API documentation",
+        "exchange.ip_source" => "the exchange limits how many addresses one key may list",
+        "name" => "KEY-NAME",
+        "last_rotation.field" => "rotated",
+        "last_rotation" => "on a date",
+        "last_rotation.age_days" => "N",
+        other => return format!("`{other}`"),
+    }
+    .to_string()
 }
 
 fn indent(text: &str) -> String {

@@ -52,14 +52,12 @@ pub fn annotation(f: &Finding) -> String {
     format!("::{} {props}::{}", command(f.severity), escape_data(&message(f)))
 }
 
-/// Message body: the finding's message, the redacted snippet, the help and the commit.
+/// Message body: the finding's message (which names the commit in git modes), the redacted
+/// snippet and the help.
 fn message(f: &Finding) -> String {
     let mut text = f.message.clone();
     if !f.snippet.is_empty() {
         text.push_str(&format!(" ({})", f.snippet));
-    }
-    if let Some(c) = &f.commit {
-        text.push_str(&format!(" [introduced in commit {}]", c.id.get(..12).unwrap_or(&c.id)));
     }
     if !f.help.is_empty() {
         text.push_str("\nhelp: ");

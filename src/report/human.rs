@@ -70,12 +70,7 @@ impl fmt::Debug for View<'_> {
 
 impl fmt::Display for View<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)?;
-        if let Some(c) = &self.finding.commit {
-            let short: String = c.id.chars().take(12).collect();
-            write!(f, " (commit {short})")?;
-        }
-        Ok(())
+        f.write_str(&self.finding.message)
     }
 }
 
@@ -119,7 +114,13 @@ impl Diagnostic for View<'_> {
 impl Reporter for HumanReporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let theme = if report.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1);
+        // Words break only at spaces and never inside: a URL in help text stays one piece.
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(report.width)
+            .with_context_lines(1)
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .with_break_words(false);
         for finding in report.findings {
             let source = finding.excerpt.as_ref().map(|ex| Excerpt {
                 name: &finding.path,

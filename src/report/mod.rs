@@ -20,6 +20,9 @@ pub struct Summary {
     /// Files not scanned, by reason (`binary`, `too-large`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub skipped: BTreeMap<String, u64>,
+    /// The files behind `skipped`: (path, reason), for `-v`; not part of the JSON summary.
+    #[serde(skip)]
+    pub skipped_files: Vec<(String, String)>,
     /// Findings silenced by inline `keylint:allow` comments.
     #[serde(skip_serializing_if = "is_zero")]
     pub suppressed: u64,
@@ -59,6 +62,8 @@ pub struct Report<'a> {
     pub show_secrets: bool,
     /// Use colour (human format on a terminal).
     pub color: bool,
+    /// Columns the human format wraps at.
+    pub width: usize,
 }
 
 /// One output format.

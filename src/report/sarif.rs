@@ -15,6 +15,14 @@ pub const MAX_RESULTS: usize = 25_000;
 /// The key under `partialFingerprints`; bump the version if the fingerprint recipe changes.
 pub const FINGERPRINT_KEY: &str = "keylint/v1";
 
+/// keylint's repository (`repository` in Cargo.toml): the tool's `informationUri`, and the base
+/// of each rule's `helpUri` (its definition file, which is its documentation). Both are left
+/// out while it is not set.
+pub const REPOSITORY: Option<&str> = match env!("CARGO_PKG_REPOSITORY").as_bytes() {
+    [] => None,
+    _ => Some(env!("CARGO_PKG_REPOSITORY")),
+};
+
 /// Renders a `Report` as one SARIF log with a single run.
 pub struct Sarif;
 
@@ -34,15 +42,17 @@ pub fn to_value(report: &Report) -> Value {
     let (kept, dropped) = select_results(report.findings);
     let results: Vec<Value> = kept.iter().map(|f| result(f, index.get(f.rule.as_str()).copied())).collect();
 
+    let mut driver = json!({
+        "name": "keylint",
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": rules.iter().map(|r| rule(r, REPOSITORY)).collect::<Vec<_>>(),
+    });
+    if let Some(repo) = REPOSITORY {
+        driver["informationUri"] = Value::from(repo);
+    }
     let mut run = json!({
-        "tool": {
-            "driver": {
-                "name": "keylint",
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rules.iter().map(rule).collect::<Vec<_>>(),
-            }
-        },
-        // Columns count Unicode scalar values (spec/output.md), not UTF-16 code units: say so
+        "tool": {"driver": driver},
+        // Columns count Unicode scalar values (docs/output.md), not UTF-16 code units: say so
         // rather than let consumers assume the SARIF default.
         "columnKind": "unicodeCodePoints",
         "originalUriBaseIds": {
@@ -131,7 +141,47 @@ fn non_empty<'a>(text: &'a str, fallback: &'a str) -> &'a str {
     }
 }
 
-fn rule(r: &RuleInfo) -> Value {
+/// `okx-secret-key` → `OkxSecretKey` (SARIF `name`: a readable, identifier-shaped rule name).
+pub fn pascal_case(id: &str) -> String {
+    id.split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Where a rule is documented: its definition file (detectors: the exchange's file; policies:
+/// one file per id; diagnostics keylint emits itself: the output contract).
+pub fn help_uri(repository: &str, r: &RuleInfo) -> String {
+    let tree = format!("{repository}/blob/v{}", env!("CARGO_PKG_VERSION"));
+    match (r.category.as_str(), &r.exchange) {
+        ("secret", Some(exchange)) => format!("{tree}/rules/detectors/{exchange}.yaml"),
+        ("secret", None) => format!("{tree}/rules/detectors/generic.yaml"),
+        ("policy", _) | ("config", _) if r.id != "unused-suppression" => format!("{tree}/rules/policies/{}.yaml", r.id),
+        _ => format!("{tree}/docs/output.md#{}", r.id),
+    }
+}
+
+/// Markdown help: what the rule finds, how to fix it, and how to silence or explain it.
+fn help_markdown(r: &RuleInfo, description: &str, help: &str) -> String {
+    let mut md = format!("**{description}**\n\n");
+    if let Some(exchange) = &r.exchange {
+        md.push_str(&format!("Exchange: `{exchange}` · category: {}\n\n", r.category));
+    } else {
+        md.push_str(&format!("Category: {}\n\n", r.category));
+    }
+    md.push_str(&format!("**Fix:** {help}\n\n"));
+    md.push_str(&format!(
+        "Silence one occurrence with a comment on its line or the line above: `keylint:allow {} -- reason`. \
+         Details and examples: `keylint explain {}`.",
+        r.id, r.id
+    ));
+    md
+}
+
+fn rule(r: &RuleInfo, repository: Option<&str>) -> Value {
     let description = non_empty(&r.description, &r.id);
     let help = non_empty(&r.help, description);
     let mut properties = Map::new();
@@ -150,15 +200,19 @@ fn rule(r: &RuleInfo) -> Value {
         tags.push(Value::from(exchange.clone()));
     }
     properties.insert("tags".into(), Value::Array(tags));
-    json!({
+    let mut value = json!({
         "id": r.id,
-        "name": r.id,
+        "name": pascal_case(&r.id),
         "shortDescription": {"text": truncate(description, 1024)},
         "fullDescription": {"text": truncate(description, 1024)},
-        "help": {"text": help, "markdown": help},
+        "help": {"text": help, "markdown": help_markdown(r, description, help)},
         "defaultConfiguration": {"level": level(r.severity)},
         "properties": properties,
-    })
+    });
+    if let Some(repo) = repository {
+        value["helpUri"] = Value::from(help_uri(repo, r));
+    }
+    value
 }
 
 fn truncate(text: &str, max_chars: usize) -> String {
@@ -170,21 +224,15 @@ fn truncate(text: &str, max_chars: usize) -> String {
     s
 }
 
-/// The user-visible text of a result: message plus the redacted snippet, never the raw value.
+/// The user-visible text of a result: message (which names the commit in git modes) plus the
+/// redacted snippet, never the raw value.
 pub fn result_message(f: &Finding) -> String {
     let mut text = f.message.clone();
     if !f.snippet.is_empty() {
         text.push_str(&format!(" (`{}`)", f.snippet));
     }
-    if let Some(c) = &f.commit {
-        text.push_str(&format!("; introduced in commit {}", short_id(&c.id)));
-    }
     text.push('.');
     text
-}
-
-fn short_id(id: &str) -> &str {
-    id.get(..12).unwrap_or(id)
 }
 
 fn region(start: Position, end: Position) -> Value {
@@ -266,6 +314,39 @@ mod tests {
     fn region_never_has_zero_coordinates() {
         let zero = Position::default();
         assert_eq!(region(zero, zero), json!({"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1}));
+    }
+
+    #[test]
+    fn rule_names_help_uris_and_markdown() {
+        assert_eq!(pascal_case("okx-secret-key"), "OkxSecretKey");
+        assert_eq!(pascal_case("io-error"), "IoError");
+        let info = |id: &str, category: &str, exchange: Option<&str>| RuleInfo {
+            id: id.into(),
+            category: category.into(),
+            severity: Severity::Error,
+            exchange: exchange.map(str::to_string),
+            description: "OKX API secret key".into(),
+            help: "revoke it".into(),
+        };
+        let v = env!("CARGO_PKG_VERSION");
+        let repo = "https://example.invalid/keylint";
+        assert_eq!(
+            help_uri(repo, &info("okx-secret-key", "secret", Some("okx"))),
+            format!("{repo}/blob/v{v}/rules/detectors/okx.yaml")
+        );
+        assert_eq!(
+            help_uri(repo, &info("key-allows-withdraw", "policy", None)),
+            format!("{repo}/blob/v{v}/rules/policies/key-allows-withdraw.yaml")
+        );
+        assert_eq!(help_uri(repo, &info("io-error", "io", None)), format!("{repo}/blob/v{v}/docs/output.md#io-error"));
+        let r = rule(&info("okx-secret-key", "secret", Some("okx")), Some(repo));
+        assert_eq!(r["name"], "OkxSecretKey");
+        assert_eq!(r["helpUri"], format!("{repo}/blob/v{v}/rules/detectors/okx.yaml"));
+        assert_eq!(
+            r["help"]["markdown"],
+            "**OKX API secret key**\n\nExchange: `okx` · category: secret\n\n**Fix:** revoke it\n\nSilence one occurrence with a comment on its line or the line above: `keylint:allow okx-secret-key -- reason`. Details and examples: `keylint explain okx-secret-key`."
+        );
+        assert!(rule(&info("okx-secret-key", "secret", Some("okx")), None).get("helpUri").is_none());
     }
 
     #[test]
