@@ -575,6 +575,30 @@ impl DetectorSet {
         if info.excluded || info.foreign {
             return;
         }
+        // A key inside a `partner` / `broker` / `mock` object is not the user's credential
+        // (ccxt's KuCoin partner keys, hummingbot's broker ids, test mocks).
+        let not_users = fe.fb.ancestors(b.structure).take(3).any(|s| {
+            !s.name.is_empty()
+                && crate::bindings::names::tokens(&s.name).iter().any(|t| {
+                    matches!(
+                        t.as_str(),
+                        "partner"
+                            | "partners"
+                            | "broker"
+                            | "brokers"
+                            | "affiliate"
+                            | "referral"
+                            | "mock"
+                            | "mocks"
+                            | "fake"
+                            | "dummy"
+                            | "placeholder"
+                    )
+                })
+        });
+        if not_users {
+            return;
+        }
         // A PEM private key says what it is whatever its name (`data = <<EOT …`).
         if info.part.is_none() && !(b.value.contains("PRIVATE KEY-----") || b.value.starts_with("LS0tLS1CRUdJTi")) {
             return;
