@@ -286,6 +286,28 @@ impl Vocabulary {
         }
     }
 
+    /// Runs the file's `examples` and `negative_examples`; one line per failure.
+    pub fn run_examples(&self) -> Vec<String> {
+        let mut failures = Vec::new();
+        for ex in &self.examples {
+            let info = self.classify(&ex.name);
+            let slug = info.exchange.map(|e| self.exchanges.exchanges[e].slug.as_str());
+            if info.part != Some(ex.part) || info.excluded || info.foreign {
+                failures.push(format!("vocabulary: `{}` should name a {} ({info:?})", ex.name, ex.part.as_str()));
+            } else if ex.exchange.as_deref().is_some_and(|want| slug != Some(want)) {
+                failures
+                    .push(format!("vocabulary: `{}` should name exchange {:?}, got {slug:?}", ex.name, ex.exchange));
+            }
+        }
+        for name in &self.negative_examples {
+            let info = self.classify(name);
+            if info.part.is_some() && !info.excluded && !info.foreign {
+                failures.push(format!("vocabulary: `{name}` should name no credential ({info:?})"));
+            }
+        }
+        failures
+    }
+
     /// The abbreviations that name exchanges inside credential names (`bfx`, `kc`, `hl`).
     pub fn short_forms(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self.short_forms.keys().map(String::as_str).collect();
@@ -493,6 +515,8 @@ mod tests {
     #[test]
     fn vocabulary_examples_hold() {
         let v = Vocabulary::load().expect("vocabulary loads");
+        assert!(!v.examples.is_empty());
+        assert_eq!(v.run_examples(), Vec::<String>::new());
         for ex in &v.examples {
             let info = v.classify(&ex.name);
             assert_eq!(info.part, Some(ex.part), "{}", ex.name);

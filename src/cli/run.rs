@@ -631,6 +631,9 @@ fn test_rules(dir: Option<&Path>) -> Result<i32, Failure> {
     } else {
         failures.extend(policies.run_examples());
         tested += policies.policies.len();
+        let vocabulary = crate::bindings::names::Vocabulary::load().map_err(Failure::from)?;
+        failures.extend(vocabulary.run_examples());
+        tested += 1;
     }
     let mut out = std::io::stdout().lock();
     for f in &failures {
