@@ -820,15 +820,21 @@ impl DetectorSet {
     /// structure that has the exchange's key-id format.
     fn companion_ids(&self, fe: &FileEvidence, found: &mut Vec<Candidate>) {
         let mut extra = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for c in found.iter().filter(|c| matches!(self.part(c.rule), Part::Secret | Part::PrivateKey)) {
             let Some(ex) = c.exchange else { continue };
             let Some(holder) = fe.holder_of(c.start).map(|i| &fe.fb.bindings[i]) else {
                 continue;
             };
+            // Each structure once: a line of 5,000 secrets must not cost 5,000 × its members.
+            if !seen.insert((holder.structure, ex)) {
+                continue;
+            }
             for &mi in fe.members.get(holder.structure).into_iter().flatten().take(64) {
                 let m = &fe.fb.bindings[mi];
-                let joined = crate::bindings::names::joined(&m.name);
-                if !m.literal || !matches!(joined.as_str(), "id" | "name" | "key_id" | "uid" | "key_name") {
+                let id_name = m.name.len() <= 8
+                    && matches!(m.name.to_ascii_lowercase().as_str(), "id" | "name" | "key_id" | "keyid" | "uid" | "key_name" | "keyname");
+                if !m.literal || !id_name {
                     continue;
                 }
                 let rule = self.by_exchange[ex].iter().copied().find(|&i| {
@@ -848,8 +854,13 @@ impl DetectorSet {
                 }
             }
         }
+        let mut taken: Vec<(usize, usize)> = found.iter().map(|c| (c.start, c.end)).collect();
+        taken.sort_unstable();
         for (idx, start, end, value, ex, evidence) in extra {
-            if !found.iter().any(|c| c.start < end && start < c.end) {
+            // Already reported there (by start order, the only overlaps possible are neighbours).
+            let at = taken.partition_point(|&(s, _)| s < end);
+            let overlaps = taken[at.saturating_sub(8)..at].iter().any(|&(s, e)| s < end && start < e);
+            if !overlaps {
                 self.push_if_secret(idx, start, end, &value, Some(ex), evidence, found);
             }
         }
