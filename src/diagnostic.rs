@@ -1,7 +1,7 @@
 //! The format-neutral finding every stage produces and every reporter renders.
 //!
-//! A `Finding` never holds a whole secret: the snippet and the source excerpt are redacted when
-//! the finding is built (see `redact`), so no reporter can leak one by accident.
+//! A `Finding` never holds a whole secret: its snippet, excerpt, message and help pass the redact
+//! stage (`crate::redact`) before any reporter sees them, so no reporter can leak one by accident.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -177,63 +177,12 @@ pub fn fingerprint(parts: &[&str]) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Redacts key material: at most the first and last 4 characters survive, fewer for short
-/// values; passphrases become `****`.
-pub fn redact(value: &str, is_passphrase: bool) -> String {
-    if is_passphrase {
-        return "****".to_string();
-    }
-    let chars: Vec<char> = value.chars().collect();
-    let keep = match chars.len() {
-        0..=8 => 0,
-        9..=15 => 2,
-        16..=23 => 3,
-        _ => 4,
-    };
-    if keep == 0 {
-        return "****".to_string();
-    }
-    let head: String = chars[..keep].iter().collect();
-    let tail: String = chars[chars.len() - keep..].iter().collect();
-    format!("{head}…{tail}")
-}
-
-/// Redacts every long token on a line (for messages about a line whose secret spans are
-/// unknown, e.g. a failing rule example): runs of 12+ key-like characters keep 4 at each end.
-pub fn redact_line(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut token = String::new();
-    let flush = |token: &mut String, out: &mut String| {
-        if token.chars().count() >= 12 {
-            out.push_str(&redact(token, false));
-        } else {
-            out.push_str(token);
-        }
-        token.clear();
-    };
-    for c in line.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_') {
-            token.push(c);
-        } else {
-            flush(&mut token, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut token, &mut out);
-    out
-}
+/// Redaction lives in the redact stage; re-exported here for the stages that build findings.
+pub use crate::redact::{redact, redact_line};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redact_keeps_at_most_four_each_side() {
-        assert_eq!(redact("E9E6B1C2D3E4F5A6B7C8D9E0F1A2A1F0", false), "E9E6…A1F0");
-        assert_eq!(redact("abcdefghijkl", false), "ab…kl");
-        assert_eq!(redact("short", false), "****");
-        assert_eq!(redact("my passphrase", true), "****");
-    }
 
     #[test]
     fn fingerprint_depends_on_every_part_and_their_boundaries() {

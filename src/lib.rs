@@ -1,7 +1,7 @@
 //! keylint: finds committed crypto-exchange key material and checks declared key scopes,
 //! IP allowlists and rotation against policy rule files.
 //!
-//! Data flows one way: source → decode → detect / extract → policy → filter → report.
+//! Data flows one way: source → decode → detect / extract → policy → filter → redact → report.
 
 pub mod cli;
 pub mod config;
@@ -13,6 +13,7 @@ pub mod exchanges;
 pub mod extract;
 pub mod filter;
 pub mod policy;
+pub mod redact;
 pub mod report;
 pub mod rules_embedded;
 pub mod rules_error;

@@ -190,12 +190,12 @@ fn scan_plan(
         SourceMode::History { .. } => PolicyChecker::per_file(policies, today),
         _ => PolicyChecker::new(policies, today),
     };
-    let ctx = ScanContext {
+    let ctx = ScanContext::new(
         detectors,
-        declarations: plan.policies.then_some(&checker as &dyn crate::scan::DeclarationChecker),
-        max_file_size: plan.max_file_size,
-        show_secrets: plan.show_secrets,
-    };
+        plan.policies.then_some(&checker as &dyn crate::scan::DeclarationChecker),
+        plan.max_file_size,
+        plan.show_secrets,
+    );
     let (mut findings, summary) = match &plan.source {
         SourceMode::History { since, branches, all } => {
             let options = HistoryOptions {
