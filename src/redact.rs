@@ -106,6 +106,12 @@ impl TokenPatterns {
         TokenPatterns { set, min_entropy }
     }
 
+    /// Any long high-entropy token of letters and digits: for text shown before detectors are
+    /// loaded (config and rule file errors).
+    pub fn generic() -> Self {
+        TokenPatterns::new([("[A-Za-z0-9+/_-]{16,}={0,2}", Some(3.0))])
+    }
+
     /// No patterns: only found values are masked.
     pub fn empty() -> Self {
         TokenPatterns { set: None, min_entropy: Vec::new() }

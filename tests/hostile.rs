@@ -78,3 +78,29 @@ fn size_limit_is_exact_and_skips_are_counted() {
     assert_eq!(locations(&v), vec![("okx-secret-key".into(), "a.env".into(), 1, 16)]);
     assert_eq!(v["summary"]["skipped"]["too-large"], 1);
 }
+
+// ---- config and rule files ---------------------------------------------------------------
+
+#[test]
+fn config_errors_exit_2_with_a_readable_message_never_a_panic_or_an_unbounded_read() {
+    let secret = synthetic_hex32(11);
+    let dir = tree(&[(".env", &format!("OKX_SECRET_KEY={secret}\n"))]);
+    // An error past column 65,535 (miette panicked there): a window of the line, real column.
+    let long = format!("[scan]\nexclude = [{} 5x ]\n", "\"a\",".repeat(20_000));
+    std::fs::write(dir.path().join("long.toml"), long).expect("write");
+    let out = run(dir.path(), &["scan", ".", "--config", "long.toml"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("[long.toml:2:80014]"), "{err}");
+    assert!(err.len() < 2_000, "the line is clipped ({} bytes)", err.len());
+    // A device or a FIFO is refused without reading it.
+    let out = run(dir.path(), &["scan", ".", "--config", "/dev/zero"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out).lines().nth(2), Some("  × /dev/zero: this config file is a device, not a regular file"));
+    // An oversized config (a 2 MB line) is refused, not echoed.
+    std::fs::write(dir.path().join("huge.toml"), format!("[scan]\nexclude = \"{}\n", "x".repeat(2 << 20)))
+        .expect("write");
+    let out = run(dir.path(), &["scan", ".", "--config", "huge.toml"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out).lines().nth(2), Some("  × huge.toml: this config file is larger than 1048576 bytes"));
+}

@@ -6,7 +6,7 @@
 
 mod gitutil;
 
-use gitutil::fake_okx_secret;
+use gitutil::{fake_okx_secret, Repo};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -136,4 +136,110 @@ fn suppression_and_manifest_snippets_are_masked() {
     );
     assert_eq!(by_rule("manifest-invalid"), vec![format!("[\"{}\"]", shown(&in_manifest))]);
     assert_no_piece("json", &out, &[("a suppression", in_suppression), ("a manifest list", in_manifest)]);
+}
+
+/// Every position, every format, the baseline, the job summary and stderr.
+#[test]
+fn no_planted_value_leaves_keylint_in_any_output() {
+    let mut planted: Vec<(&str, String)> = Vec::new();
+    let mut plant = |position: &'static str, value: String| -> String {
+        planted.push((position, value.clone()));
+        value
+    };
+    let s_env = plant("a .env value", fake_okx_secret("all-env"));
+    let u_env = plant("a .env api key", fake_uuid("all-env"));
+    let u_pair = plant("the api key beside a comment", fake_uuid("all-pair"));
+    let s_between = plant("a comment between two parts", fake_okx_secret("all-between"));
+    let u_part = plant("the first part", fake_uuid("all-part"));
+    let s_part = plant("the second part", fake_okx_secret("all-part"));
+    let s_suppr = plant("a suppression comment", fake_okx_secret("all-suppression"));
+    let s_list = plant("a manifest list", fake_okx_secret("all-list"));
+    let s_name = plant("a manifest key name", fake_okx_secret("all-name"));
+    let s_broken = plant("a manifest that does not parse", fake_okx_secret("all-broken"));
+    let s_history = plant("a file deleted from history", fake_okx_secret("all-history"));
+    let s_staged = plant("a staged file", fake_okx_secret("all-staged"));
+    let s_stdin = plant("stdin", fake_okx_secret("all-stdin"));
+    let s_config = plant("an invalid .keylint.toml", fake_okx_secret("all-config"));
+    let s_rule = plant("an invalid rule file", fake_okx_secret("all-rule"));
+
+    let mut repo = Repo::new();
+    repo.write("old/.env", &format!("OKX_SECRET_KEY={s_history}\n"));
+    repo.commit("add old");
+    repo.git(&["rm", "-q", "old/.env"]);
+    repo.write("app/.env", &format!("OKX_SECRET_KEY={s_env}\nOKX_API_KEY={u_env}\n"));
+    repo.write("app/pair.env", &format!("OKX_SECRET_KEY={s_env}\nOKX_API_KEY={u_pair}  # pairs with secret {s_env}\n"));
+    repo.write(
+        "svc/.env",
+        &format!("OKX_API_KEY={u_part}\n# the old secret was {s_between}, rotated\nOKX_SECRET_KEY={s_part}\n"),
+    );
+    repo.write("ops/.env", &format!("# keylint:allow okx-passphrase -- rotated, was {s_suppr}\nLOG_LEVEL=info\n"));
+    repo.write(
+        "keys/exchange-keys.yaml",
+        &format!(
+            "keys:\n  - name: okx-mm\n    exchange: okx\n    permissions: [read_only]\n    ip_allowlist: [11.22.33.10]\n    secret_ref: [\"{s_list}\"]\n    rotated: 2026-10-01\n  - name: {s_name}\n    exchange: okx\n    permissions: [read_only, withdraw]\n    secret_ref: vault:kv/okx\n"
+        ),
+    );
+    repo.write(
+        "broken/exchange-keys.yaml",
+        &format!(
+            "keys:\n  - name: okx-bad\n    exchange: okx\n    secret_ref: {s_broken}\n    permissions: [read_only\n"
+        ),
+    );
+    repo.commit("tree");
+    repo.write("new/.env", &format!("OKX_SECRET_KEY={s_staged}\n"));
+    repo.git(&["add", "new/.env"]);
+    let dir = repo.path();
+    let summary = dir.join("summary.md");
+    let sarif_file = dir.join("side.sarif");
+
+    let mut all = String::new();
+    let modes: [&[&str]; 4] =
+        [&["scan", "."], &["scan", ".", "--history"], &["scan", ".", "--staged"], &["scan", ".", "--diff", "HEAD~1"]];
+    for mode in modes {
+        for format in ["human", "json", "jsonl", "sarif", "github"] {
+            let mut args = mode.to_vec();
+            args.extend(["--format", format, "--today", "2026-11-22"]);
+            let sarif = sarif_file.to_string_lossy().into_owned();
+            args.extend(["--sarif-output", &sarif]);
+            let (code, out) = keylint(dir, &args, None, &[("GITHUB_STEP_SUMMARY", &summary)]);
+            assert_eq!(code, 1, "{mode:?} {format} finds something: {out}");
+            assert_no_piece(&format!("{mode:?} --format {format}"), &out, &planted);
+            all.push_str(&out);
+            all.push_str(&std::fs::read_to_string(&sarif_file).unwrap_or_default());
+        }
+    }
+    let (code, out) = keylint(
+        dir,
+        &["scan", "-", "--stdin-filename", "deploy/.env", "--format", "json"],
+        Some(&format!("OKX_SECRET_KEY={s_stdin}\n# copy: {s_stdin}\n")),
+        &[],
+    );
+    assert_eq!(code, 1, "{out}");
+    all.push_str(&out);
+    let baseline = dir.join("baseline.json");
+    let (code, out) = keylint(dir, &["baseline", "create", "-o", &baseline.to_string_lossy()], None, &[]);
+    assert_eq!(code, 0, "{out}");
+    all.push_str(&out);
+    all.push_str(&std::fs::read_to_string(&baseline).expect("baseline written"));
+    all.push_str(&std::fs::read_to_string(&summary).expect("job summary written"));
+
+    std::fs::write(dir.join("bad.toml"), format!("[scan]\nmax_file_size = \"{s_config}\"\n")).expect("write");
+    let (code, out) = keylint(dir, &["scan", ".", "--config", "bad.toml"], None, &[]);
+    assert_eq!(code, 2, "{out}");
+    all.push_str(&out);
+    std::fs::create_dir_all(dir.join("rules")).expect("mkdir");
+    std::fs::write(
+        dir.join("rules/bad.yaml"),
+        format!("rules:\n  - id: x\n    part: secret\n    description: d\n    value: '[{s_rule}'\n    help: h\n"),
+    )
+    .expect("write");
+    let (code, out) = keylint(dir, &["scan", ".", "--rules", "rules"], None, &[]);
+    assert_eq!(code, 2, "{out}");
+    all.push_str(&out);
+
+    assert_no_piece("some output", &all, &planted);
+    // The search is meaningful: the shown forms are there, and --show-secrets prints values.
+    assert!(all.contains(&shown(&s_env)) && all.contains(&shown(&s_between)), "redacted forms are shown");
+    let (_, out) = keylint(dir, &["scan", ".", "--show-secrets"], None, &[]);
+    assert!(out.contains(&s_env) && out.contains(&s_between));
 }

@@ -13,7 +13,7 @@ use crate::report::{
 use crate::rules_error::RuleError;
 use crate::scan::{scan, ScanContext};
 use crate::source::git::{self, HistoryOptions, SourceError};
-use crate::source::{stdin, walk, Artifact};
+use crate::source::{file, stdin, walk, Artifact};
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -95,14 +95,21 @@ fn rule_files(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, Failure> {
             return Err(Failure::Usage(format!("rule directory `{}` does not exist", dir.display())));
         }
         let mut stack = vec![dir.clone()];
+        // Directories by canonical path: a symlink loop in a rule directory ends here.
+        let mut seen = BTreeSet::new();
         while let Some(d) = stack.pop() {
-            let entries = std::fs::read_dir(&d).map_err(Failure::Io)?;
+            if !seen.insert(d.canonicalize().unwrap_or_else(|_| d.clone())) {
+                continue;
+            }
+            let entries = std::fs::read_dir(&d)
+                .map_err(|e| Failure::Usage(format!("cannot read rule directory `{}`: {e}", d.display())))?;
             for entry in entries.flatten() {
                 let p = entry.path();
                 if p.is_dir() {
                     stack.push(p);
                 } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
-                    let text = std::fs::read_to_string(&p).map_err(Failure::Io)?;
+                    let text = file::read_text(&p, file::RULE_FILE_MAX)
+                        .map_err(|e| Failure::Usage(format!("rule file `{}` {e}", p.display())))?;
                     out.push((p, text));
                 }
             }

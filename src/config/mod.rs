@@ -72,8 +72,8 @@ impl LoadedConfig {
             return Ok(LoadedConfig { base_dir: start.to_path_buf(), ..Default::default() });
         };
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| RuleError::new(&origin, "", None, format!("cannot read config: {e}")))?;
+        let text = crate::source::file::read_text(&path, crate::source::file::CONFIG_MAX)
+            .map_err(|e| RuleError::new(&origin, "", None, format!("this config file {e}")))?;
         let config: Config = toml::from_str(&text).map_err(|e| RuleError::from_toml(&origin, &text, &e))?;
         let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(LoadedConfig { config, path: Some(path), base_dir })

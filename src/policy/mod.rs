@@ -678,7 +678,12 @@ fn is_other_rule_file(path: &Path, text: &str) -> bool {
 fn load_dir(dir: &Path) -> Result<Vec<Policy>, RuleError> {
     let mut paths = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
+    // Directories by canonical path: a symlink loop in a rule directory ends here.
+    let mut seen = std::collections::BTreeSet::new();
     while let Some(d) = stack.pop() {
+        if !seen.insert(d.canonicalize().unwrap_or_else(|_| d.clone())) {
+            continue;
+        }
         let entries = std::fs::read_dir(&d).map_err(|e| {
             RuleError::new(&d.display().to_string(), "", None, format!("cannot read policy directory: {e}"))
         })?;
@@ -695,8 +700,8 @@ fn load_dir(dir: &Path) -> Result<Vec<Policy>, RuleError> {
     let mut out = Vec::new();
     for path in paths {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| RuleError::new(&origin, "", None, format!("cannot read policy file: {e}")))?;
+        let text = crate::source::file::read_text(&path, crate::source::file::RULE_FILE_MAX)
+            .map_err(|e| RuleError::new(&origin, "", None, format!("this policy file {e}")))?;
         if !is_other_rule_file(&path, &text) {
             out.push(Policy::compile(&origin, &text)?);
         }

@@ -1,6 +1,7 @@
 //! Sources: where the bytes to scan come from (working tree, git index, diff, history, stdin).
 //! Each source yields `Artifact`s; only this stage and the reporters do I/O.
 
+pub mod file;
 pub mod git;
 pub mod stdin;
 pub mod walk;
