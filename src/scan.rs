@@ -8,6 +8,7 @@ use crate::diagnostic::{fingerprint, Category, Excerpt, Finding, Position, Relat
 use crate::filter::suppression;
 use crate::redact::{Redactor, TokenPatterns};
 use crate::report::Summary;
+use crate::source::file::{open_regular, ReadError};
 use crate::source::{Artifact, Content, Provenance};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -129,6 +130,7 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
     match &artifact.content {
         Content::Bytes(b) => scan_bytes(artifact, b, ctx),
         Content::Unreadable(err) => io_error(artifact, err),
+        Content::Skipped(reason) => FileResult { skipped: Some(reason), ..Default::default() },
         Content::OnDisk { size } => {
             if *size > ctx.max_file_size {
                 return FileResult { skipped: Some("too-large"), ..Default::default() };
@@ -143,6 +145,9 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
                 buf.clear();
                 let result = match read_into(abs, ctx.max_file_size, *size, &mut buf) {
                     Ok(()) => scan_bytes(artifact, &buf, ctx),
+                    // Replaced by a FIFO or device since the walk: never read, never blocks.
+                    Err(ReadError::NotRegular(_)) => FileResult { skipped: Some("special-file"), ..Default::default() },
+                    Err(ReadError::Io(e)) => io_error(artifact, &e.to_string()),
                     Err(e) => io_error(artifact, &e.to_string()),
                 };
                 if buf.capacity() > READ_BUF_KEEP {
@@ -250,10 +255,12 @@ fn clip(text: &str, max_chars: usize) -> String {
     }
 }
 
-fn read_into(path: &std::path::Path, max: u64, size_hint: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
-    let file = std::fs::File::open(path)?;
+/// Reads at most `max + 1` bytes (a file that grew since the walk shows up as too large; one
+/// that shrank is read as it is now).
+fn read_into(path: &std::path::Path, max: u64, size_hint: u64, buf: &mut Vec<u8>) -> Result<(), ReadError> {
+    let file = open_regular(path)?;
     buf.reserve(size_hint.min(max) as usize + 1);
-    file.take(max + 1).read_to_end(buf)?;
+    file.take(max.saturating_add(1)).read_to_end(buf).map_err(ReadError::Io)?;
     Ok(())
 }
 

@@ -104,3 +104,73 @@ fn config_errors_exit_2_with_a_readable_message_never_a_panic_or_an_unbounded_re
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stderr(&out).lines().nth(2), Some("  × huge.toml: this config file is larger than 1048576 bytes"));
 }
+
+// ---- names and special files -------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn names_that_differ_only_in_invalid_bytes_are_two_files_in_a_stable_order() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    for (i, name) in [&b"caf\xe9.env"[..], &b"caf\xe8.env"[..], &b"caf\xef\xbf\xbd.env"[..]].iter().enumerate() {
+        let path = dir.path().join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(path, format!("OKX_SECRET_KEY={}\n", synthetic_hex32(100 + i as u64))).expect("write");
+    }
+    let paths = |j: &str| -> Vec<String> {
+        let out = run(dir.path(), &["scan", ".", "--format", "json", "-j", j], None);
+        json(&out)["findings"].as_array().expect("findings").iter().map(|f| f["path"].to_string()).collect()
+    };
+    let expected = vec![r#""caf\\xE8.env""#.to_string(), r#""caf\\xE9.env""#.into(), "\"caf\u{fffd}.env\"".into()];
+    assert_eq!(paths("1"), expected);
+    for _ in 0..3 {
+        assert_eq!(paths("8"), expected, "same output whatever the thread timing");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_devices_and_symlinks_are_refused_or_counted_never_read() {
+    let secret = synthetic_hex32(21);
+    let dir = tree(&[("ok.env", &format!("OKX_SECRET_KEY={secret}\n"))]);
+    let mkfifo = |p: &std::path::Path| {
+        let status = std::process::Command::new("mkfifo").arg(p).status().expect("mkfifo runs");
+        assert!(status.success());
+    };
+    mkfifo(&dir.path().join(".env"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.env")).expect("symlink");
+    std::os::unix::fs::symlink("loop", dir.path().join("loop")).expect("symlink");
+    std::os::unix::fs::symlink(".", dir.path().join("self")).expect("symlink");
+    let out = run(dir.path(), &["scan", ".", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(locations(&v), vec![("okx-secret-key".into(), "ok.env".into(), 1, 16)]);
+    assert_eq!(v["summary"]["skipped"], serde_json::json!({"special-file": 1, "symlink": 3}));
+    // Named on the command line, a FIFO or a device is an error, not an empty scan.
+    for path in [".env", "zero.env", "/dev/null"] {
+        let out = run(dir.path(), &["scan", path], None);
+        assert_eq!(out.status.code(), Some(2), "{path}");
+        assert!(stderr(&out).starts_with(&format!("error: `{path}` is a ")), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn terminal_escapes_in_contents_and_names_never_reach_the_terminal() {
+    let secret = synthetic_hex32(31);
+    let name = if cfg!(unix) { "evil\x1b]0;pwned\x07.env" } else { "evil.env" };
+    let dir = tree(&[(name, &format!("OKX_SECRET_KEY={secret} # \x1b[2J\x1b[31mred\u{9b}1m\rhidden\n"))]);
+    for format in ["human", "github"] {
+        let out = run(dir.path(), &["scan", ".", "--format", format], None);
+        assert_eq!(out.status.code(), Some(1));
+        let text = stdout(&out);
+        assert!(!text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{9b}'), "{format}: {text:?}");
+        assert!(!text.contains("\rhidden"), "{format}: a lone CR is replaced");
+    }
+    let out = run(dir.path(), &["scan", ".", "--format", "json"], None);
+    let v = json(&out);
+    if cfg!(unix) {
+        assert_eq!(v["findings"][0]["path"], "evil\\x1B]0;pwned\\x07.env");
+    }
+    // JSON keeps the (masked) text as it is: its escaping makes it inert.
+    let expected = format!("OKX_SECRET_KEY={}…{} # \x1b[2J\x1b[31mred\u{9b}1m\rhidden", &secret[..4], &secret[28..]);
+    assert_eq!(v["findings"][0]["snippet"], expected.as_str());
+}

@@ -83,8 +83,21 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
     let roots: Vec<PathBuf> =
         if args.paths.is_empty() || stdin { vec![PathBuf::from(".")] } else { args.paths.clone() };
     for root in &roots {
-        if !root.exists() {
-            return Err(PlanError::Usage(format!("path `{}` does not exist", root.display())));
+        match std::fs::metadata(root) {
+            Err(_) if !root.exists() => {
+                return Err(PlanError::Usage(format!("path `{}` does not exist", root.display())));
+            }
+            Err(e) => return Err(PlanError::Usage(format!("cannot read `{}`: {e}", root.display()))),
+            // A FIFO, socket or device would scan nothing (or block): say so instead of exit 0.
+            Ok(m) if !m.is_dir() => {
+                if let Some(what) = crate::source::file::kind_of(m.file_type()) {
+                    return Err(PlanError::Usage(format!(
+                        "`{}` is {what}: keylint scans files and directories (pipe into `keylint scan -` to scan a stream)",
+                        crate::source::path::path_text(root)
+                    )));
+                }
+            }
+            Ok(_) => {}
         }
     }
     // One directory: paths are relative to it. Files or several paths: relative to the cwd.

@@ -121,6 +121,7 @@ impl Reporter for HumanReporter {
         let theme = if report.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
         let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1);
         for finding in report.findings {
+            let finding = &*super::terminal_safe(finding);
             let source = finding.excerpt.as_ref().map(|ex| Excerpt {
                 name: &finding.path,
                 text: &ex.text,

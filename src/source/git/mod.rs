@@ -12,7 +12,6 @@ pub use diff::{changed_lines, diff, diff_range, DiffRange};
 pub use history::{history, history_each, HistoryOptions, HistoryStats, Origin};
 pub use staged::{staged, staged_from};
 
-use gix::bstr::ByteSlice;
 use gix::prelude::FindExt;
 use std::fmt;
 use std::path::Path;
@@ -117,7 +116,7 @@ impl Pathspec {
                 path: path.display().to_string(),
                 reason: format!("outside the repository at {}", workdir.display()),
             })?;
-            let rel = rel.to_string_lossy().replace('\\', "/");
+            let rel = crate::source::path::path_text(rel);
             if rel.is_empty() {
                 return Ok(Pathspec::default());
             }
@@ -206,11 +205,12 @@ pub(crate) fn walk(
     Ok(())
 }
 
-/// `prefix/name` with `/` separators; non-UTF-8 names are converted lossily for display.
+/// `prefix/name` with `/` separators; names are escaped (`source::path`), so distinct names
+/// stay distinct.
 pub(crate) fn join(prefix: &str, name: &gix::bstr::BStr) -> String {
-    let name = name.to_str_lossy();
+    let name = crate::source::path::escape_bytes(name);
     if prefix.is_empty() {
-        name.into_owned()
+        name
     } else {
         format!("{prefix}/{name}")
     }

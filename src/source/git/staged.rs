@@ -3,7 +3,6 @@
 
 use super::{commit_tree, git_err, open, read_blob, tree_files, SourceError};
 use crate::source::{Artifact, Content, Provenance};
-use gix::bstr::ByteSlice;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -42,7 +41,7 @@ pub fn staged_from(repo_path: &Path, index: Option<PathBuf>) -> Result<Vec<Artif
         if !(mode == gix::index::entry::Mode::FILE || mode == gix::index::entry::Mode::FILE_EXECUTABLE) {
             continue;
         }
-        let path = entry.path(&index).to_str_lossy().into_owned();
+        let path = crate::source::path::escape_bytes(entry.path(&index));
         if head.get(&path) == Some(&entry.id) {
             continue;
         }
