@@ -1,7 +1,7 @@
 //! The pipeline: artifacts → (decode → detect + declarations → findings → suppressions) per
 //! file in parallel → sorted findings and a summary. Workers never print.
 
-use crate::decode::{is_binary, Document};
+use crate::decode::{decode, has_utf16_bom, is_binary, Document, OffsetMap};
 use crate::detect::rules::Part;
 use crate::detect::{Candidate, DetectorSet};
 use crate::diagnostic::{fingerprint, Category, Excerpt, Finding, Position, Related, Severity};
@@ -11,7 +11,6 @@ use crate::report::Summary;
 use crate::source::file::{open_regular, ReadError};
 use crate::source::{Artifact, Content, Provenance};
 use rayon::prelude::*;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::OnceLock;
@@ -170,18 +169,27 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext) -> FileResul
     if bytes.len() as u64 > ctx.max_file_size {
         return FileResult { skipped: Some("too-large"), ..Default::default() };
     }
-    if is_binary(bytes) {
-        return FileResult { skipped: Some("binary"), bytes: 0, ..Default::default() };
-    }
+    let binary = || FileResult { skipped: Some("binary"), bytes: 0, ..Default::default() };
+    // UTF-16 is decoded before the keyword pass (its NULs would make it look binary); UTF-8 only
+    // for files with keywords, so the common file costs one pass.
+    let utf16 = match has_utf16_bom(bytes) {
+        true => match decode(bytes) {
+            Some(d) => Some(d),
+            None => return binary(),
+        },
+        false if is_binary(bytes) => return binary(),
+        false => None,
+    };
+    let text_bytes = utf16.as_ref().map_or(bytes, |d| d.text.as_bytes());
     let mut result = FileResult { bytes: bytes.len() as u64, scanned: true, ..Default::default() };
-    let hits = ctx.detectors.prefilter(bytes);
-    let wants_declarations = ctx.declarations.is_some_and(|d| d.wants(&artifact.path, bytes));
+    let hits = ctx.detectors.prefilter(text_bytes);
+    let wants_declarations = ctx.declarations.is_some_and(|d| d.wants(&artifact.path, text_bytes));
     if !hits.any() && !wants_declarations {
         return result;
     }
-    // Invalid UTF-8 (Latin-1 configs) is decoded lossily rather than skipped: never lose a finding.
-    let text: Cow<str> = String::from_utf8_lossy(bytes);
-    let doc = Document::new(&text);
+    // Invalid UTF-8 (Latin-1 configs) is repaired rather than skipped: never lose a finding.
+    let Some(decoded) = utf16.or_else(|| decode(bytes)) else { return binary() };
+    let doc = Document::new(&decoded.text);
     let candidates = ctx.detectors.detect(&artifact.path, &doc, &hits);
     let mut findings = secret_findings(&artifact.path, &doc, &candidates, ctx);
     if wants_declarations {
@@ -194,6 +202,9 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext) -> FileResul
         findings.retain(|f| ranges.iter().any(|&(s, e)| f.start.line <= e && f.end.line >= s));
     }
     redact_findings(&doc, &candidates, &mut findings, ctx);
+    if decoded.map != OffsetMap::Identity {
+        file_offsets(&doc, &decoded.map, &mut findings);
+    }
     if let Provenance::Commit(info) = &artifact.provenance {
         for f in &mut findings {
             f.commit = Some(info.clone());
@@ -201,6 +212,31 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext) -> FileResul
     }
     result.findings = findings;
     result
+}
+
+/// Offsets in findings count bytes of the file, not of the decoded text (UTF-16, repaired
+/// UTF-8). Runs last: excerpts were cut from the text with text offsets.
+fn file_offsets(doc: &Document, map: &OffsetMap, findings: &mut [Finding]) {
+    let mut offsets: Vec<usize> = findings
+        .iter()
+        .flat_map(|f| {
+            [f.start.offset, f.end.offset]
+                .into_iter()
+                .chain(f.related.iter().flat_map(|r| [r.start.offset, r.end.offset]))
+        })
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mapped = map.to_file(doc.text, &offsets);
+    let file = |o: usize| offsets.binary_search(&o).ok().and_then(|i| mapped.get(i).copied()).unwrap_or(o);
+    for f in findings {
+        f.start.offset = file(f.start.offset);
+        f.end.offset = file(f.end.offset);
+        for r in &mut f.related {
+            r.start.offset = file(r.start.offset);
+            r.end.offset = file(r.end.offset);
+        }
+    }
 }
 
 /// The redact stage of one file: every finding's snippet, excerpt, message and help, masked

@@ -64,7 +64,42 @@ fn invalid_utf8_is_scanned_not_skipped() {
     let dir = tempfile::tempdir().expect("tmp");
     std::fs::write(dir.path().join("latin1.env"), &bytes).expect("write");
     let out = run(dir.path(), &["scan", ".", "--format", "json"], None);
-    assert_eq!(locations(&json(&out)), vec![("okx-secret-key".into(), "latin1.env".into(), 2, 16)]);
+    let v = json(&out);
+    assert_eq!(locations(&v), vec![("okx-secret-key".into(), "latin1.env".into(), 2, 16)]);
+    // `offset` counts bytes of the file (the repaired text has 2 more: U+FFFD is 3 bytes).
+    let at = bytes.windows(secret.len()).position(|w| w == secret.as_bytes()).expect("planted");
+    assert_eq!(v["findings"][0]["start"]["offset"].as_u64(), Some(at as u64));
+    assert_eq!(v["findings"][0]["end"]["offset"].as_u64(), Some((at + 32) as u64));
+}
+
+#[test]
+fn utf16_files_with_a_bom_are_decoded_and_offsets_count_the_files_bytes() {
+    let secret = synthetic_hex32(43);
+    let text = format!("# clé de test\r\nOKX_SECRET_KEY={secret}\r\n");
+    let dir = tempfile::tempdir().expect("tmp");
+    for (name, bom, le) in [("le.env", [0xFF, 0xFE], true), ("be.env", [0xFE, 0xFF], false)] {
+        let mut bytes = bom.to_vec();
+        for unit in text.encode_utf16() {
+            bytes.extend(if le { unit.to_le_bytes() } else { unit.to_be_bytes() });
+        }
+        std::fs::write(dir.path().join(name), bytes).expect("write");
+    }
+    let out = run(dir.path(), &["scan", ".", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(
+        locations(&v),
+        vec![("okx-secret-key".into(), "be.env".into(), 2, 16), ("okx-secret-key".into(), "le.env".into(), 2, 16)]
+    );
+    // BOM (2) + the 30 characters before the secret (`# clé de test`, CRLF, the name), 2 bytes each.
+    let start = 2 + 2 * 30;
+    assert_eq!(text.find(&secret).map(|i| text[..i].chars().count()), Some(30));
+    for f in v["findings"].as_array().expect("findings") {
+        assert_eq!(f["start"]["offset"].as_u64(), Some(start));
+        assert_eq!(f["end"]["offset"].as_u64(), Some(start + 64));
+        assert_eq!(f["snippet"].as_str(), Some(format!("OKX_SECRET_KEY={}…{}", &secret[..4], &secret[28..]).as_str()));
+    }
+    assert_eq!(v["summary"]["bytes_scanned"].as_u64(), Some(2 * (2 + 2 * text.chars().count() as u64)));
 }
 
 #[test]
