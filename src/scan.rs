@@ -263,6 +263,10 @@ fn redact_findings(doc: &Document, candidates: &[Candidate], findings: &mut [Fin
     }
     let redactor = Redactor::new(ctx.token_patterns(), ctx.show_secrets, values).with_spans(spans);
     for f in findings.iter_mut() {
+        // A span never ends before it starts, whatever stage built it.
+        if f.end.offset < f.start.offset {
+            f.end = f.start;
+        }
         if f.category == Category::Secret {
             f.snippet = secret_snippet(doc, f.start.offset, f.end.offset, &redactor);
         }

@@ -209,3 +209,21 @@ fn terminal_escapes_in_contents_and_names_never_reach_the_terminal() {
     let expected = format!("OKX_SECRET_KEY={}…{} # \x1b[2J\x1b[31mred\u{9b}1m\rhidden", &secret[..4], &secret[28..]);
     assert_eq!(v["findings"][0]["snippet"], expected.as_str());
 }
+
+#[test]
+fn odd_manifest_syntax_never_yields_a_span_ending_before_it_starts() {
+    let repro = "keys:\n  - name: okx-mm\n    exchange: okx\n    permissions: [:]\n    secret_ref: vault:kv/x\n";
+    let odd = "keys:\n  - name: [{}]\n    exchange: {? : }\n    permissions: [[], {:}, ? ]\n";
+    let dir = tree(&[("a/exchange-keys.yaml", repro), ("b/exchange-keys.yaml", odd)]);
+    let out = run(dir.path(), &["scan", ".", "--format", "json", "--today", "2026-11-22"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    let findings = v["findings"].as_array().expect("findings");
+    assert!(findings.iter().any(|f| f["rule"] == "manifest-invalid" && f["path"] == "a/exchange-keys.yaml"));
+    assert!(findings.iter().any(|f| f["path"] == "b/exchange-keys.yaml"));
+    for f in findings {
+        let (s, e) = (&f["start"], &f["end"]);
+        assert!(s["offset"].as_u64() <= e["offset"].as_u64(), "{f}");
+        assert!((s["line"].as_u64(), s["column"].as_u64()) <= (e["line"].as_u64(), e["column"].as_u64()), "{f}");
+    }
+}

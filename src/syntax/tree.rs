@@ -89,8 +89,10 @@ pub fn parse(format: Format, text: &str) -> Result<Vec<Node>, SyntaxError> {
 }
 
 impl Node {
+    /// A node never ends before it starts (an empty implicit map in `[:]` is reported by
+    /// the parser with its end before its start).
     pub fn new(kind: Kind, start: usize, end: usize) -> Self {
-        Node { kind, start, end }
+        Node { kind, start, end: end.max(start) }
     }
 
     /// The entry for `key` in a map.

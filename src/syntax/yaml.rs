@@ -247,6 +247,16 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_implicit_map_in_a_flow_list_never_ends_before_it_starts() {
+        let text = "permissions: [:]\n";
+        let docs = parse(text).expect("parses");
+        let list = docs[0].get("permissions").expect("list");
+        let map = &list.items()[0];
+        assert!(map.start <= map.end && list.start <= list.end, "{list:?}");
+        assert_eq!(&text[list.start..list.end], "[:]");
+    }
+
+    #[test]
     fn flow_list_items_keep_their_spans() {
         let text = "keys:\n  - name: a\n    permissions: [read, trade, 'withdraw']\n    ip: \"0.0.0.0/0\"\n";
         let docs = parse(text).unwrap();
