@@ -227,3 +227,25 @@ fn odd_manifest_syntax_never_yields_a_span_ending_before_it_starts() {
         assert!((s["line"].as_u64(), s["column"].as_u64()) <= (e["line"].as_u64(), e["column"].as_u64()), "{f}");
     }
 }
+
+#[test]
+fn a_secret_in_a_manifest_that_does_not_parse_is_still_reported() {
+    let secret = synthetic_hex32(51);
+    let manifest = format!(
+        "keys:\n  - name: okx-mm\n    exchange: okx\n    ip_allowlist: [11.22.33.10, \"2a05:d014::/47\"]\n    secret_ref: {secret}\n    permissions: [read_only\n"
+    );
+    let dir = tree(&[("exchange-keys.yaml", &manifest)]);
+    let out = run(dir.path(), &["scan", ".", "--format", "json", "--today", "2026-11-22"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(
+        locations(&v),
+        vec![
+            ("secret-inline".into(), "exchange-keys.yaml".into(), 5, 17),
+            ("manifest-invalid".into(), "exchange-keys.yaml".into(), 7, 1),
+        ]
+    );
+    assert_eq!(v["findings"][0]["severity"], "error");
+    assert_eq!(v["findings"][0]["snippet"], format!("{}…{}", &secret[..4], &secret[28..]));
+    assert_eq!(v["findings"][1]["category"], "parse");
+}
