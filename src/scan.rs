@@ -126,6 +126,17 @@ pub fn sort_findings(findings: &mut [Finding]) {
 }
 
 fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
+    let mut result = scan_content(artifact, ctx);
+    // Every finding from history (an io-error too) names the commit to look at.
+    if let Provenance::Commit(info) = &artifact.provenance {
+        for f in &mut result.findings {
+            f.commit = Some(info.clone());
+        }
+    }
+    result
+}
+
+fn scan_content(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
     match &artifact.content {
         Content::Bytes(b) => scan_bytes(artifact, b, ctx),
         Content::Unreadable(err) => io_error(artifact, err),
@@ -204,11 +215,6 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext) -> FileResul
     redact_findings(&doc, &candidates, &mut findings, ctx);
     if decoded.map != OffsetMap::Identity {
         file_offsets(&doc, &decoded.map, &mut findings);
-    }
-    if let Provenance::Commit(info) = &artifact.provenance {
-        for f in &mut findings {
-            f.commit = Some(info.clone());
-        }
     }
     result.findings = findings;
     result
@@ -304,15 +310,29 @@ fn read_into(path: &std::path::Path, max: u64, size_hint: u64, buf: &mut Vec<u8>
     Ok(())
 }
 
+/// An artifact that could not be read. Path `.` stands for a whole commit of history (its tree
+/// or the walk itself could not be read); the message then says what was missed.
 fn io_error(artifact: &Artifact, err: &str) -> FileResult {
     let start = Position { line: 1, column: 1, offset: 0 };
+    let (message, help) = if artifact.path == "." {
+        (
+            err.to_string(),
+            "the clone is incomplete or corrupt: `git fsck` lists what is missing; fetch or re-clone and scan again",
+        )
+    } else {
+        (
+            format!("cannot read this file: {err}"),
+            "check its permissions; keylint could not scan it, so it may hold secrets",
+        )
+    };
     FileResult {
         findings: vec![Finding {
             start,
             end: start,
-            message: format!("cannot read this file: {err}"),
-            help: "check its permissions; keylint could not scan it, so it may hold secrets".into(),
-            fingerprint: fingerprint(&["io-error", &artifact.path]),
+            message,
+            help: help.into(),
+            // The error is part of the identity: two unreadable commits are two findings.
+            fingerprint: fingerprint(&["io-error", &artifact.path, err]),
             ..Finding::blank("io-error", Category::Io, Severity::Error, &artifact.path)
         }],
         ..Default::default()

@@ -62,6 +62,8 @@ pub struct ScanPlan {
     pub sarif_output: Option<PathBuf>,
     pub quiet: bool,
     pub repository: Option<String>,
+    /// Fetch the blobs a partial clone lacks (off with `--no-fetch`).
+    pub fetch_missing: bool,
 }
 
 /// A flag or config problem: exit 2.
@@ -165,5 +167,6 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         sarif_output: args.sarif_output.clone(),
         quiet: args.quiet,
         repository: args.repository.clone(),
+        fetch_missing: !args.no_fetch,
     })
 }

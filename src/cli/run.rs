@@ -211,6 +211,7 @@ fn scan_plan(
                 all: *all,
                 chunk_bytes: 0,
                 paths: pathspec(plan)?,
+                blobs: blob_policy(plan),
             };
             super::history::scan_history(git_root(plan), &options, &ctx)?
         }
@@ -265,12 +266,23 @@ fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
             Ok(walk::walk(&plan.roots, &plan.base, &opts))
         }
         SourceMode::Stdin { name } => Ok(vec![stdin::stdin(name, plan.max_file_size).map_err(source_failure)?]),
-        SourceMode::Staged => in_pathspec(plan, git::staged(git_root(plan))),
-        SourceMode::Diff { range } => in_pathspec(plan, git::diff_range(git_root(plan), range)),
+        SourceMode::Staged => in_pathspec(
+            plan,
+            git::staged_with(git_root(plan), std::env::var_os("GIT_INDEX_FILE").map(PathBuf::from), &blob_policy(plan)),
+        ),
+        SourceMode::Diff { range } => {
+            in_pathspec(plan, git::diff_range_with(git_root(plan), range, &blob_policy(plan)))
+        }
         SourceMode::History { since, branches, all } => {
             git::history(git_root(plan), since.as_deref(), branches, *all).map_err(source_failure)
         }
     }
+}
+
+/// Git blobs: never inflated above the size limit; fetched in a partial clone unless
+/// `--no-fetch`.
+fn blob_policy(plan: &ScanPlan) -> git::BlobPolicy {
+    git::BlobPolicy { max_size: plan.max_file_size, fetch_missing: plan.fetch_missing }
 }
 
 fn apply_severity_overrides(plan: &ScanPlan, findings: &mut [Finding]) {
