@@ -126,7 +126,11 @@ pub fn sort_findings(findings: &mut [Finding]) {
 }
 
 fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
-    let mut result = scan_content(artifact, ctx);
+    // A bug on one hostile file must not end the scan of the others (rayon would re-raise the
+    // panic): it becomes an error finding. Nothing of the panic's message is kept: it may
+    // quote the file.
+    let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_content(artifact, ctx)));
+    let mut result = scanned.unwrap_or_else(|_| internal_error(artifact));
     // Every finding from history (an io-error too) names the commit to look at.
     if let Provenance::Commit(info) = &artifact.provenance {
         for f in &mut result.findings {
@@ -308,6 +312,22 @@ fn read_into(path: &std::path::Path, max: u64, size_hint: u64, buf: &mut Vec<u8>
     buf.reserve(size_hint.min(max) as usize + 1);
     file.take(max.saturating_add(1)).read_to_end(buf).map_err(ReadError::Io)?;
     Ok(())
+}
+
+/// A file whose scan panicked (a keylint bug): reported, never silently dropped.
+fn internal_error(artifact: &Artifact) -> FileResult {
+    let start = Position { line: 1, column: 1, offset: 0 };
+    FileResult {
+        findings: vec![Finding {
+            start,
+            end: start,
+            message: "keylint failed on this file (an internal error) and did not finish scanning it".into(),
+            help: "this is a keylint bug: please report it with keylint's version; the file may hold secrets".into(),
+            fingerprint: fingerprint(&["internal-error", &artifact.path]),
+            ..Finding::blank("internal-error", Category::Io, Severity::Error, &artifact.path)
+        }],
+        ..Default::default()
+    }
 }
 
 /// An artifact that could not be read. Path `.` stands for a whole commit of history (its tree

@@ -3,5 +3,6 @@
 pub mod args;
 mod baseline;
 mod history;
+pub mod panic;
 pub mod plan;
 pub mod run;

@@ -336,6 +336,13 @@ fn builtin_diagnostic_rules() -> Vec<RuleInfo> {
         ),
         ("parse-error", "parse", Severity::Error, "A file could not be parsed", "fix the syntax error"),
         (
+            "internal-error",
+            "io",
+            Severity::Error,
+            "keylint failed on a file (a bug) and did not finish scanning it",
+            "report the bug; the file may hold secrets",
+        ),
+        (
             "unused-suppression",
             "config",
             Severity::Warning,
