@@ -249,3 +249,78 @@ fn a_secret_in_a_manifest_that_does_not_parse_is_still_reported() {
     assert_eq!(v["findings"][0]["snippet"], format!("{}…{}", &secret[..4], &secret[28..]));
     assert_eq!(v["findings"][1]["category"], "parse");
 }
+
+// ---- linear time: a long line costs about what the same bytes cost on many lines ----------
+
+/// Scans `dir` (json format) and returns how long it took, or `None` when it was still running
+/// at `deadline` (then it is killed: a quadratic scan must fail the test, not hang it).
+fn timed_scan(dir: &std::path::Path, deadline: std::time::Duration) -> Option<std::time::Duration> {
+    let started = std::time::Instant::now();
+    let mut child = keylint()
+        .current_dir(dir)
+        .args(["scan", ".", "--format", "json", "--no-policies"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("keylint runs");
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert!(status.code().is_some_and(|c| c <= 1), "exit {status:?}");
+            return Some(started.elapsed());
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The single-line file may take at most this many times the multi-line one (plus a fixed
+/// slack for start-up and a busy machine).
+const LINEAR_RATIO: u32 = 4;
+const LINEAR_SLACK: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// `records` joined on one line and one a line (10 MB each), scanned; panics if the one-line
+/// scan is slower than `LINEAR_RATIO` × the multi-line one.
+fn assert_linear(name: &str, records: &[String], separator: &str) {
+    let one = records.join(separator) + "\n";
+    let many = records.join(&format!("{separator}\n")) + "\n";
+    let (d1, d2) = (tree(&[(name, &one)]), tree(&[(name, &many)]));
+    let multi = timed_scan(d2.path(), std::time::Duration::from_secs(600)).expect("multi-line scan finishes");
+    let limit = multi * LINEAR_RATIO + LINEAR_SLACK;
+    match timed_scan(d1.path(), limit) {
+        Some(single) => assert!(single <= limit, "one line: {single:?}, many lines: {multi:?}"),
+        None => panic!("one 10 MB line took over {limit:?} (many lines: {multi:?}): not linear"),
+    }
+}
+
+/// 10 MB of records, the shape of an exchange order log.
+fn order_records() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut size = 0;
+    let mut n = 0u64;
+    while size < 10_000_000 {
+        let r = format!(r#"{{"exchange":"okx","key":"order-{n}","price":{}.{}}}"#, 60_000 + n % 5_000, n % 100);
+        size += r.len() + 1;
+        out.push(r);
+        n += 1;
+    }
+    out
+}
+
+// enable after detection rewrite (issue 7): the exchange-context lookup in src/detect/scope.rs
+// scans every mention for every value, so this line takes minutes (it is killed at the limit).
+#[test]
+#[ignore]
+fn a_10mb_one_line_order_log_scans_in_linear_time() {
+    assert_linear("orders.json", &order_records(), ",");
+}
+
+#[test]
+fn a_10mb_line_of_separator_noise_scans_in_linear_time() {
+    let unit = format!("{}{}\"okx\":", "]=".repeat(5), "=\"".repeat(5));
+    let records: Vec<String> = (0..10_000_000 / (unit.len() * 4)).map(|_| unit.repeat(4)).collect();
+    assert_linear("noise.txt", &records, "");
+}
