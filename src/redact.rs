@@ -73,6 +73,10 @@ fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-')
 }
 
+/// Distinct value patterns compiled into the token set. Built-in detectors come first; a rule
+/// directory with thousands of distinct patterns still gets its found values masked.
+const MAX_PATTERNS: usize = 1024;
+
 /// The detectors' value patterns, compiled once per run to recognise key material in shown
 /// text that no finding covers.
 pub struct TokenPatterns {
@@ -96,7 +100,7 @@ impl TokenPatterns {
                 }
                 continue;
             }
-            if regex::Regex::new(&anchored).is_err() {
+            if sources.len() >= MAX_PATTERNS || regex::Regex::new(&anchored).is_err() {
                 continue;
             }
             sources.push(anchored);

@@ -146,6 +146,56 @@ impl RuleError {
     }
 }
 
+/// Deepest flow nesting (`[`, `{`) accepted in a YAML rule or policy file.
+pub const MAX_YAML_NESTING: usize = 128;
+
+/// Refuses YAML with flow collections nested deeper than `MAX_YAML_NESTING` before serde_yaml
+/// sees it: libyaml's scanner is quadratic in the nesting depth (a 200 KB file of `[` took a
+/// minute) and no rule file nests more than a few levels.
+pub fn check_yaml_nesting(origin: &str, text: &str) -> Result<(), RuleError> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    let mut line_start = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            // A quote opens a scalar only where a scalar can start (`don't` is plain text).
+            b'\'' | b'"' if i == 0 || b" \t\n[{,:-".contains(&bytes[i - 1]) => {
+                // Skip the quoted scalar ('' and \" are escapes inside).
+                i += 1;
+                while i < bytes.len() {
+                    if bytes[i] == b && !(b == b'\'' && bytes.get(i + 1) == Some(&b'\'')) {
+                        break;
+                    }
+                    i += if bytes[i] == b'\\' && b == b'"' || bytes[i] == b'\'' && b == b'\'' { 2 } else { 1 };
+                }
+            }
+            b'#' if line_start || i > 0 && bytes[i - 1].is_ascii_whitespace() => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_YAML_NESTING {
+                    return Err(RuleError::new(
+                        origin,
+                        text,
+                        Some(i),
+                        format!("flow collections nested deeper than {MAX_YAML_NESTING} levels"),
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        line_start = b == b'\n';
+        i += 1;
+    }
+    Ok(())
+}
+
 /// The masked window of the line holding `offset`, with the error labelled to the line's end
 /// (or the window's).
 fn window(origin: &str, text: &str, offset: usize) -> LineWindow {
@@ -193,6 +243,21 @@ mod tests {
         assert!(out.contains("[long.toml:2:80013]"), "{out}");
         assert!(out.lines().all(|l| l.chars().count() < 400), "{out}");
         assert!(out.contains("5x ]"), "{out}");
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_but_brackets_in_quotes_and_comments_are_not_counted() {
+        let deep = format!("rules: {}{}\n", "[".repeat(200), "]".repeat(200));
+        let e = check_yaml_nesting("deep.yaml", &deep).err().map(|e| e.to_string());
+        assert_eq!(e.as_deref(), Some("deep.yaml: flow collections nested deeper than 128 levels"));
+        assert!(check_yaml_nesting("x.yaml", &format!("x: don't {}", "[".repeat(200))).is_err());
+        let fine = format!(
+            "value: '{}' # {}\nother: \"{}\\\"\"\nlist: [[a], {{b: [c]}}]\n",
+            "[".repeat(300),
+            "{".repeat(300),
+            "[".repeat(300)
+        );
+        assert!(check_yaml_nesting("fine.yaml", &fine).is_ok());
     }
 
     #[test]

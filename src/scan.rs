@@ -131,6 +131,12 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext) -> FileResult {
     // quote the file.
     let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_content(artifact, ctx)));
     let mut result = scanned.unwrap_or_else(|_| internal_error(artifact));
+    // Findings about a file that was not read (io-error, internal-error) hold no file text,
+    // only keylint's words, object ids and paths: clipped (a path can be thousands of bytes
+    // long), not masked (a masked commit id would hide which commit to look at).
+    for f in result.findings.iter_mut().filter(|f| f.excerpt.is_none()) {
+        f.message = clip(&f.message, MESSAGE_MAX_CHARS);
+    }
     // Every finding from history (an io-error too) names the commit to look at.
     if let Provenance::Commit(info) = &artifact.provenance {
         for f in &mut result.findings {
@@ -287,6 +293,8 @@ fn redact_findings(doc: &Document, candidates: &[Candidate], findings: &mut [Fin
 
 /// Longest snippet shown (after masking); longer ones end in `…`.
 const SNIPPET_MAX_CHARS: usize = 200;
+/// Longest message or help (an io-error quotes a path that may be thousands of bytes long).
+const MESSAGE_MAX_CHARS: usize = 1000;
 
 /// Masks the free-text fields of a finding; snippets other than secrets' (built masked) are
 /// masked here, then clipped.
@@ -294,8 +302,8 @@ fn mask_texts(f: &mut Finding, redactor: &Redactor) {
     if f.category != Category::Secret {
         f.snippet = clip(&redactor.mask(&f.snippet), SNIPPET_MAX_CHARS);
     }
-    f.message = redactor.mask(&f.message);
-    f.help = redactor.mask(&f.help);
+    f.message = clip(&redactor.mask(&f.message), MESSAGE_MAX_CHARS);
+    f.help = clip(&redactor.mask(&f.help), MESSAGE_MAX_CHARS);
 }
 
 fn clip(text: &str, max_chars: usize) -> String {

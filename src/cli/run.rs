@@ -110,6 +110,7 @@ fn rule_files(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, Failure> {
                 } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
                     let text = file::read_text(&p, file::RULE_FILE_MAX)
                         .map_err(|e| Failure::Usage(format!("rule file `{}` {e}", p.display())))?;
+                    crate::rules_error::check_yaml_nesting(&p.display().to_string(), &text)?;
                     out.push((p, text));
                 }
             }

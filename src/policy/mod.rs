@@ -752,6 +752,7 @@ fn load_dir(dir: &Path) -> Result<Vec<Policy>, RuleError> {
         let origin = path.display().to_string();
         let text = crate::source::file::read_text(&path, crate::source::file::RULE_FILE_MAX)
             .map_err(|e| RuleError::new(&origin, "", None, format!("this policy file {e}")))?;
+        crate::rules_error::check_yaml_nesting(&origin, &text)?;
         if !is_other_rule_file(&path, &text) {
             out.push(Policy::compile(&origin, &text)?);
         }
