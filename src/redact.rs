@@ -162,6 +162,11 @@ impl TokenPatterns {
 /// A masked range of text: `[start, end)` and whether it is a passphrase (`****`).
 type Mask = (usize, usize, bool);
 
+/// How far around a shown window found values are searched (a value reaching into the window
+/// from outside is masked whole). Longer values (PEM keys) are located once in the whole text
+/// instead (`Redactor::with_text`), so a file with many findings stays linear.
+const VALUE_REACH: usize = 4096;
+
 /// The redact stage for one file (or one error message): the file's found secret values, the
 /// spans where they were found, and the run's token patterns.
 pub struct Redactor<'p> {
@@ -209,6 +214,27 @@ impl<'p> Redactor<'p> {
         let mut spans: Vec<Mask> = spans.into_iter().filter(|s| s.0 < s.1).collect();
         spans.sort_unstable();
         self.spans = merge(spans);
+        self
+    }
+
+    /// Locates the values longer than the search reach everywhere in `text` (the file the
+    /// redactor is for), once: their occurrences are masked like the known spans.
+    pub fn with_text(mut self, text: &str) -> Self {
+        if self.show {
+            return self;
+        }
+        let mut added = false;
+        for (value, pass) in self.values.iter().filter(|(v, _)| v.len() > VALUE_REACH) {
+            for at in memchr::memmem::find_iter(text.as_bytes(), value.as_bytes()) {
+                self.spans.push((at, at + value.len(), *pass));
+                added = true;
+            }
+        }
+        if added {
+            let mut spans = std::mem::take(&mut self.spans);
+            spans.sort_unstable();
+            self.spans = merge(spans);
+        }
         self
     }
 
@@ -263,7 +289,7 @@ impl<'p> Redactor<'p> {
         if self.values.is_empty() {
             return;
         }
-        let reach = self.longest_value.saturating_sub(1);
+        let reach = self.longest_value.min(VALUE_REACH).saturating_sub(1);
         let lo = floor_boundary(text, from.saturating_sub(reach));
         let hi = ceil_boundary(text, to.saturating_add(reach).min(text.len()));
         let hay = &text[lo..hi];
@@ -488,6 +514,19 @@ mod tests {
         assert_eq!(region.from, 2);
         assert_eq!(&region.text[region.mapped[0]..region.mapped[1]], "9C0D…C4D5");
         assert_eq!(&region.text[region.mapped[2]..region.mapped[3]], "****");
+    }
+
+    #[test]
+    fn a_value_longer_than_the_reach_is_located_in_the_whole_text() {
+        let tokens = TokenPatterns::empty();
+        let long: String = (0..6000).map(|i| (b'A' + (i % 26) as u8) as char).collect();
+        let text = format!("key: {long}\ncopy: {long} end\n");
+        let r = Redactor::new(&tokens, false, [(long.clone(), false)]).with_text(&text);
+        // A window over the end of the copy only: the copy is masked whole.
+        let end = text.rfind(" end").unwrap_or(0);
+        let region = r.region(&text, end - 10, text.len(), &[], None);
+        assert_eq!(region.text, "ABCD…QRST end\n");
+        assert_eq!(region.from, end - 6000);
     }
 
     #[test]

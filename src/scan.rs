@@ -277,7 +277,7 @@ fn redact_findings(doc: &Document, candidates: &[Candidate], findings: &mut [Fin
             spans.push((f.start.offset, f.end.offset, false));
         }
     }
-    let redactor = Redactor::new(ctx.token_patterns(), ctx.show_secrets, values).with_spans(spans);
+    let redactor = Redactor::new(ctx.token_patterns(), ctx.show_secrets, values).with_spans(spans).with_text(doc.text);
     for f in findings.iter_mut() {
         // A span never ends before it starts, whatever stage built it.
         if f.end.offset < f.start.offset {
