@@ -167,6 +167,10 @@ type Mask = (usize, usize, bool);
 /// instead (`Redactor::with_text`), so a file with many findings stays linear.
 const VALUE_REACH: usize = 4096;
 
+/// Characters in a piece of key material that is masked wherever it appears (the spec lets at
+/// most 4 + 4 characters of a key show; 8 in a row is a piece of it).
+const PIECE: usize = 8;
+
 /// The redact stage for one file (or one error message): the file's found secret values, the
 /// spans where they were found, and the run's token patterns.
 pub struct Redactor<'p> {
@@ -175,6 +179,9 @@ pub struct Redactor<'p> {
     /// Found values (deduplicated) and whether each is a passphrase.
     values: Vec<(String, bool)>,
     finder: Option<AhoCorasick>,
+    /// Every 8-character piece of the found key material (not passphrases: words): a fragment
+    /// of a key pasted elsewhere (a comment quoting its start) is masked too.
+    pieces: Option<AhoCorasick>,
     longest_value: usize,
     /// Known secret spans in the file, sorted and disjoint.
     spans: Vec<Mask>,
@@ -205,7 +212,21 @@ impl<'p> Redactor<'p> {
         } else {
             AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(values.iter().map(|(v, _)| v)).ok()
         };
-        Redactor { tokens, show, values, finder, longest_value, spans: Vec::new() }
+        let mut pieces: Vec<&str> = Vec::new();
+        if !show {
+            for (value, _) in values.iter().filter(|(v, pass)| !pass && v.len() <= VALUE_REACH) {
+                let bounds: Vec<usize> = value.char_indices().map(|(i, _)| i).chain([value.len()]).collect();
+                pieces.extend(bounds.windows(PIECE + 1).map(|w| &value[w[0]..w[PIECE]]).filter(|p| is_key_piece(p)));
+            }
+        }
+        pieces.sort_unstable();
+        pieces.dedup();
+        let pieces = if pieces.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&pieces).ok()
+        };
+        Redactor { tokens, show, values, finder, pieces, longest_value, spans: Vec::new() }
     }
 
     /// Adds the spans (byte ranges in the file's text) where secrets were found: masked in
@@ -299,6 +320,12 @@ impl<'p> Redactor<'p> {
                 out.push((s, e, pass));
             }
         };
+        if let Some(ac) = &self.pieces {
+            // Consecutive pieces overlap and merge into one mask over the whole fragment.
+            for m in ac.find_overlapping_iter(hay) {
+                push(m.start(), m.end(), false);
+            }
+        }
         match &self.finder {
             Some(ac) => {
                 for m in ac.find_overlapping_iter(hay) {
@@ -355,6 +382,18 @@ impl<'p> Redactor<'p> {
             out.extend(pieces.iter().map(|&(s, e)| (start + s, start + e, false)));
         }
     }
+}
+
+/// A piece worth masking wherever it appears: key characters only (not a PEM armor line's
+/// dashes and spaces, not a UUID's separator) and not a run like `AAAAAAAA`.
+fn is_key_piece(piece: &str) -> bool {
+    let bytes = piece.as_bytes();
+    if !bytes.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_')) {
+        return false;
+    }
+    let mut distinct = [false; 128];
+    bytes.iter().for_each(|&b| distinct[usize::from(b & 0x7f)] = true);
+    distinct.iter().filter(|&&d| d).count() >= 4
 }
 
 /// Merges overlapping masks of a sorted list (a merged mask is a passphrase if any part was).
@@ -497,6 +536,10 @@ mod tests {
             r.mask(&format!("OKX_SECRET_KEY={HEX32} # pass hunter2hunter2, id 2026-11-22, order 123456789012")),
             "OKX_SECRET_KEY=9C0D…C4D5 # pass ****, id 2026-11-22, order 123456789012"
         );
+        // A fragment of a found key is masked too.
+        let key = Redactor::new(&tokens, false, [(HEX32.to_string(), false)]);
+        assert_eq!(key.mask("old one began 9C0D3E8F1A2B, see"), "old one began 9C…2B, see");
+        assert_eq!(key.mask("9C0D3E8 is not 8 long"), "9C0D3E8 is not 8 long");
         // Pieces of a path-like token are checked too; identifiers are never masked.
         assert_eq!(r.mask(&format!("vault/{HEX32}/okx_mm_prod")), "vault/9C0D…C4D5/okx_mm_prod");
         let shown = Redactor::new(&tokens, true, [("hunter2hunter2".to_string(), true)]);
