@@ -379,7 +379,11 @@ impl<'p> Redactor<'p> {
             let Some(token) = text.get(start..i) else { continue };
             pieces.clear();
             self.tokens.masks_in(token, &mut pieces);
-            out.extend(pieces.iter().map(|&(s, e)| (start + s, start + e, false)));
+            // Only masks that overlap the window: the window widens to whole masks, and a mask
+            // beside it would widen it over text nobody checked.
+            out.extend(
+                pieces.iter().map(|&(s, e)| (start + s, start + e, false)).filter(|&(s, e, _)| s < to && e > from),
+            );
         }
     }
 }
@@ -570,6 +574,20 @@ mod tests {
         let region = r.region(&text, end - 10, text.len(), &[], None);
         assert_eq!(region.text, "ABCD…QRST end\n");
         assert_eq!(region.from, end - 6000);
+    }
+
+    #[test]
+    fn a_window_never_widens_over_text_it_did_not_mask() {
+        // Found by the pipeline fuzz target: a key piece outside the window (`2f5c178e`) widened
+        // it over a fragment of a found key that had been checked against the window only.
+        let tokens = TokenPatterns::new([("[A-Za-z0-9_-]{8,16}", Some(2.5))]);
+        let text = format!("2f5c178e-9a1{} '{HEX32}'", &HEX32[10..19]);
+        let r = Redactor::new(&tokens, false, [(HEX32.to_string(), false)]);
+        let from = text.find(" '").unwrap_or(0);
+        let region = r.region(&text, from, text.len(), &[], None);
+        assert_eq!(region.text, " '9C0D…C4D5'");
+        let whole = r.region(&text, 0, text.len(), &[], None);
+        assert_eq!(whole.text, "****-9a…E7 '9C0D…C4D5'");
     }
 
     #[test]
