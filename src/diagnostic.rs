@@ -1,7 +1,7 @@
 //! The format-neutral finding every stage produces and every reporter renders.
 //!
-//! A `Finding` never holds a whole secret: the snippet and the source excerpt are redacted when
-//! the finding is built (see `redact`), so no reporter can leak one by accident.
+//! A `Finding` never holds a whole secret: its snippet, excerpt, message and help pass the redact
+//! stage (`crate::redact`) before any reporter sees them, so no reporter can leak one by accident.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -183,105 +183,12 @@ pub fn fingerprint(parts: &[&str]) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Redacts key material: at most the first and last 4 characters survive, fewer for short
-/// values; passphrases become `****`.
-pub fn redact(value: &str, is_passphrase: bool) -> String {
-    if is_passphrase {
-        return "****".to_string();
-    }
-    let chars: Vec<char> = value.chars().collect();
-    let keep = match chars.len() {
-        0..=8 => 0,
-        9..=15 => 2,
-        16..=23 => 3,
-        _ => 4,
-    };
-    if keep == 0 {
-        return "****".to_string();
-    }
-    let head: String = chars[..keep].iter().collect();
-    let tail: String = chars[chars.len() - keep..].iter().collect();
-    format!("{head}…{tail}")
-}
-
-/// Redacts every long token on a line (for messages about a line whose secret spans are
-/// unknown, e.g. a rule's examples): runs of 12+ key-like characters keep 4 at each end. Names
-/// stay readable: `=` and `:` end a token unless they are trailing padding (`…==`), and a token
-/// without digits made of word-shaped parts (`OKX_SECRET_KEY`, `apiSecretKey`) is a name.
-pub fn redact_line(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut token = String::new();
-    let flush = |token: &mut String, out: &mut String| {
-        if token.chars().count() >= 12 && !looks_like_name(token) {
-            out.push_str(&redact(token, false));
-        } else {
-            out.push_str(token);
-        }
-        token.clear();
-    };
-    let chars: Vec<char> = line.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let key_char = c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_');
-        // `=` is base64 padding only at the end of a value (`…Zg==`), else a separator.
-        let padding = c == '='
-            && !token.is_empty()
-            && !looks_like_name(&token)
-            && !chars.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric());
-        if key_char || padding {
-            token.push(c);
-        } else {
-            flush(&mut token, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut token, &mut out);
-    out
-}
-
-/// `OKX_SECRET_KEY`, `api-secret`, `walletAddress`: no digits, and every `_`/`-` part is an
-/// upper-case run followed by lower-case words (`OKX`, `secret`, `Values`, `apiSecretKey`).
-fn looks_like_name(token: &str) -> bool {
-    if token.bytes().any(|b| b.is_ascii_digit() || matches!(b, b'+' | b'/' | b'=')) {
-        return false;
-    }
-    token.split(['_', '-']).all(|part| {
-        let b = part.as_bytes();
-        let mut i = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
-        // An upper-case run may end with the first letter of a camel-case word (`HTTPServer`).
-        i -= usize::from(i > 1 && b.get(i).is_some_and(u8::is_ascii_lowercase));
-        while i < b.len() {
-            i += usize::from(b[i].is_ascii_uppercase());
-            let lower = b[i..].iter().take_while(|c| c.is_ascii_lowercase()).count();
-            if lower == 0 {
-                // An upper-case letter not followed by lower case (`aBCd`) is not a word.
-                return false;
-            }
-            i += lower;
-        }
-        true
-    })
-}
+/// Redaction lives in the redact stage; re-exported here for the stages that build findings.
+pub use crate::redact::{redact, redact_line};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redact_keeps_at_most_four_each_side() {
-        assert_eq!(redact("E9E6B1C2D3E4F5A6B7C8D9E0F1A2A1F0", false), "E9E6…A1F0");
-        assert_eq!(redact("abcdefghijkl", false), "ab…kl");
-        assert_eq!(redact("short", false), "****");
-        assert_eq!(redact("my passphrase", true), "****");
-    }
-
-    #[test]
-    fn redact_line_keeps_names_and_masks_values() {
-        assert_eq!(redact_line("OKX_SECRET_KEY=35C5A1B2C3D4E5F60718293A4B5CE8BD"), "OKX_SECRET_KEY=35C5…E8BD");
-        assert_eq!(redact_line("api_secret_key=\"A56A0B1C2D3E4F5A6B7C8D9E0F1A9F13\""), "api_secret_key=\"A56A…9F13\"");
-        assert_eq!(redact_line("OKX_PASSPHRASE=${OKX_PASSPHRASE}"), "OKX_PASSPHRASE=${OKX_PASSPHRASE}");
-        assert_eq!(redact_line("walletAddress: dGhpcyBpcyBhIHRlc3Qga2V5Zg=="), "walletAddress: dGhp…Zg==");
-        assert_eq!(redact_line("key: aBcDeFgHiJkLmNoP"), "key: aBc…NoP");
-    }
 
     #[test]
     fn fingerprint_depends_on_every_part_and_their_boundaries() {

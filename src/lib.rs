@@ -1,7 +1,8 @@
 //! keylint: finds committed crypto-exchange key material and checks declared key scopes,
 //! IP allowlists and rotation against policy rule files.
 //!
-//! Data flows one way: source → decode → bindings → detect / extract → policy → filter → report.
+//! Data flows one way: source → decode → bindings → detect / extract → policy → filter → redact →
+//! report.
 
 pub mod bindings;
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod filter;
 pub mod part;
 pub mod policy;
 pub mod progress;
+pub mod redact;
 pub mod report;
 pub mod rules_embedded;
 pub mod rules_error;

@@ -1,17 +1,20 @@
 //! The pipeline: artifacts → (decode → detect + declarations → findings → suppressions) per
 //! file in parallel → sorted findings and a summary. Workers never print.
 
-use crate::decode::{is_binary, Document};
+use crate::decode::{decode, has_utf16_bom, is_binary, Document, OffsetMap};
 use crate::detect::project::ProjectMap;
+use crate::detect::rules::Part;
 use crate::detect::{Candidate, DetectorSet};
-use crate::diagnostic::{fingerprint, redact, Category, Excerpt, Finding, Position, Related, Severity};
+use crate::diagnostic::{fingerprint, Category, Excerpt, Finding, Position, Related, Severity};
 use crate::filter::suppression;
+use crate::redact::{Redactor, TokenPatterns};
 use crate::report::Summary;
+use crate::source::file::{open_regular, ReadError};
 use crate::source::{Artifact, Content, Provenance};
 use rayon::prelude::*;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::sync::OnceLock;
 
 /// Checks declarations (manifests and known configs) in a file; implemented by the policy layer.
 pub trait DeclarationChecker: Sync {
@@ -33,6 +36,48 @@ pub struct ScanContext<'a> {
     pub show_secrets: bool,
     /// Extra inline markers that silence secret findings on their line (`[rules] allow_markers`).
     pub allow_markers: &'a [String],
+    /// The detectors' value patterns for the redact stage, compiled on first use (a run
+    /// without findings never pays for them).
+    tokens: OnceLock<TokenPatterns>,
+}
+
+impl<'a> ScanContext<'a> {
+    pub fn new(
+        detectors: &'a DetectorSet,
+        declarations: Option<&'a dyn DeclarationChecker>,
+        max_file_size: u64,
+        show_secrets: bool,
+    ) -> Self {
+        ScanContext {
+            detectors,
+            declarations,
+            max_file_size,
+            show_secrets,
+            allow_markers: &[],
+            tokens: OnceLock::new(),
+        }
+    }
+
+    /// Extra inline markers that silence secret findings (`[rules] allow_markers`).
+    pub fn with_allow_markers(mut self, markers: &'a [String]) -> Self {
+        self.allow_markers = markers;
+        self
+    }
+
+    /// Tokens a detector would accept are key material wherever they are shown. Passphrase
+    /// patterns are left out: they accept any word (`[^\s]{6,64}`); found passphrases are
+    /// still masked by value.
+    pub fn token_patterns(&self) -> &TokenPatterns {
+        self.tokens.get_or_init(|| {
+            TokenPatterns::new(
+                self.detectors
+                    .rules
+                    .iter()
+                    .filter(|r| r.spec.part != Part::Passphrase)
+                    .map(|r| (r.spec.value.as_str(), r.spec.min_entropy)),
+            )
+        })
+    }
 }
 
 /// The outcome of one file.
@@ -83,7 +128,14 @@ pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary
             },
         );
     if let Some(checker) = ctx.declarations {
-        findings.extend(checker.finish());
+        // Repo-wide findings have no single file behind them: their text is masked by the
+        // token patterns alone.
+        let mut repo_wide = checker.finish();
+        let redactor = Redactor::new(ctx.token_patterns(), ctx.show_secrets, Vec::new());
+        for f in &mut repo_wide {
+            mask_texts(f, &redactor);
+        }
+        findings.extend(repo_wide);
     }
     sort_findings(&mut findings);
     (findings, summary)
@@ -95,9 +147,31 @@ pub fn sort_findings(findings: &mut [Finding]) {
 }
 
 fn scan_artifact(artifact: &Artifact, ctx: &ScanContext, projects: &ProjectMap) -> FileResult {
+    // A bug on one hostile file must not end the scan of the others (rayon would re-raise the
+    // panic): it becomes an error finding. Nothing of the panic's message is kept: it may
+    // quote the file.
+    let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_content(artifact, ctx, projects)));
+    let mut result = scanned.unwrap_or_else(|_| internal_error(artifact));
+    // Findings about a file that was not read (io-error, internal-error) hold no file text,
+    // only keylint's words, object ids and paths: clipped (a path can be thousands of bytes
+    // long), not masked (a masked commit id would hide which commit to look at).
+    for f in result.findings.iter_mut().filter(|f| f.excerpt.is_none()) {
+        f.message = clip(&f.message, MESSAGE_MAX_CHARS);
+    }
+    // Every finding from history (an io-error too) names the commit to look at.
+    if let Provenance::Commit(info) = &artifact.provenance {
+        for f in &mut result.findings {
+            f.commit = Some(info.clone());
+        }
+    }
+    result
+}
+
+fn scan_content(artifact: &Artifact, ctx: &ScanContext, projects: &ProjectMap) -> FileResult {
     match &artifact.content {
         Content::Bytes(b) => scan_bytes(artifact, b, ctx, projects),
         Content::Unreadable(err) => io_error(artifact, err),
+        Content::Skipped(reason) => FileResult { skipped: Some(reason), ..Default::default() },
         Content::OnDisk { size } => {
             if *size > ctx.max_file_size {
                 return FileResult { skipped: Some("too-large"), ..Default::default() };
@@ -112,6 +186,9 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext, projects: &ProjectMap) 
                 buf.clear();
                 let result = match read_into(abs, ctx.max_file_size, *size, &mut buf) {
                     Ok(()) => scan_bytes(artifact, &buf, ctx, projects),
+                    // Replaced by a FIFO or device since the walk: never read, never blocks.
+                    Err(ReadError::NotRegular(_)) => FileResult { skipped: Some("special-file"), ..Default::default() },
+                    Err(ReadError::Io(e)) => io_error(artifact, &e.to_string()),
                     Err(e) => io_error(artifact, &e.to_string()),
                 };
                 if buf.capacity() > READ_BUF_KEEP {
@@ -134,32 +211,42 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
     if bytes.len() as u64 > ctx.max_file_size {
         return FileResult { skipped: Some("too-large"), ..Default::default() };
     }
-    if is_binary(bytes) {
-        return FileResult { skipped: Some("binary"), bytes: 0, ..Default::default() };
-    }
+    let binary = || FileResult { skipped: Some("binary"), bytes: 0, ..Default::default() };
+    // UTF-16 is decoded before the keyword pass (its NULs would make it look binary); UTF-8 only
+    // for files with keywords, so the common file costs one pass.
+    let utf16 = match has_utf16_bom(bytes) {
+        true => match decode(bytes) {
+            Some(d) => Some(d),
+            None => return binary(),
+        },
+        false if is_binary(bytes) => return binary(),
+        false => None,
+    };
+    let text_bytes = utf16.as_ref().map_or(bytes, |d| d.text.as_bytes());
     let mut result = FileResult { bytes: bytes.len() as u64, scanned: true, ..Default::default() };
-    let hits = ctx.detectors.prefilter(bytes);
-    let wants_declarations = ctx.declarations.is_some_and(|d| d.wants(&artifact.path, bytes));
+    let hits = ctx.detectors.prefilter(text_bytes);
+    let wants_declarations = ctx.declarations.is_some_and(|d| d.wants(&artifact.path, text_bytes));
     let project = projects.exchange_for(&artifact.path);
-    let mut wants_detection = ctx.detectors.wants(&artifact.path, &hits, project.is_some(), bytes);
+    let mut wants_detection = ctx.detectors.wants(&artifact.path, &hits, project.is_some(), text_bytes);
     if !wants_detection && !wants_declarations && !hits.any() {
         return result;
     }
-    // Invalid UTF-8 (Latin-1 configs) is decoded lossily rather than skipped: never lose a finding.
-    let text: Cow<str> = String::from_utf8_lossy(bytes);
+    // Invalid UTF-8 (Latin-1 configs) is repaired rather than skipped: never lose a finding.
+    let Some(decoded) = utf16.or_else(|| decode(bytes)) else { return binary() };
+    let text: &str = &decoded.text;
     // Keywords of bare patterns only (`master-`, `PRIVATE KEY-----`): read on only if one matches.
-    wants_detection = wants_detection || ctx.detectors.bare_match(&hits, &text);
+    wants_detection = wants_detection || ctx.detectors.bare_match(&hits, text);
     if !wants_detection && !wants_declarations {
         return result;
     }
-    let doc = Document::new(&text);
+    let doc = Document::new(text);
     // One structure model per file, read by the detectors and the declaration extractors.
     let windows = if project.is_none() && !wants_declarations { hits.windows(&doc) } else { None };
     let bindings = match &windows {
         Some(w) if crate::detect::evidence::path_exchange(&artifact.path).is_none() => {
-            crate::bindings::collect_windows(&artifact.path, &text, w)
+            crate::bindings::collect_windows(&artifact.path, text, w)
         }
-        _ => crate::bindings::collect(&artifact.path, &text),
+        _ => crate::bindings::collect(&artifact.path, text),
     };
     let candidates = if wants_detection {
         ctx.detectors.detect(&artifact.path, &doc, &hits, &bindings, project)
@@ -176,39 +263,150 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
     if let Some(ranges) = &artifact.changed_lines {
         findings.retain(|f| ranges.iter().any(|&(s, e)| f.start.line <= e && f.end.line >= s));
     }
-    let mut secret_spans: Vec<(usize, usize, bool)> = candidates
-        .iter()
-        .map(|c| (c.start, c.end, ctx.detectors.part(c.rule) == crate::detect::rules::Part::Passphrase))
-        .chain(findings.iter().filter(|f| f.sensitive).map(|f| (f.start.offset, f.end.offset, false)))
-        .collect();
-    // Sorted by start, non-overlapping ends ascending too: excerpts binary-search their range.
-    secret_spans.sort_unstable();
-    for f in &mut findings {
-        f.excerpt = Some(excerpt(&doc, f, &secret_spans, ctx.show_secrets));
-        if let Provenance::Commit(info) = &artifact.provenance {
-            f.commit = Some(info.clone());
-        }
+    redact_findings(&doc, &candidates, &mut findings, ctx);
+    if decoded.map != OffsetMap::Identity {
+        file_offsets(&doc, &decoded.map, &mut findings);
     }
     result.findings = findings;
     result
 }
 
-fn read_into(path: &std::path::Path, max: u64, size_hint: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
-    let file = std::fs::File::open(path)?;
+/// Offsets in findings count bytes of the file, not of the decoded text (UTF-16, repaired
+/// UTF-8). Runs last: excerpts were cut from the text with text offsets.
+fn file_offsets(doc: &Document, map: &OffsetMap, findings: &mut [Finding]) {
+    let mut offsets: Vec<usize> = findings
+        .iter()
+        .flat_map(|f| {
+            [f.start.offset, f.end.offset]
+                .into_iter()
+                .chain(f.related.iter().flat_map(|r| [r.start.offset, r.end.offset]))
+        })
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mapped = map.to_file(doc.text, &offsets);
+    let file = |o: usize| offsets.binary_search(&o).ok().and_then(|i| mapped.get(i).copied()).unwrap_or(o);
+    for f in findings {
+        f.start.offset = file(f.start.offset);
+        f.end.offset = file(f.end.offset);
+        for r in &mut f.related {
+            r.start.offset = file(r.start.offset);
+            r.end.offset = file(r.end.offset);
+        }
+    }
+}
+
+/// The redact stage of one file: every finding's snippet, excerpt, message and help, masked
+/// by every secret value found in the file (candidates and sensitive policy spans) and by the
+/// detectors' value patterns.
+fn redact_findings(doc: &Document, candidates: &[Candidate], findings: &mut [Finding], ctx: &ScanContext) {
+    let mut values: Vec<(String, bool)> = Vec::with_capacity(candidates.len() * 2);
+    let mut spans: Vec<(usize, usize, bool)> = Vec::with_capacity(candidates.len());
+    for c in candidates {
+        let pass = ctx.detectors.part(c.rule) == Part::Passphrase;
+        values.push((c.value.clone(), pass));
+        if let Some(raw) = doc.text.get(c.start..c.end) {
+            if raw != c.value {
+                values.push((raw.to_string(), pass));
+            }
+        }
+        spans.push((c.start, c.end, pass));
+    }
+    for f in findings.iter().filter(|f| f.sensitive) {
+        if let Some(raw) = doc.text.get(f.start.offset..f.end.offset) {
+            values.push((raw.trim_matches(['"', '\'']).to_string(), false));
+            spans.push((f.start.offset, f.end.offset, false));
+        }
+    }
+    let redactor = Redactor::new(ctx.token_patterns(), ctx.show_secrets, values).with_spans(spans).with_text(doc.text);
+    for f in findings.iter_mut() {
+        // A span never ends before it starts, whatever stage built it.
+        if f.end.offset < f.start.offset {
+            f.end = f.start;
+        }
+        if f.category == Category::Secret {
+            f.snippet = secret_snippet(doc, f.start.offset, f.end.offset, &redactor);
+        }
+        mask_texts(f, &redactor);
+        f.excerpt = Some(excerpt(doc, f, &redactor));
+    }
+}
+
+/// Longest snippet shown (after masking); longer ones end in `…`.
+const SNIPPET_MAX_CHARS: usize = 200;
+/// Longest message or help (an io-error quotes a path that may be thousands of bytes long).
+const MESSAGE_MAX_CHARS: usize = 1000;
+
+/// Masks the free-text fields of a finding; snippets other than secrets' (built masked) are
+/// masked here, then clipped.
+fn mask_texts(f: &mut Finding, redactor: &Redactor) {
+    if f.category != Category::Secret {
+        f.snippet = clip(&redactor.mask(&f.snippet), SNIPPET_MAX_CHARS);
+    }
+    f.message = clip(&redactor.mask(&f.message), MESSAGE_MAX_CHARS);
+    f.help = clip(&redactor.mask(&f.help), MESSAGE_MAX_CHARS);
+    // Evidence quotes names and context words from the file: masked like any file text.
+    if let Some(e) = &mut f.evidence {
+        e.name = redactor.mask(&e.name);
+        e.context = redactor.mask(&e.context);
+    }
+}
+
+fn clip(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// Reads at most `max + 1` bytes (a file that grew since the walk shows up as too large; one
+/// that shrank is read as it is now).
+fn read_into(path: &std::path::Path, max: u64, size_hint: u64, buf: &mut Vec<u8>) -> Result<(), ReadError> {
+    let file = open_regular(path)?;
     buf.reserve(size_hint.min(max) as usize + 1);
-    file.take(max + 1).read_to_end(buf)?;
+    file.take(max.saturating_add(1)).read_to_end(buf).map_err(ReadError::Io)?;
     Ok(())
 }
 
-fn io_error(artifact: &Artifact, err: &str) -> FileResult {
+/// A file whose scan panicked (a keylint bug): reported, never silently dropped.
+fn internal_error(artifact: &Artifact) -> FileResult {
     let start = Position { line: 1, column: 1, offset: 0 };
     FileResult {
         findings: vec![Finding {
             start,
             end: start,
-            message: format!("cannot read this file: {err}"),
-            help: "check its permissions; keylint could not scan it, so it may hold secrets".into(),
-            fingerprint: fingerprint(&["io-error", &artifact.path]),
+            message: "keylint failed on this file (an internal error) and did not finish scanning it".into(),
+            help: "this is a keylint bug: please report it with keylint's version; the file may hold secrets".into(),
+            fingerprint: fingerprint(&["internal-error", &artifact.path]),
+            ..Finding::blank("internal-error", Category::Io, Severity::Error, &artifact.path)
+        }],
+        ..Default::default()
+    }
+}
+
+/// An artifact that could not be read. Path `.` stands for a whole commit of history (its tree
+/// or the walk itself could not be read); the message then says what was missed.
+fn io_error(artifact: &Artifact, err: &str) -> FileResult {
+    let start = Position { line: 1, column: 1, offset: 0 };
+    let (message, help) = if artifact.path == "." {
+        (
+            err.to_string(),
+            "the clone is incomplete or corrupt: `git fsck` lists what is missing; fetch or re-clone and scan again",
+        )
+    } else {
+        (
+            format!("cannot read this file: {err}"),
+            "check its permissions; keylint could not scan it, so it may hold secrets",
+        )
+    };
+    FileResult {
+        findings: vec![Finding {
+            start,
+            end: start,
+            message,
+            help: help.into(),
+            // The error is part of the identity: two unreadable commits are two findings.
+            fingerprint: fingerprint(&["io-error", &artifact.path, err]),
             ..Finding::blank("io-error", Category::Io, Severity::Error, &artifact.path)
         }],
         ..Default::default()
@@ -282,7 +480,8 @@ fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &S
                 message: format!("{} in plain text", spec.description),
                 help: spec.help.clone(),
                 fingerprint: fingerprint(&["secret", &spec.id, path, &c.value]),
-                snippet: snippet(doc, c, candidates, set, ctx.show_secrets),
+                // Filled (masked) by the redact stage.
+                snippet: String::new(),
                 part: Some(spec.part.as_str().to_string()),
                 credential: Some(credential_ids[group_of[i]].clone()),
                 related,
@@ -293,26 +492,19 @@ fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &S
         .collect()
 }
 
-/// The finding's line, cut to a window around the secret, with every secret on it redacted.
-fn snippet(doc: &Document, c: &Candidate, all: &[Candidate], set: &DetectorSet, show: bool) -> String {
-    let (ls, le) = doc.line_range(doc.line_index(c.start));
+/// The finding's line, cut to a window around the secret, masked by the redact stage.
+fn secret_snippet(doc: &Document, start: usize, end: usize, redactor: &Redactor) -> String {
+    let (ls, le) = doc.line_range(doc.line_index(start));
     // Keep long (minified) lines readable and cheap: a window around the secret.
-    let from = floor_boundary(doc.text, ls.max(c.start.saturating_sub(SNIPPET_CONTEXT)));
-    let to = ceil_boundary(doc.text, c.end.max(le.min(c.end + SNIPPET_CONTEXT)));
-    let lo = all.partition_point(|o| o.end <= from);
-    let spans: Vec<(usize, usize, bool)> = all[lo..]
-        .iter()
-        .take_while(|o| o.start < to)
-        .filter(|o| o.end > from)
-        .map(|o| (o.start, o.end, set.part(o.rule) == crate::detect::rules::Part::Passphrase))
-        .collect();
-    let (text, _) = redact_region(doc.text, from, to, &spans, show, &[]);
+    let from = ls.max(start.saturating_sub(SNIPPET_CONTEXT));
+    let to = end.max(le.min(end + SNIPPET_CONTEXT));
+    let region = redactor.region(doc.text, from, to, &[], None);
     let mut out = String::new();
-    if from > ls {
+    if region.from > ls {
         out.push('…');
     }
-    out.push_str(text.trim());
-    if to < le {
+    out.push_str(region.text.trim());
+    if region.to < le {
         out.push('…');
     }
     out
@@ -322,76 +514,8 @@ fn snippet(doc: &Document, c: &Candidate, all: &[Candidate], set: &DetectorSet, 
 const SNIPPET_CONTEXT: usize = 60;
 const EXCERPT_CONTEXT: usize = 240;
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
-/// Copies `text[from..to]`, replacing each span in `spans` (start, end, is_passphrase) by its
-/// redaction, and maps the byte offsets in `track` to offsets in the result.
-fn redact_region(
-    text: &str,
-    from: usize,
-    to: usize,
-    spans: &[(usize, usize, bool)],
-    show: bool,
-    track: &[usize],
-) -> (String, Vec<usize>) {
-    let mut sorted: Vec<(usize, usize, bool)> = spans.iter().copied().filter(|s| s.0 < to && s.1 > from).collect();
-    sorted.sort();
-    let mut out = String::with_capacity(to.saturating_sub(from));
-    let mut mapped = vec![usize::MAX; track.len()];
-    let mut pos = from;
-    let map_until = |pos: usize, limit: usize, out_len: usize, mapped: &mut Vec<usize>| {
-        for (k, &t) in track.iter().enumerate() {
-            if mapped[k] == usize::MAX && t >= pos && t <= limit {
-                mapped[k] = out_len + (t - pos);
-            }
-        }
-    };
-    for (s, e, pass) in sorted {
-        let s = s.max(pos);
-        if s >= e {
-            continue;
-        }
-        map_until(pos, s, out.len(), &mut mapped);
-        out.push_str(&text[pos..s]);
-        let secret = &text[s..e.min(to.max(e))];
-        let replacement = if show { secret.to_string() } else { redact(secret, pass) };
-        for (k, &t) in track.iter().enumerate() {
-            // An offset at or inside a redacted span maps to the end of its replacement.
-            if t == e || (t > s && t < e && mapped[k] == usize::MAX) {
-                mapped[k] = out.len() + replacement.len();
-            }
-        }
-        out.push_str(&replacement);
-        pos = e;
-    }
-    if pos < to {
-        map_until(pos, to, out.len(), &mut mapped);
-        out.push_str(&text[pos..to]);
-    }
-    for m in &mut mapped {
-        if *m == usize::MAX {
-            *m = out.len();
-        }
-    }
-    (out, mapped)
-}
-
 /// The redacted source lines around a finding and its related spans, for the human reporter.
-fn excerpt(doc: &Document, f: &Finding, secrets: &[(usize, usize, bool)], show: bool) -> Excerpt {
+fn excerpt(doc: &Document, f: &Finding, redactor: &Redactor) -> Excerpt {
     let first_line = doc.line_index(f.start.offset);
     let mut last_line = doc.line_index(f.end.offset.max(f.start.offset));
     let mut lo = first_line;
@@ -414,34 +538,33 @@ fn excerpt(doc: &Document, f: &Finding, secrets: &[(usize, usize, bool)], show: 
         }
     }
     let rightmost = near.iter().map(|r| r.end.offset).chain([f.end.offset]).max().unwrap_or(f.end.offset);
-    let from = floor_boundary(doc.text, doc.line_range(lo).0.max(leftmost.offset.saturating_sub(EXCERPT_CONTEXT)));
+    let from = doc.line_range(lo).0.max(leftmost.offset.saturating_sub(EXCERPT_CONTEXT));
     let line_end = doc.line_range(last_line).1.max(f.end.offset.min(doc.text.len()));
-    let to = ceil_boundary(doc.text, line_end.min(rightmost + EXCERPT_CONTEXT).max(rightmost.min(doc.text.len())));
-    let first_column = leftmost.column.saturating_sub(1 + doc.text[from..leftmost.offset.max(from)].chars().count());
+    let to = line_end.min(rightmost + EXCERPT_CONTEXT).max(rightmost.min(doc.text.len()));
     let mut track = vec![f.start.offset, f.end.offset];
     for r in &near {
         track.push(r.start.offset);
         track.push(r.end.offset);
     }
-    let lo_idx = secrets.partition_point(|s| s.1 <= from);
-    let hi_idx = lo_idx + secrets[lo_idx..].partition_point(|s| s.0 < to);
-    let (text, mapped) = redact_region(doc.text, from, to, &secrets[lo_idx..hi_idx], show, &track);
-    let related =
-        near.iter().enumerate().map(|(k, r)| (mapped[2 + 2 * k], mapped[3 + 2 * k], r.label.clone())).collect();
-    Excerpt { text, first_line: lo + 1, first_column, primary: (mapped[0], mapped[1]), related }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redact_region_maps_offsets_through_replacements() {
-        let text = "A=0123456789ABCDEF01230123 B=pass1234";
-        let spans = [(2, 26, false), (29, 37, true)];
-        let (out, mapped) = redact_region(text, 0, text.len(), &spans, false, &[2, 26, 29, 37]);
-        assert_eq!(out, "A=0123…0123 B=****");
-        assert_eq!(&out[mapped[0]..mapped[1]], "0123…0123");
-        assert_eq!(&out[mapped[2]..mapped[3]], "****");
+    let region = redactor.region(doc.text, from, to, &track, Some(f.start.offset));
+    // Columns cut off before the window: counted from the leftmost known column when the
+    // window starts on its line (linear on long lines), else from the window's own line.
+    let start_line = doc.line_index(region.from);
+    let first_column = if start_line + 1 == leftmost.line && region.from <= leftmost.offset {
+        leftmost.column.saturating_sub(1 + doc.text[region.from..leftmost.offset].chars().count())
+    } else {
+        doc.text[doc.line_range(start_line).0..region.from].chars().count()
+    };
+    let related = near
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (region.mapped[2 + 2 * k], region.mapped[3 + 2 * k], r.label.clone()))
+        .collect();
+    Excerpt {
+        text: region.text,
+        first_line: start_line + 1,
+        first_column,
+        primary: (region.mapped[0], region.mapped[1]),
+        related,
     }
 }

@@ -8,13 +8,7 @@ use std::collections::BTreeSet;
 #[test]
 fn unreadable_and_oversized_files_never_stop_the_scan() {
     let detectors = DetectorSet::load(&[], &BTreeSet::new()).expect("built-in rules load");
-    let ctx = ScanContext {
-        detectors: &detectors,
-        declarations: None,
-        max_file_size: 16,
-        show_secrets: false,
-        allow_markers: &[],
-    };
+    let ctx = ScanContext::new(&detectors, None, 16, false);
     let artifacts = vec![
         Artifact {
             path: "a/locked.env".into(),

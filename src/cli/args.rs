@@ -250,6 +250,10 @@ pub struct ScanArgs {
     /// With --history: walk all refs.
     #[arg(long, requires = "history")]
     pub all: bool,
+    /// In a partial clone (`--filter=blob:none`), do not fetch the missing blobs with
+    /// `git fetch` (the only network access keylint makes); the scan then stops with an error.
+    #[arg(long)]
+    pub no_fetch: bool,
     /// Report only findings whose fingerprint is not in this baseline file (default
     /// `[output] baseline`).
     #[arg(long, value_name = "FILE")]

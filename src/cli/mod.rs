@@ -4,6 +4,7 @@ pub mod args;
 mod baseline;
 mod history;
 mod location;
+pub mod panic;
 pub mod plan;
 pub mod run;
 pub mod terminal;

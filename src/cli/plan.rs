@@ -75,6 +75,8 @@ pub struct ScanPlan {
     /// `-v`: list skipped files on stderr.
     pub verbose: bool,
     pub repository: Option<String>,
+    /// Fetch the blobs a partial clone lacks (off with `--no-fetch`).
+    pub fetch_missing: bool,
 }
 
 /// A flag or config problem: exit 2.
@@ -96,8 +98,21 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
     let roots: Vec<PathBuf> =
         if args.paths.is_empty() || stdin { vec![PathBuf::from(".")] } else { args.paths.clone() };
     for root in &roots {
-        if !root.exists() {
-            return Err(PlanError::Usage(format!("path `{}` does not exist", root.display())));
+        match std::fs::metadata(root) {
+            Err(_) if !root.exists() => {
+                return Err(PlanError::Usage(format!("path `{}` does not exist", root.display())));
+            }
+            Err(e) => return Err(PlanError::Usage(format!("cannot read `{}`: {e}", root.display()))),
+            // A FIFO, socket or device would scan nothing (or block): say so instead of exit 0.
+            Ok(m) if !m.is_dir() => {
+                if let Some(what) = crate::source::file::kind_of(m.file_type()) {
+                    return Err(PlanError::Usage(format!(
+                        "`{}` is {what}: keylint scans files and directories (pipe into `keylint scan -` to scan a stream)",
+                        crate::source::path::path_text(root)
+                    )));
+                }
+            }
+            Ok(_) => {}
         }
     }
     // The config is looked for from the one directory scanned (else the cwd).
@@ -178,6 +193,7 @@ pub fn resolve(args: &ScanArgs) -> Result<ScanPlan, PlanError> {
         quiet: args.quiet,
         verbose: args.verbose,
         repository: args.repository.clone(),
+        fetch_missing: !args.no_fetch,
     })
 }
 

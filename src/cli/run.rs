@@ -13,7 +13,7 @@ use crate::report::{
 use crate::rules_error::RuleError;
 use crate::scan::{scan, ScanContext};
 use crate::source::git::{self, HistoryOptions, SourceError};
-use crate::source::{stdin, walk, Artifact};
+use crate::source::{file, stdin, walk, Artifact};
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -116,14 +116,22 @@ fn rule_files(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, Failure> {
             return Err(Failure::Usage(format!("rule directory `{}` does not exist", dir.display())));
         }
         let mut stack = vec![dir.clone()];
+        // Directories by canonical path: a symlink loop in a rule directory ends here.
+        let mut seen = BTreeSet::new();
         while let Some(d) = stack.pop() {
-            let entries = std::fs::read_dir(&d).map_err(Failure::Io)?;
+            if !seen.insert(d.canonicalize().unwrap_or_else(|_| d.clone())) {
+                continue;
+            }
+            let entries = std::fs::read_dir(&d)
+                .map_err(|e| Failure::Usage(format!("cannot read rule directory `{}`: {e}", d.display())))?;
             for entry in entries.flatten() {
                 let p = entry.path();
                 if p.is_dir() {
                     stack.push(p);
                 } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
-                    let text = std::fs::read_to_string(&p).map_err(Failure::Io)?;
+                    let text = file::read_text(&p, file::RULE_FILE_MAX)
+                        .map_err(|e| Failure::Usage(format!("rule file `{}` {e}", p.display())))?;
+                    crate::rules_error::check_yaml_nesting(&p.display().to_string(), &text)?;
                     out.push((p, text));
                 }
             }
@@ -272,13 +280,13 @@ fn scan_plan(
         SourceMode::History { .. } | SourceMode::Commits { .. } => PolicyChecker::per_file(policies, today),
         _ => PolicyChecker::new(policies, today),
     };
-    let ctx = ScanContext {
+    let ctx = ScanContext::new(
         detectors,
-        declarations: plan.policies.then_some(&checker as &dyn crate::scan::DeclarationChecker),
-        max_file_size: plan.max_file_size,
-        show_secrets: plan.show_secrets,
-        allow_markers: &plan.allow_markers,
-    };
+        plan.policies.then_some(&checker as &dyn crate::scan::DeclarationChecker),
+        plan.max_file_size,
+        plan.show_secrets,
+    )
+    .with_allow_markers(&plan.allow_markers);
     let (mut findings, summary) = match &plan.source {
         SourceMode::History { since, branches, all } => {
             let options = HistoryOptions {
@@ -287,6 +295,7 @@ fn scan_plan(
                 all: *all,
                 chunk_bytes: 0,
                 paths: pathspec(plan)?,
+                blobs: blob_policy(plan),
             };
             super::history::scan_history(git_root(plan), &options, &ctx)?
         }
@@ -298,6 +307,7 @@ fn scan_plan(
                 all: false,
                 chunk_bytes: 0,
                 paths: pathspec(plan)?,
+                blobs: blob_policy(plan),
             };
             super::history::scan_history(git_root(plan), &options, &ctx)?
         }
@@ -386,8 +396,13 @@ fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
             Ok(walk::walk(&plan.roots, &plan.base, &opts))
         }
         SourceMode::Stdin { name } => Ok(vec![stdin::stdin(name, plan.max_file_size).map_err(source_failure)?]),
-        SourceMode::Staged => in_pathspec(plan, git::staged(git_root(plan))),
-        SourceMode::Diff { range } => in_pathspec(plan, git::diff_range(git_root(plan), range)),
+        SourceMode::Staged => in_pathspec(
+            plan,
+            git::staged_with(git_root(plan), std::env::var_os("GIT_INDEX_FILE").map(PathBuf::from), &blob_policy(plan)),
+        ),
+        SourceMode::Diff { range } => {
+            in_pathspec(plan, git::diff_range_with(git_root(plan), range, &blob_policy(plan)))
+        }
         SourceMode::History { since, branches, all } => {
             git::history(git_root(plan), since.as_deref(), branches, *all).map_err(source_failure)
         }
@@ -396,6 +411,12 @@ fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
             git::history(git_root(plan), Some(&base), &[head], false).map_err(source_failure)
         }
     }
+}
+
+/// Git blobs: never inflated above the size limit; fetched in a partial clone unless
+/// `--no-fetch`.
+fn blob_policy(plan: &ScanPlan) -> git::BlobPolicy {
+    git::BlobPolicy { max_size: plan.max_file_size, fetch_missing: plan.fetch_missing }
 }
 
 fn apply_severity_overrides(plan: &ScanPlan, findings: &mut [Finding]) {
@@ -448,6 +469,13 @@ fn builtin_diagnostic_rules() -> Vec<RuleInfo> {
             "check its permissions; keylint could not scan it",
         ),
         ("parse-error", "parse", Severity::Error, "A file could not be parsed", "fix the syntax error"),
+        (
+            "internal-error",
+            "io",
+            Severity::Error,
+            "keylint failed on a file (a bug) and did not finish scanning it",
+            "report the bug; the file may hold secrets",
+        ),
         (
             "unused-suppression",
             "config",

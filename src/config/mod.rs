@@ -71,6 +71,13 @@ pub struct OutputConfig {
     pub baseline: Option<PathBuf>,
 }
 
+impl Config {
+    /// Parses the text of a `.keylint.toml` (`origin` names it in errors).
+    pub fn parse(origin: &str, text: &str) -> Result<Config, RuleError> {
+        toml::from_str(text).map_err(|e| RuleError::from_toml(origin, text, &e))
+    }
+}
+
 /// A loaded config and the directory its relative paths are resolved against.
 #[derive(Debug, Default)]
 pub struct LoadedConfig {
@@ -99,9 +106,9 @@ impl LoadedConfig {
             return Ok(LoadedConfig { base_dir: start.to_path_buf(), ..Default::default() });
         };
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| RuleError::new(&origin, "", None, format!("cannot read config: {e}")))?;
-        let config: Config = toml::from_str(&text).map_err(|e| RuleError::from_toml(&origin, &text, &e))?;
+        let text = crate::source::file::read_text(&path, crate::source::file::CONFIG_MAX)
+            .map_err(|e| RuleError::new(&origin, "", None, format!("this config file {e}")))?;
+        let config = Config::parse(&origin, &text)?;
         let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(LoadedConfig { config, path: Some(path), base_dir })
     }

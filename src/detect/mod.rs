@@ -833,7 +833,10 @@ impl DetectorSet {
             for &mi in fe.members.get(holder.structure).into_iter().flatten().take(64) {
                 let m = &fe.fb.bindings[mi];
                 let id_name = m.name.len() <= 8
-                    && matches!(m.name.to_ascii_lowercase().as_str(), "id" | "name" | "key_id" | "keyid" | "uid" | "key_name" | "keyname");
+                    && matches!(
+                        m.name.to_ascii_lowercase().as_str(),
+                        "id" | "name" | "key_id" | "keyid" | "uid" | "key_name" | "keyname"
+                    );
                 if !m.literal || !id_name {
                     continue;
                 }

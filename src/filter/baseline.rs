@@ -104,8 +104,13 @@ impl Baseline {
 
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|error| BaselineError::Read { path: path.to_path_buf(), error })?;
+        let text = crate::source::file::read_text(path, crate::source::file::BASELINE_MAX).map_err(|e| {
+            let error = match e {
+                crate::source::file::ReadError::Io(error) => error,
+                other => std::io::Error::other(format!("it {other}")),
+            };
+            BaselineError::Read { path: path.to_path_buf(), error }
+        })?;
         Baseline::parse(&text, path)
     }
 

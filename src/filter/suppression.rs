@@ -107,7 +107,8 @@ pub fn apply(path: &str, doc: &Document, findings: &mut Vec<Finding>, extra_mark
             message: format!("this `keylint:allow` for {listed} silences nothing on this line or the next"),
             help: "remove the comment, or fix the rule id (see `keylint rules list`)".into(),
             fingerprint: fingerprint(&["unused-suppression", path, &doc.text[s.start..s.end]]),
-            snippet: doc.text[s.start..s.end].chars().take(120).collect(),
+            // Masked and clipped by the redact stage: the rest of the line may hold a secret.
+            snippet: doc.text[s.start..s.end].to_string(),
             ..Finding::blank("unused-suppression", Category::Config, Severity::Note, path)
         });
     }

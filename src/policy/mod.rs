@@ -445,9 +445,59 @@ impl PolicySet {
             }
             self.evaluate_declarations(p, &base, &set, &mut out);
         }
+        if ex.problems.iter().any(|p| p.kind == "syntax") {
+            self.unparsed_key_material(path, doc, only, &mut out);
+        }
         out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         out.dedup_by(|a, b| a.sort_key() == b.sort_key());
         (out, has_manifest)
+    }
+
+    /// A manifest that does not parse has no declarations, so `secret-inline` cannot see a
+    /// secret pasted into it; without this, fixing nothing but a bracket would be the only way
+    /// to learn that the file holds key material. Every `field: value` line is checked on its
+    /// own: a value (or an item of a flow list) that looks like key material is reported.
+    fn unparsed_key_material(&self, path: &str, doc: &Document, only: Option<&str>, out: &mut Vec<Finding>) {
+        const ID: &str = "secret-inline";
+        if only.is_some_and(|id| id != ID) || self.disabled.iter().any(|d| d == ID) {
+            return;
+        }
+        let Some(policy) = self.policies.iter().find(|p| p.id() == ID) else { return };
+        let severity = self.severities.get(ID).copied().unwrap_or(policy.file.severity);
+        for line in 0..doc.line_count() {
+            let (ls, le) = doc.line_range(line);
+            let text = &doc.text[ls..le];
+            let body = text.trim_start_matches([' ', '\t', '-']);
+            let Some(sep) = body.find([':', '=']) else { continue };
+            let field = body[..sep].trim().trim_matches(['"', '\'']);
+            if field.is_empty() || field.contains(char::is_whitespace) || field.starts_with('#') {
+                continue;
+            }
+            let value_start = ls + (text.len() - body.len()) + sep + 1;
+            let mut at = value_start;
+            for piece in doc.text[value_start..le].split(|c: char| "[]{},\"' \t#".contains(c)) {
+                let (start, end) = (at, at + piece.len());
+                at = end + 1;
+                if piece.len() < 16 || !eval::looks_like_key_material(piece) {
+                    continue;
+                }
+                out.push(Finding {
+                    start: doc.position(start),
+                    end: doc.position(end),
+                    message: format!(
+                        "field `{field}` holds key material (`{}`) in a manifest that does not parse, so its keys were not checked",
+                        redact(piece, false)
+                    ),
+                    help: "revoke this key at the exchange (it is in git history), store the new secret in your secret \
+                           manager and write a reference such as `vault:kv/…` or `env:NAME`; then fix the syntax error"
+                        .into(),
+                    fingerprint: fingerprint(&[ID, path, field, piece]),
+                    snippet: redact(piece, false),
+                    sensitive: true,
+                    ..Finding::blank(ID, policy.category, severity, path)
+                });
+            }
+        }
     }
 
     /// Evaluates one policy on every declaration of `set` (one file, or a whole repo).
@@ -711,7 +761,12 @@ fn is_other_rule_file(path: &Path, text: &str) -> bool {
 fn load_dir(dir: &Path) -> Result<Vec<Policy>, RuleError> {
     let mut paths = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
+    // Directories by canonical path: a symlink loop in a rule directory ends here.
+    let mut seen = std::collections::BTreeSet::new();
     while let Some(d) = stack.pop() {
+        if !seen.insert(d.canonicalize().unwrap_or_else(|_| d.clone())) {
+            continue;
+        }
         let entries = std::fs::read_dir(&d).map_err(|e| {
             RuleError::new(&d.display().to_string(), "", None, format!("cannot read policy directory: {e}"))
         })?;
@@ -728,8 +783,9 @@ fn load_dir(dir: &Path) -> Result<Vec<Policy>, RuleError> {
     let mut out = Vec::new();
     for path in paths {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| RuleError::new(&origin, "", None, format!("cannot read policy file: {e}")))?;
+        let text = crate::source::file::read_text(&path, crate::source::file::RULE_FILE_MAX)
+            .map_err(|e| RuleError::new(&origin, "", None, format!("this policy file {e}")))?;
+        crate::rules_error::check_yaml_nesting(&origin, &text)?;
         if !is_other_rule_file(&path, &text) {
             out.push(Policy::compile(&origin, &text)?);
         }

@@ -70,7 +70,8 @@ impl Reporter for Github {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let mut shown = [0usize; 3];
         let mut omitted = Vec::new();
-        for f in report.findings {
+        let safe: Vec<std::borrow::Cow<Finding>> = report.findings.iter().map(super::terminal_safe).collect();
+        for f in safe.iter().map(|f| &**f) {
             let slot = &mut shown[f.severity as usize];
             if *slot < ANNOTATIONS_PER_LEVEL {
                 *slot += 1;
@@ -131,6 +132,7 @@ pub fn write_step_summary(report: &Report, out: &mut dyn Write) -> io::Result<()
     ));
     text.push_str("| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
     for (i, f) in report.findings.iter().enumerate() {
+        let f = &*super::terminal_safe(f);
         let mut location = format!("`{}:{}:{}`", cell(&f.path), f.start.line, f.start.column);
         if let Some(c) = &f.commit {
             location.push_str(&format!(" @ `{}`", c.id.get(..12).unwrap_or(&c.id)));

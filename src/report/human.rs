@@ -122,6 +122,7 @@ impl Reporter for HumanReporter {
             .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
             .with_break_words(false);
         for finding in report.findings {
+            let finding = &*super::terminal_safe(finding);
             let source = finding.excerpt.as_ref().map(|ex| Excerpt {
                 name: &finding.path,
                 text: &ex.text,

@@ -66,6 +66,42 @@ pub struct Report<'a> {
     pub width: usize,
 }
 
+/// The finding with terminal control characters in every text field (path, message, help,
+/// snippet, excerpt, labels, commit author) replaced, for formats a terminal or a CI log shows
+/// as is (human, github). Lengths are kept, so excerpt offsets stay valid.
+pub fn terminal_safe(f: &Finding) -> std::borrow::Cow<'_, Finding> {
+    use crate::redact::sanitize_terminal as clean;
+    let dirty = |s: &str| matches!(clean(s), std::borrow::Cow::Owned(_));
+    let any = dirty(&f.path)
+        || dirty(&f.message)
+        || dirty(&f.help)
+        || dirty(&f.snippet)
+        || dirty(&f.rule)
+        || f.exchange.as_deref().is_some_and(dirty)
+        || f.commit.as_ref().is_some_and(|c| c.author.as_deref().is_some_and(dirty))
+        || f.excerpt.as_ref().is_some_and(|e| dirty(&e.text) || e.related.iter().any(|r| dirty(&r.2)));
+    if !any {
+        return std::borrow::Cow::Borrowed(f);
+    }
+    let mut f = f.clone();
+    for s in [&mut f.path, &mut f.message, &mut f.help, &mut f.snippet, &mut f.rule] {
+        *s = clean(s).into_owned();
+    }
+    if let Some(e) = &mut f.exchange {
+        *e = clean(e).into_owned();
+    }
+    if let Some(a) = f.commit.as_mut().and_then(|c| c.author.as_mut()) {
+        *a = clean(a).into_owned();
+    }
+    if let Some(ex) = &mut f.excerpt {
+        ex.text = clean(&ex.text).into_owned();
+        for r in &mut ex.related {
+            r.2 = clean(&r.2).into_owned();
+        }
+    }
+    std::borrow::Cow::Owned(f)
+}
+
 /// One output format.
 pub trait Reporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;

@@ -1,7 +1,9 @@
 //! Sources: where the bytes to scan come from (working tree, git index, diff, history, stdin).
 //! Each source yields `Artifact`s; only this stage and the reporters do I/O.
 
+pub mod file;
 pub mod git;
+pub mod path;
 pub mod stdin;
 pub mod walk;
 
@@ -24,7 +26,7 @@ pub enum Provenance {
 /// The content of one file to scan, with its display path relative to the scan root.
 #[derive(Debug, Clone)]
 pub struct Artifact {
-    /// Relative path with `/` separators.
+    /// Relative path with `/` separators, escaped (`source::path`): one string per file name.
     pub path: String,
     pub content: Content,
     pub provenance: Provenance,
@@ -42,4 +44,8 @@ pub enum Content {
     },
     /// Could not be read: the error becomes an `io-error` finding.
     Unreadable(String),
+    /// Not read on purpose, counted in the summary under this reason (`too-large` for a git
+    /// blob whose header says it is over the limit, `special-file` for a FIFO, socket or
+    /// device, `symlink`).
+    Skipped(&'static str),
 }

@@ -41,15 +41,20 @@ pub fn walk(roots: &[PathBuf], base: &Path, opts: &WalkOptions) -> Vec<Artifact>
         builder.build_parallel().run(|| {
             Box::new(|entry| {
                 let item = match entry {
-                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                    Ok(e) if e.file_type().is_some_and(|t| !t.is_dir()) => {
                         let path = e.path().to_path_buf();
                         let rel = display_path(&path, base);
                         if opts.exclude.is_match(&rel) {
                             return ignore::WalkState::Continue;
                         }
-                        let content = match e.metadata() {
-                            Ok(m) => Content::OnDisk { size: m.len() },
-                            Err(err) => Content::Unreadable(err.to_string()),
+                        let content = match e.file_type() {
+                            // Not followed (a loop, `/dev/zero`, a file outside the tree): counted.
+                            Some(t) if t.is_symlink() => Content::Skipped("symlink"),
+                            Some(t) if !t.is_file() => Content::Skipped("special-file"),
+                            _ => match e.metadata() {
+                                Ok(m) => Content::OnDisk { size: m.len() },
+                                Err(err) => Content::Unreadable(err.to_string()),
+                            },
                         };
                         Some((rel, path, content))
                     }
@@ -86,13 +91,14 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     }
 }
 
-/// Path relative to `base` with `/` separators (the path as given when it is not under `base`).
+/// Path relative to `base` with `/` separators (the path as given when it is not under
+/// `base`), escaped so that distinct names stay distinct (`source::path`).
 pub fn display_path(path: &Path, base: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
-    let s = rel.to_string_lossy().replace('\\', "/");
+    let s = super::path::path_text(rel);
     let s = s.strip_prefix("./").unwrap_or(&s).to_string();
     if s.is_empty() {
-        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        path.file_name().map(|n| super::path::path_text(Path::new(n))).unwrap_or_default()
     } else {
         s
     }

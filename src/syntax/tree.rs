@@ -81,16 +81,51 @@ pub fn parse(format: Format, text: &str) -> Result<Vec<Node>, SyntaxError> {
     if text.len() > MAX_TREE_BYTES {
         return Err(SyntaxError::new(format!("file larger than {MAX_TREE_BYTES} bytes is not parsed"), 0));
     }
-    match format {
-        Format::Yaml => super::yaml::parse(text),
-        Format::Json => super::json::parse(text).map(|n| vec![n]),
-        Format::Toml => super::toml::parse(text).map(|n| vec![n]),
+    let mut docs = match format {
+        Format::Yaml => super::yaml::parse(text)?,
+        Format::Json => vec![super::json::parse(text)?],
+        Format::Toml => vec![super::toml::parse(text)?],
+    };
+    // Spans come from three parsers' markers: whatever they report, every span a caller slices
+    // with is inside the text and on char boundaries.
+    for doc in &mut docs {
+        clamp_spans(doc, text);
+    }
+    Ok(docs)
+}
+
+fn clamp_spans(node: &mut Node, text: &str) {
+    let (start, end) = clamp(text, node.start, node.end);
+    (node.start, node.end) = (start, end);
+    match &mut node.kind {
+        Kind::Map(entries) => {
+            for e in entries {
+                (e.key_start, e.key_end) = clamp(text, e.key_start, e.key_end);
+                clamp_spans(&mut e.value, text);
+            }
+        }
+        Kind::Seq(items) => items.iter_mut().for_each(|n| clamp_spans(n, text)),
+        _ => {}
     }
 }
 
+fn clamp(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let mut s = start.min(text.len());
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    let mut e = end.clamp(s, text.len());
+    while !text.is_char_boundary(e) {
+        e += 1;
+    }
+    (s, e)
+}
+
 impl Node {
+    /// A node never ends before it starts (an empty implicit map in `[:]` is reported by
+    /// the parser with its end before its start).
     pub fn new(kind: Kind, start: usize, end: usize) -> Self {
-        Node { kind, start, end }
+        Node { kind, start, end: end.max(start) }
     }
 
     /// The entry for `key` in a map.

@@ -137,7 +137,12 @@ fn parse_body(text: &str) -> Result<Vec<Node>, SyntaxError> {
                     alias_budget -= node_count(n);
                     n.clone()
                 }
-                _ => Node::new(Kind::Null, at, at + 1),
+                // An unknown (or still open, self-referencing) anchor: the `*` itself.
+                _ => Node::new(
+                    Kind::Null,
+                    at,
+                    at + text.get(at..).and_then(|r| r.chars().next()).map_or(0, char::len_utf8),
+                ),
             },
             Event::Scalar(value, style, id, tag) => {
                 anchor = id;
@@ -244,6 +249,25 @@ mod tests {
 
     fn slice<'a>(text: &'a str, n: &Node) -> &'a str {
         &text[n.start..n.end]
+    }
+
+    #[test]
+    fn a_self_referencing_alias_after_invalid_text_stays_inside_the_text() {
+        // Found by the syntax_yaml fuzz target (fuzz/regressions/syntax_yaml/).
+        let text = String::from_utf8_lossy(b": |\n \xe0\x9d\xdb\n: &a[*a]").into_owned();
+        for doc in parse(&text).unwrap_or_default() {
+            assert!(doc.start <= doc.end && doc.end <= text.len(), "{doc:?}");
+        }
+    }
+
+    #[test]
+    fn an_empty_implicit_map_in_a_flow_list_never_ends_before_it_starts() {
+        let text = "permissions: [:]\n";
+        let docs = parse(text).expect("parses");
+        let list = docs[0].get("permissions").expect("list");
+        let map = &list.items()[0];
+        assert!(map.start <= map.end && list.start <= list.end, "{list:?}");
+        assert_eq!(&text[list.start..list.end], "[:]");
     }
 
     #[test]

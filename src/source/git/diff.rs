@@ -5,6 +5,7 @@
 //! Only two trees are read, so this works in a shallow clone that has both commits (GitHub's
 //! `fetch-depth: 1` checkout plus `git fetch --depth=1 origin <base>`).
 
+use super::blobs::{self, BlobPolicy};
 use super::{commit_tree, open, read_blob, resolve_commit, tree_files, SourceError};
 use crate::source::{Artifact, Content, Provenance};
 use imara_diff::{Algorithm, Diff, InternedInput};
@@ -41,9 +42,14 @@ impl DiffRange {
 
 /// Resolves a `--diff` argument (including `...` merge-base semantics) and diffs it.
 pub fn diff_range(repo_path: &Path, spec: &str) -> Result<Vec<Artifact>, SourceError> {
+    diff_range_with(repo_path, spec, &BlobPolicy::default())
+}
+
+/// Like `diff_range`, reading blobs by `policy` (size limit on the header, partial clones).
+pub fn diff_range_with(repo_path: &Path, spec: &str, policy: &BlobPolicy) -> Result<Vec<Artifact>, SourceError> {
     let range = DiffRange::parse(spec);
     if !range.merge_base {
-        return diff(repo_path, &range.base, range.head.as_deref());
+        return diff_with(repo_path, &range.base, range.head.as_deref(), policy);
     }
     let repo = open(repo_path)?;
     let head_spec = range.head.clone().unwrap_or_else(|| "HEAD".into());
@@ -51,12 +57,21 @@ pub fn diff_range(repo_path: &Path, spec: &str) -> Result<Vec<Artifact>, SourceE
     let head = resolve_commit(&repo, &head_spec, "head")?;
     let no_base = || SourceError::NoMergeBase { base: range.base.clone(), head: head_spec.clone() };
     let merge_base = repo.merge_base(base, head).map_err(|_| no_base())?.ok_or_else(no_base)?;
-    diff(repo_path, &merge_base.detach().to_string(), Some(&head.to_string()))
+    diff_with(repo_path, &merge_base.detach().to_string(), Some(&head.to_string()), policy)
 }
 
 /// Files added or modified from `base` to `head` (default `HEAD`), new side, with the 1-based
 /// inclusive ranges of added or changed lines. Deleted files produce nothing.
 pub fn diff(repo_path: &Path, base: &str, head: Option<&str>) -> Result<Vec<Artifact>, SourceError> {
+    diff_with(repo_path, base, head, &BlobPolicy::default())
+}
+
+fn diff_with(
+    repo_path: &Path,
+    base: &str,
+    head: Option<&str>,
+    policy: &BlobPolicy,
+) -> Result<Vec<Artifact>, SourceError> {
     let repo = open(repo_path)?;
     let base_commit = resolve_commit(&repo, base, "base")?;
     let head_commit = resolve_commit(&repo, head.unwrap_or("HEAD"), "head")?;
@@ -65,18 +80,26 @@ pub fn diff(repo_path: &Path, base: &str, head: Option<&str>) -> Result<Vec<Arti
     let new = tree_files(&repo, commit_tree(&repo, head_commit)?)?;
     let root = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
 
+    let changed_files: Vec<(super::TreeFile, Option<gix::ObjectId>)> = new
+        .into_iter()
+        .filter_map(|file| {
+            let old_blob = old.get(&file.path).copied();
+            (old_blob != Some(file.blob)).then_some((file, old_blob))
+        })
+        .collect();
+    blobs::ensure_present(&repo, changed_files.iter().flat_map(|(f, o)| [Some(f.blob), *o]).flatten(), policy)?;
     let mut out = Vec::new();
-    for file in new {
-        let old_blob = old.get(&file.path).copied();
-        if old_blob == Some(file.blob) {
-            continue;
-        }
-        let (content, changed) = match read_blob(&repo, file.blob) {
-            Ok(new_bytes) => {
-                let changed = match old_blob.map(|id| read_blob(&repo, id)) {
-                    // Diffing huge or binary blobs line by line costs much and tells nothing: the
-                    // pipeline skips them, or scans them whole.
-                    Some(Ok(old_bytes)) if diffable(&old_bytes) && diffable(&new_bytes) => {
+    for (file, old_blob) in changed_files {
+        let (content, changed) = match blobs::content(&repo, file.blob, policy.max_size) {
+            Content::Bytes(new_bytes) => {
+                // Diffing huge or binary blobs line by line costs much and tells nothing: the
+                // pipeline skips them, or scans them whole. The old side's size comes from its
+                // header, so a huge old blob is never inflated.
+                let old_bytes = old_blob
+                    .filter(|&id| blobs::size(&repo, id).is_some_and(|n| n <= DIFF_MAX))
+                    .and_then(|id| read_blob(&repo, id).ok());
+                let changed = match old_bytes {
+                    Some(old_bytes) if diffable(&old_bytes) && diffable(&new_bytes) => {
                         changed_lines(&old_bytes, &new_bytes)
                     }
                     // A new file (or an unreadable old side): every line is new.
@@ -84,7 +107,7 @@ pub fn diff(repo_path: &Path, base: &str, head: Option<&str>) -> Result<Vec<Arti
                 };
                 (Content::Bytes(new_bytes), changed)
             }
-            Err(e) => (Content::Unreadable(e), Vec::new()),
+            other => (other, Vec::new()),
         };
         out.push(Artifact {
             // In CI the head commit is the checkout, so the file on disk is this content.
@@ -98,9 +121,12 @@ pub fn diff(repo_path: &Path, base: &str, head: Option<&str>) -> Result<Vec<Arti
     Ok(out)
 }
 
+/// Largest blob diffed line by line.
+const DIFF_MAX: u64 = 16 << 20;
+
 /// Text small enough to diff line by line (git's binary heuristic: a NUL in the first 8000 bytes).
 fn diffable(bytes: &[u8]) -> bool {
-    bytes.len() <= 16 << 20 && !bytes[..bytes.len().min(8000)].contains(&0)
+    bytes.len() as u64 <= DIFF_MAX && !bytes[..bytes.len().min(8000)].contains(&0)
 }
 
 /// All lines of a file as one range (empty for an empty file).

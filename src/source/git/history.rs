@@ -6,7 +6,8 @@
 //! (every blob under a seen tree was seen), so the cost is one read per unique tree and blob,
 //! not per commit × file.
 
-use super::{commit_tree, git_err, join, open, read_blob, resolve_commit, walk, SourceError};
+use super::blobs::{self, BlobPolicy};
+use super::{commit_tree, git_err, join, open, resolve_commit, walk, SourceError};
 use crate::diagnostic::CommitInfo;
 use crate::source::{Artifact, Content, Provenance};
 use std::cmp::Reverse;
@@ -27,6 +28,8 @@ pub struct HistoryOptions {
     pub chunk_bytes: usize,
     /// Only blobs at these paths (empty: every path).
     pub paths: super::Pathspec,
+    /// Size limit (checked on object headers) and partial-clone fetching.
+    pub blobs: BlobPolicy,
 }
 
 /// Which side of `--since` a chunk of artifacts comes from.
@@ -60,6 +63,7 @@ pub fn history(
         all,
         chunk_bytes: usize::MAX,
         paths: Default::default(),
+        blobs: BlobPolicy::default(),
     };
     let mut out = Vec::new();
     history_each(repo_path, &options, |chunk, origin| {
@@ -104,8 +108,17 @@ pub fn history_each(
         .with_hidden(hidden)
         .all()
         .map_err(git_err)?;
+    // A commit the walk cannot read (a corrupt or incomplete clone) ends the walk there: what
+    // was walked is still scanned, and the gap is reported as a finding, not a lost run.
+    let mut broken: Option<String> = None;
     for info in walk {
-        let info = info.map_err(git_err)?;
+        let info = match info {
+            Ok(info) => info,
+            Err(e) => {
+                broken = Some(e.to_string());
+                break;
+            }
+        };
         let time = info.commit_time.unwrap_or_default();
         if since_time.is_some_and(|since| time < since) {
             continue;
@@ -126,7 +139,7 @@ pub fn history_each(
     boundary.sort();
     boundary.dedup();
     let chunk_bytes = if options.chunk_bytes == 0 { 64 << 20 } else { options.chunk_bytes };
-    let mut before = Chunker::new(chunk_bytes, Origin::BeforeRange, &options.paths);
+    let mut before = Chunker::new(chunk_bytes, Origin::BeforeRange, options);
     if options.since.is_some() {
         for parent in boundary {
             // In a shallow clone the parent may be absent; then there is nothing to exclude.
@@ -135,32 +148,60 @@ pub fn history_each(
             }
         }
     }
-    before.flush(&mut sink);
+    before.finish(&repo, &mut sink)?;
 
-    let mut range = Chunker::new(chunk_bytes, Origin::InRange, &options.paths);
+    let mut range = Chunker::new(chunk_bytes, Origin::InRange, options);
     for &idx in &order {
         let id = commits[idx].id;
-        let tree = commit_tree(&repo, id)?;
-        range.commit(&repo, id, tree, &mut seen_trees, &mut seen_blobs, &mut sink)?;
+        match commit_tree(&repo, id) {
+            Ok(tree) => range.commit(&repo, id, tree, &mut seen_trees, &mut seen_blobs, &mut sink)?,
+            Err(e) => range.unreadable_commit(&repo, id, &format!("its tree cannot be read ({e})")),
+        }
     }
-    range.flush(&mut sink);
+    if let Some(why) = broken {
+        let tip = order.last().map(|&i| commits[i].id);
+        range.unreadable_history(tip, &why);
+    }
+    range.finish(&repo, &mut sink)?;
     Ok(HistoryStats { commits: order.len() as u64, ..range.stats })
 }
 
-/// Collects the new blobs of commits into chunks of about `limit` bytes.
+/// A blob to read: where it was first met.
+struct Pending {
+    path: String,
+    blob: gix::ObjectId,
+    commit: std::sync::Arc<CommitInfo>,
+}
+
+/// Blobs whose presence is checked (and, in a partial clone, fetched) at once.
+const READ_BATCH: usize = 4096;
+
+/// Collects the new blobs of commits, reads them in batches (fetching those a partial clone
+/// lacks) and hands them over in chunks of about `limit` bytes.
 struct Chunker {
     limit: usize,
     origin: Origin,
     /// Only blobs at these paths.
     paths: super::Pathspec,
+    blobs: BlobPolicy,
+    pending: Vec<Pending>,
     chunk: Vec<Artifact>,
     size: usize,
     stats: HistoryStats,
 }
 
 impl Chunker {
-    fn new(limit: usize, origin: Origin, paths: &super::Pathspec) -> Chunker {
-        Chunker { limit, origin, paths: paths.clone(), chunk: Vec::new(), size: 0, stats: HistoryStats::default() }
+    fn new(limit: usize, origin: Origin, options: &HistoryOptions) -> Chunker {
+        Chunker {
+            limit,
+            origin,
+            paths: options.paths.clone(),
+            blobs: options.blobs,
+            pending: Vec::new(),
+            chunk: Vec::new(),
+            size: 0,
+            stats: HistoryStats::default(),
+        }
     }
 
     /// Adds the blobs `commit` introduces (those under `tree` not seen before).
@@ -174,35 +215,90 @@ impl Chunker {
         sink: &mut impl FnMut(Vec<Artifact>, Origin),
     ) -> Result<(), SourceError> {
         let mut new_blobs = Vec::new();
-        walk_tree(repo, tree, &self.paths, seen_trees, seen_blobs, &mut |path, blob| new_blobs.push((path, blob)))?;
+        let walked =
+            walk_tree(repo, tree, &self.paths, seen_trees, seen_blobs, &mut |path, blob| new_blobs.push((path, blob)));
+        if let Err(e) = walked {
+            // A missing subtree: what was walked is kept, the gap is reported on the commit.
+            self.unreadable_commit(repo, commit, &format!("part of its tree cannot be read ({e})"));
+        }
         if new_blobs.is_empty() {
             return Ok(());
         }
-        let info = commit_info(repo, commit)?;
-        for (path, blob) in new_blobs {
-            let content = match read_blob(repo, blob) {
-                Ok(bytes) => {
-                    self.stats.blobs += 1;
-                    self.stats.bytes += bytes.len() as u64;
-                    self.size += bytes.len();
-                    Content::Bytes(bytes)
-                }
-                Err(e) => Content::Unreadable(e),
-            };
-            let provenance = Provenance::Commit(info.clone());
-            self.chunk.push(Artifact { path, content, provenance, changed_lines: None });
-        }
-        if self.size >= self.limit {
-            self.flush(sink);
+        let info = std::sync::Arc::new(commit_info(repo, commit));
+        self.pending.extend(new_blobs.into_iter().map(|(path, blob)| Pending { path, blob, commit: info.clone() }));
+        if self.pending.len() >= READ_BATCH {
+            self.read_pending(repo, sink)?;
         }
         Ok(())
     }
 
-    fn flush(&mut self, sink: &mut impl FnMut(Vec<Artifact>, Origin)) {
+    /// Reads the pending blobs (after fetching those a partial clone lacks), checking each
+    /// header's size before inflating it.
+    fn read_pending(
+        &mut self,
+        repo: &gix::Repository,
+        sink: &mut impl FnMut(Vec<Artifact>, Origin),
+    ) -> Result<(), SourceError> {
+        blobs::ensure_present(repo, self.pending.iter().map(|p| p.blob), &self.blobs)?;
+        for p in std::mem::take(&mut self.pending) {
+            let content = blobs::content(repo, p.blob, self.blobs.max_size);
+            if let Content::Bytes(bytes) = &content {
+                self.stats.blobs += 1;
+                self.stats.bytes += bytes.len() as u64;
+                self.size += bytes.len();
+            }
+            let provenance = Provenance::Commit((*p.commit).clone());
+            self.chunk.push(Artifact { path: p.path, content, provenance, changed_lines: None });
+            if self.size >= self.limit {
+                self.emit(sink);
+            }
+        }
+        Ok(())
+    }
+
+    /// A commit whose tree (or part of it) cannot be read: one `io-error` on that commit.
+    fn unreadable_commit(&mut self, repo: &gix::Repository, commit: gix::ObjectId, why: &str) {
+        let info = commit_info(repo, commit);
+        self.chunk.push(Artifact {
+            path: ".".into(),
+            content: Content::Unreadable(format!("commit {commit}: {why}; its files were not scanned")),
+            provenance: Provenance::Commit(info),
+            changed_lines: None,
+        });
+    }
+
+    /// The history walk stopped at an unreadable commit: one `io-error` saying so.
+    fn unreadable_history(&mut self, tip: Option<gix::ObjectId>, why: &str) {
+        let provenance = match tip {
+            Some(id) => Provenance::Commit(CommitInfo { id: id.to_string(), author: None, date: None }),
+            None => Provenance::Index,
+        };
+        self.chunk.push(Artifact {
+            path: ".".into(),
+            content: Content::Unreadable(format!(
+                "the history walk stopped at a commit that cannot be read ({why}); older commits were not scanned"
+            )),
+            provenance,
+            changed_lines: None,
+        });
+    }
+
+    fn emit(&mut self, sink: &mut impl FnMut(Vec<Artifact>, Origin)) {
         if !self.chunk.is_empty() {
             sink(std::mem::take(&mut self.chunk), self.origin);
         }
         self.size = 0;
+    }
+
+    /// Reads what is pending and hands over the last chunk.
+    fn finish(
+        &mut self,
+        repo: &gix::Repository,
+        sink: &mut impl FnMut(Vec<Artifact>, Origin),
+    ) -> Result<(), SourceError> {
+        self.read_pending(repo, sink)?;
+        self.emit(sink);
+        Ok(())
     }
 }
 
@@ -305,9 +401,12 @@ fn walk_tree(
     })
 }
 
-/// Commit id, author (`Name <email>`) and author date (ISO 8601) for `commit` in findings.
-fn commit_info(repo: &gix::Repository, id: gix::ObjectId) -> Result<CommitInfo, SourceError> {
-    let commit = repo.find_commit(id).map_err(git_err)?;
+/// Commit id, author (`Name <email>`) and author date (ISO 8601) for `commit` in findings;
+/// the id alone when the commit cannot be read.
+fn commit_info(repo: &gix::Repository, id: gix::ObjectId) -> CommitInfo {
+    let Ok(commit) = repo.find_commit(id) else {
+        return CommitInfo { id: id.to_string(), author: None, date: None };
+    };
     let (author, date) = match commit.author() {
         Ok(sig) => {
             let sig = sig.trim();
@@ -316,7 +415,7 @@ fn commit_info(repo: &gix::Repository, id: gix::ObjectId) -> Result<CommitInfo, 
         }
         Err(_) => (None, None),
     };
-    Ok(CommitInfo { id: id.to_string(), author, date })
+    CommitInfo { id: id.to_string(), author, date }
 }
 
 /// `YYYY-MM-DD` as seconds since the epoch at 00:00 UTC.

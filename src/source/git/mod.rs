@@ -4,15 +4,16 @@
 //! Every function returns artifacts with paths relative to the repository root, `/`-separated,
 //! sorted by path (then commit order), so a scan of the same repository is deterministic.
 
+mod blobs;
 mod diff;
 mod history;
 mod staged;
 
-pub use diff::{changed_lines, diff, diff_range, DiffRange};
+pub use blobs::BlobPolicy;
+pub use diff::{changed_lines, diff, diff_range, diff_range_with, DiffRange};
 pub use history::{history, history_each, HistoryOptions, HistoryStats, Origin};
-pub use staged::{staged, staged_from};
+pub use staged::{staged, staged_from, staged_with};
 
-use gix::bstr::ByteSlice;
 use gix::prelude::FindExt;
 use std::fmt;
 use std::path::Path;
@@ -33,6 +34,10 @@ pub enum SourceError {
     Git(String),
     /// Reading standard input failed.
     Stdin(String),
+    /// A partial clone lacks blobs and `--no-fetch` forbids fetching them.
+    PartialClone { missing: usize, remote: String },
+    /// Fetching the blobs a partial clone lacks failed.
+    FetchFailed { missing: usize, remote: String, why: String },
 }
 
 impl fmt::Display for SourceError {
@@ -54,6 +59,17 @@ impl fmt::Display for SourceError {
             }
             SourceError::Git(msg) => write!(f, "git: {msg}"),
             SourceError::Stdin(msg) => write!(f, "cannot read standard input: {msg}"),
+            SourceError::PartialClone { missing, remote } => write!(
+                f,
+                "{missing} blob(s) to scan are not in this partial clone (promisor remote `{remote}`) and --no-fetch \
+                 was given: run without --no-fetch to let keylint fetch exactly those blobs with `git fetch`, or scan \
+                 a clone made without --filter"
+            ),
+            SourceError::FetchFailed { missing, remote, why } => write!(
+                f,
+                "{missing} blob(s) to scan are not in this partial clone and fetching them from promisor remote \
+                 `{remote}` failed ({why}): check the remote is reachable, or scan a clone made without --filter"
+            ),
         }
     }
 }
@@ -117,7 +133,7 @@ impl Pathspec {
                 path: path.display().to_string(),
                 reason: format!("outside the repository at {}", workdir.display()),
             })?;
-            let rel = rel.to_string_lossy().replace('\\', "/");
+            let rel = crate::source::path::path_text(rel);
             if rel.is_empty() {
                 return Ok(Pathspec::default());
             }
@@ -206,11 +222,12 @@ pub(crate) fn walk(
     Ok(())
 }
 
-/// `prefix/name` with `/` separators; non-UTF-8 names are converted lossily for display.
+/// `prefix/name` with `/` separators; names are escaped (`source::path`), so distinct names
+/// stay distinct.
 pub(crate) fn join(prefix: &str, name: &gix::bstr::BStr) -> String {
-    let name = name.to_str_lossy();
+    let name = crate::source::path::escape_bytes(name);
     if prefix.is_empty() {
-        name.into_owned()
+        name
     } else {
         format!("{prefix}/{name}")
     }

@@ -1,9 +1,9 @@
 //! `--staged`: the index content of files that differ from `HEAD`, i.e. what `git commit` would
 //! record, regardless of what the working tree holds now.
 
-use super::{commit_tree, git_err, open, read_blob, tree_files, SourceError};
-use crate::source::{Artifact, Content, Provenance};
-use gix::bstr::ByteSlice;
+use super::blobs::{self, BlobPolicy};
+use super::{commit_tree, git_err, open, tree_files, SourceError};
+use crate::source::{Artifact, Provenance};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,15 @@ pub fn staged(repo_path: &Path) -> Result<Vec<Artifact>, SourceError> {
 
 /// Like `staged`, reading the index file `index` (relative to the working tree) if given.
 pub fn staged_from(repo_path: &Path, index: Option<PathBuf>) -> Result<Vec<Artifact>, SourceError> {
+    staged_with(repo_path, index, &BlobPolicy::default())
+}
+
+/// Like `staged_from`, reading blobs by `policy` (size limit on the header, partial clones).
+pub fn staged_with(
+    repo_path: &Path,
+    index: Option<PathBuf>,
+    policy: &BlobPolicy,
+) -> Result<Vec<Artifact>, SourceError> {
     let repo = open(repo_path)?;
     let index = open_index(&repo, index)?;
 
@@ -32,7 +41,7 @@ pub fn staged_from(repo_path: &Path, index: Option<PathBuf>) -> Result<Vec<Artif
         None => HashMap::new(),
     };
 
-    let mut out = Vec::new();
+    let mut selected = Vec::new();
     for entry in index.entries() {
         // Stage 0 only: entries in stages 1-3 are merge conflicts, not something to commit.
         if entry.stage_raw() != 0 {
@@ -42,14 +51,16 @@ pub fn staged_from(repo_path: &Path, index: Option<PathBuf>) -> Result<Vec<Artif
         if !(mode == gix::index::entry::Mode::FILE || mode == gix::index::entry::Mode::FILE_EXECUTABLE) {
             continue;
         }
-        let path = entry.path(&index).to_str_lossy().into_owned();
+        let path = crate::source::path::escape_bytes(entry.path(&index));
         if head.get(&path) == Some(&entry.id) {
             continue;
         }
-        let content = match read_blob(&repo, entry.id) {
-            Ok(bytes) => Content::Bytes(bytes),
-            Err(e) => Content::Unreadable(e),
-        };
+        selected.push((path, entry.id));
+    }
+    blobs::ensure_present(&repo, selected.iter().map(|s| s.1), policy)?;
+    let mut out = Vec::with_capacity(selected.len());
+    for (path, id) in selected {
+        let content = blobs::content(&repo, id, policy.max_size);
         out.push(Artifact { path, content, provenance: Provenance::Index, changed_lines: None });
     }
     // The index is sorted by git's byte order; sort by our path string for determinism.
