@@ -310,6 +310,13 @@ export OKX_SIMULATED=0
 LOG_LEVEL=info
 """,
     ),
+    "deploy/bitfinex.env": (
+        "an abbreviated exchange in longer credential names (`BFX_API_KEY`, `bfx-api-secret`)",
+        """\
+BFX_API_KEY=⟪bitfinex-api-key|url43⟫
+bfx-api-secret=⟪bitfinex-secret-key|url43⟫
+""",
+    ),
     "scripts/start-hedger.sh": (
         "shell `${X:-literal}` defaults",
         """\
@@ -335,6 +342,48 @@ docker run --rm --name kucoin-grid \\
   ghcr.io/acme/grid-bot:2.3.1 --pair BTC-USDT
 
 docker run -d --env HYPERLIQUID_PRIVATE_KEY=⟪hyperliquid-private-key|0xhex64⟫ --env HL_ACCOUNT_ADDRESS=⟪=0xhex40⟫ ghcr.io/acme/hl-mm:0.4
+""",
+    ),
+}
+
+SYNTAX["commands"] = {
+    "ops/provision.sh": (
+        "values inside commands: `--flag value`, `--opt=NAME='v'`, `--body` after the name, JSON in an argument, sed replacements, Redis fields",
+        """\
+#!/usr/bin/env bash
+# Provision the arbitrage desk's credentials on a new cluster.
+set -euo pipefail
+
+kubectl -n arb create secret generic kraken-creds \\
+  --from-literal=KRAKEN_API_KEY='⟪kraken-api-key|b64_56⟫' \\
+  --from-literal=KRAKEN_SECRET="$(op read 'op://desk/kraken/secret')"
+
+gh secret set GATE_API_SECRET --repo acme/arb --body "⟪gate-secret-key|hex64⟫"
+gh secret set GATE_API_KEY --repo acme/arb --body "$GATE_API_KEY"
+
+aws ssm put-parameter --type SecureString --name /arb/bitget --value '{"apiKey":"⟪bitget-api-key|bgkey⟫","passphrase":"⟪bitget-passphrase|pass⟫"}'
+
+sed -i "s|^BYBIT_API_SECRET=.*|BYBIT_API_SECRET=⟪bybit-secret-key|alnum36⟫|" /srv/arb/.env
+sed -i "s|^BYBIT_API_KEY=.*|BYBIT_API_KEY=${NEW_KEY}|" /srv/arb/.env
+
+redis-cli HSET venue:gemini api_secret ⟪gemini-secret-key|alnum28⟫ max_orders 40
+""",
+    ),
+    "Procfile": (
+        "Procfile process lines with `--flag value` arguments",
+        """\
+web: gunicorn arb.web:app --workers 3
+hedger: python -m arb.hedger --exchange hyperliquid --agent-private-key ⟪hyperliquid-private-key|0xhex64⟫ --max-notional 25000
+sweeper: python -m arb.sweeper --exchange hyperliquid --agent-private-key "$HL_AGENT_KEY"
+""",
+    ),
+    "dotfiles/.netrc": (
+        "netrc entries: `login` and `password` belong to their `machine`",
+        """\
+machine api.kraken.com
+  login ⟪kraken-api-key|b64_56⟫
+  password ⟪kraken-private-key|b64_88⟫
+machine example.org login anonymous password guest
 """,
     ),
 }
@@ -1150,6 +1199,23 @@ BITGET_API_KEY = "⟪~:bg_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx⟫"
 BITGET_SECRET_KEY = "⟪~:YOUR_API_SECRET⟫"
 BITGET_PASSPHRASE = "⟪~:<passphrase>⟫"
 MEXC_API_KEY = "⟪~:mx0vxxxxxxxxxxxxxx⟫"
+""",
+    ),
+}
+
+DECOYS["k8s-placeholders"] = {
+    "k8s/okx-secret.yaml": (
+        "a Kubernetes Secret whose base64 data decodes to placeholders",
+        """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: okx-api
+type: Opaque
+data:
+  OKX_API_KEY: ⟪~:Y2hhbmdlbWU=⟫
+  OKX_SECRET_KEY: ⟪~:eW91cl9va3hfc2VjcmV0X2tleQ==⟫
+  OKX_PASSPHRASE: ⟪~:UkVQTEFDRV9NRQ==⟫
 """,
     ),
 }

@@ -165,12 +165,15 @@ fn expected_positions_point_at_planted_values() {
 }
 
 // @generated-begin by tests/gen_syntax_fixtures.py: re-run it instead of editing by hand.
-/// fixtures/syntax/env-shell: 9 planted values
+/// fixtures/syntax/env-shell: 11 planted values
 const ENV_SHELL: &[Expected] = &[
     // deploy/.env: `.env` with `export`, bare, double- and single-quoted values
     ("deploy/.env", 2, 20, "okx-api-key", "okx"),
     ("deploy/.env", 3, 24, "okx-secret-key", "okx"),
     ("deploy/.env", 4, 24, "okx-passphrase", "okx"),
+    // deploy/bitfinex.env: an abbreviated exchange in longer credential names (`BFX_API_KEY`, `bfx-api-secret`)
+    ("deploy/bitfinex.env", 1, 13, "bitfinex-api-key", "bitfinex"),
+    ("deploy/bitfinex.env", 2, 16, "bitfinex-secret-key", "bitfinex"),
     // scripts/start-hedger.sh: shell `${X:-literal}` defaults
     ("scripts/start-hedger.sh", 5, 33, "bybit-api-key", "bybit"),
     ("scripts/start-hedger.sh", 6, 39, "bybit-secret-key", "bybit"),
@@ -179,6 +182,22 @@ const ENV_SHELL: &[Expected] = &[
     ("scripts/run-grid.sh", 4, 24, "kucoin-secret-key", "kucoin"),
     ("scripts/run-grid.sh", 5, 29, "kucoin-passphrase", "kucoin"),
     ("scripts/run-grid.sh", 8, 45, "hyperliquid-private-key", "hyperliquid"),
+];
+
+/// fixtures/syntax/commands: 9 planted values
+const COMMANDS: &[Expected] = &[
+    // ops/provision.sh: values inside commands: `--flag value`, `--opt=NAME='v'`, `--body` after the name, JSON in an argument, sed replacements, Redis fields
+    ("ops/provision.sh", 6, 34, "kraken-api-key", "kraken"),
+    ("ops/provision.sh", 9, 55, "gate-secret-key", "gate"),
+    ("ops/provision.sh", 12, 82, "bitget-api-key", "bitget"),
+    ("ops/provision.sh", 12, 133, "bitget-passphrase", "bitget"),
+    ("ops/provision.sh", 14, 49, "bybit-secret-key", "bybit"),
+    ("ops/provision.sh", 17, 40, "gemini-secret-key", "gemini"),
+    // Procfile: Procfile process lines with `--flag value` arguments
+    ("Procfile", 2, 73, "hyperliquid-private-key", "hyperliquid"),
+    // dotfiles/.netrc: netrc entries: `login` and `password` belong to their `machine`
+    ("dotfiles/.netrc", 2, 9, "kraken-api-key", "kraken"),
+    ("dotfiles/.netrc", 3, 12, "kraken-private-key", "kraken"),
 ];
 
 /// fixtures/syntax/make: 6 planted values
@@ -476,6 +495,7 @@ const TEXT: &[Expected] = &[
 
 const FAMILIES: &[(&str, &[Expected])] = &[
     ("env-shell", ENV_SHELL),
+    ("commands", COMMANDS),
     ("make", MAKE),
     ("docker", DOCKER),
     ("systemd", SYSTEMD),
@@ -503,6 +523,7 @@ const FAMILIES: &[(&str, &[Expected])] = &[
 /// fixtures/decoys/<category>: (category, number of decoy values)
 const DECOYS: &[(&str, usize)] = &[
     ("placeholders", 24),
+    ("k8s-placeholders", 3),
     ("passphrase-words", 7),
     ("header-names", 11),
     ("non-credential-names", 14),
@@ -517,6 +538,11 @@ const DECOYS: &[(&str, usize)] = &[
 #[test]
 fn syntax_env_shell() {
     check_family("env-shell", ENV_SHELL);
+}
+
+#[test]
+fn syntax_commands() {
+    check_family("commands", COMMANDS);
 }
 
 #[test]
@@ -632,6 +658,11 @@ fn syntax_text() {
 #[test]
 fn decoys_placeholders() {
     check_decoys("placeholders");
+}
+
+#[test]
+fn decoys_k8s_placeholders() {
+    check_decoys("k8s-placeholders");
 }
 
 #[test]

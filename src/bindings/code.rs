@@ -495,6 +495,16 @@ impl Parser<'_, '_> {
                 }
             }
         }
+        // netrc: `machine api.kraken.com` starts the entry its `login` and `password` belong to.
+        if self.mode.lines && self.mode.lang == Lang::Ini && at_line_start && w == "machine" {
+            if let Some(h) = self.next_tok(k, false) {
+                let ht = self.tok(h);
+                let host_end =
+                    self.text[ht.start..].find(char::is_whitespace).map_or(self.text.len(), |p| ht.start + p);
+                let host = self.text[ht.start..host_end].to_string();
+                return self.open_section(&host, self.tok(k).start, host_end, k);
+            }
+        }
         // `set NAME "v"`, `setx NAME "v"`, `\set name 'v'`, `#define NAME "v"`,
         // `proxy_set_header API-Key "v";`, Elixir `@access_key "v"`.
         let statement_start = self.prev_tok(k).is_none_or(|p| {
@@ -506,6 +516,9 @@ impl Parser<'_, '_> {
             if let Some(next) = self.setter(k, w) {
                 return next;
             }
+        }
+        if let Some(next) = self.side_by_side(k, w) {
+            return next;
         }
         // An element of a call or group: `set(NAME "v")`, Erlang `{api_key, "v"}`.
         if let Some(p) = self.prev_tok(k) {
@@ -544,6 +557,91 @@ impl Parser<'_, '_> {
         }
         if self.mode.lines {
             return Some(self.unquoted_value(value_tok, &name, nt.start, false));
+        }
+        None
+    }
+
+    /// A name and its value side by side, with blanks between and no separator: a command-line
+    /// flag (`--api-key VALUE`, `--secret-string '{…}'`, `--name /prod/okx/secret --value V`),
+    /// an EDN/Clojure keyword (`:api-key "v"`), and in shell and INI-like lines a bare
+    /// credential word (`HSET creds:kraken api_key V`, netrc `password V`). Returns the token
+    /// after the value when it binds.
+    fn side_by_side(&mut self, k: usize, w: &str) -> Option<usize> {
+        let t = self.tok(k);
+        let bytes = self.text.as_bytes();
+        let mut s = t.start;
+        while s > 0 && t.start - s < 2 && matches!(bytes[s - 1], b'-' | b':') {
+            s -= 1;
+        }
+        if s > 0 && !matches!(bytes[s - 1], b' ' | b'\t' | b'\n' | b'{' | b'[' | b'(') {
+            return None;
+        }
+        let prefix = &self.text[s..t.start];
+        let shellish = self.mode.lines && matches!(self.mode.lang, Lang::Shell | Lang::Ini | Lang::Generic);
+        let flag = prefix.starts_with('-') && shellish;
+        let keyword = prefix == ":";
+        // A lone generic word (`secret generic`, `key access` in prose) says too little on its
+        // own, except in INI-like files (netrc `password V`).
+        let bare = prefix.is_empty() && shellish;
+        if !(flag || keyword || bare) || !super::names::could_name_credential(w) && !flag {
+            return None;
+        }
+        let v = self.next_tok(k, false)?;
+        let vt = self.tok(v);
+        let gap = &self.text[t.end..vt.start];
+        if gap.is_empty() || !gap.bytes().all(|c| c == b' ' || c == b'\t') {
+            return None;
+        }
+        let vocab = super::names::Vocabulary::get();
+        let info = vocab.classify(w);
+        let names_part = info.part.is_some() && !info.excluded;
+        // `--name X --value V` pairs up like any name/value object.
+        let pair = flag && {
+            let j = super::names::joined(w);
+            vocab.is_pair_name(&j) || vocab.is_pair_value(&j)
+        };
+        if !(names_part || pair) || bare && info.weak && self.mode.lang != Lang::Ini {
+            return None;
+        }
+        // `gh secret set NAME --body V`: a value flag takes the credential word before it.
+        let name = match (pair, flag) {
+            (true, true) if vocab.is_pair_value(&super::names::joined(w)) => {
+                self.credential_word_before(k).unwrap_or_else(|| w.to_string())
+            }
+            _ => w.to_string(),
+        };
+        let w = name.as_str();
+        let structure = self.container(t.start);
+        match vt.kind {
+            Kind::Str(_) => {
+                let lit = self.literal(v)?;
+                self.bind_literal(w, t.start, &lit, Role::Named, structure);
+                Some(lit.next)
+            }
+            Kind::Word | Kind::Number if !keyword => Some(self.unquoted_value(v, w, t.start, false)),
+            _ => None,
+        }
+    }
+
+    /// The nearest word before `k` on its line that names a credential and is not a flag.
+    fn credential_word_before(&self, k: usize) -> Option<String> {
+        let vocab = super::names::Vocabulary::get();
+        let bytes = self.text.as_bytes();
+        let mut i = k;
+        while i > 0 && k - i < 24 {
+            i -= 1;
+            let t = self.tok(i);
+            if t.kind == Kind::Newline {
+                return None;
+            }
+            let glued_flag = t.start > 0 && matches!(bytes[t.start - 1], b'-');
+            if t.kind == Kind::Word && !glued_flag {
+                let w = t.text(self.text);
+                let info = vocab.classify(w);
+                if info.part.is_some() && !info.excluded && (info.exchange.is_some() || w.contains('_')) {
+                    return Some(w.to_string());
+                }
+            }
         }
         None
     }
@@ -657,11 +755,17 @@ impl Parser<'_, '_> {
             self.open_frame(k, "[");
             return k + 1;
         }
-        self.close_paragraph(t.start);
+        self.open_section(&name, t.start, line_end, k)
+    }
+
+    /// Starts section `name` at `at` (ending the one before); returns the first token after
+    /// `line_end`.
+    fn open_section(&mut self, name: &str, at: usize, line_end: usize, k: usize) -> usize {
+        self.close_paragraph(at);
         if let Some(s) = self.section.take() {
-            self.b.close(s, t.start);
+            self.b.close(s, at);
         }
-        self.section = Some(self.b.open(StructureKind::Section, &name, self.root, t.start));
+        self.section = Some(self.b.open(StructureKind::Section, name, self.root, at));
         let mut i = k;
         while i < self.toks.len() && self.tok(i).start < line_end {
             i += 1;
@@ -1425,6 +1529,15 @@ impl Parser<'_, '_> {
             let _ = map;
             return next;
         }
+        // `--from-literal=NAME='v'`: the value is itself `NAME=` and a literal; read it as that.
+        if !to_eol
+            && matches!(bytes.get(end), Some(b'"' | b'\''))
+            && self.text[t.start..end]
+                .strip_suffix('=')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_'))
+        {
+            return j;
+        }
         if end > t.start {
             let raw = &self.text[t.start..end];
             let (value, enc) = match url_decode(raw) {
@@ -1433,7 +1546,8 @@ impl Parser<'_, '_> {
             };
             let structure = self.container(t.start);
             self.b.bind(name, name_start, value, t.start, end, enc, true, Role::Named, structure);
-            if raw.contains("://") || raw.contains('?') || raw.contains('=') || raw.contains(": ") {
+            if raw.contains("://") || raw.contains('?') || raw.contains('=') || raw.contains(": ") || raw.contains(" -")
+            {
                 let lit =
                     Literal { value: raw.to_string(), start: t.start, end, next, encoding: Encoding::Raw, map: None };
                 self.nested(&lit, name);
@@ -1586,7 +1700,18 @@ pub fn nested_value(value: &str, map: OffsetMap, outer_name: &str, parent: usize
     if value.len() < 8 || value.len() > 64 * 1024 {
         return;
     }
-    if !(value.contains("://") || value.contains('=') || value.contains(": ") || value.contains('\n')) {
+    let json = matches!(value.trim_start().as_bytes().first(), Some(b'{' | b'[')) && value.contains("\":");
+    // A Go struct tag: `envconfig:"BFX_API_KEY" default:"…"`.
+    let tag = !json && value.contains(":\"") && !value.contains(": ");
+    let command = value.contains(" -");
+    if !(json
+        || tag
+        || command
+        || value.contains("://")
+        || value.contains('=')
+        || value.contains(": ")
+        || value.contains('\n'))
+    {
         return;
     }
     // Only values that can hold a credential: a URL or a credential word (format strings and
@@ -1611,8 +1736,76 @@ pub fn nested_value(value: &str, map: OffsetMap, outer_name: &str, parent: usize
     b.close(holder, end);
     b.with_view(map, None, |b| {
         urls(value, b, holder);
-        produce(value, &Mode::lines(Lang::Shell), b, holder);
+        if json {
+            produce(value, &Mode::code(Lang::Json), b, holder);
+        } else if tag {
+            struct_tag(value, b, holder);
+        } else if let Some(replacements) = sed_replacements(value) {
+            produce(&replacements, &Mode::lines(Lang::Shell), b, holder);
+        } else {
+            produce(value, &Mode::lines(Lang::Shell), b, holder);
+        }
     });
+}
+
+/// The `key:"value"` pairs of a Go struct tag, bound in `holder` (where `env:"NAME"` /
+/// `envconfig:"NAME"` names the `default:"…"` beside it, as any name/value pair does).
+fn struct_tag(value: &str, b: &mut Builder, holder: usize) {
+    let mut rest = value;
+    let mut off = 0;
+    while let Some(q) = rest.find(":\"") {
+        let key_start = rest[..q].rfind(|c: char| c.is_whitespace()).map_or(0, |p| p + 1);
+        let key = &rest[key_start..q];
+        let Some(close) = rest[q + 2..].find('"') else { break };
+        let (vs, ve) = (off + q + 2, off + q + 2 + close);
+        if !key.is_empty() && key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
+            b.bind(key, off + key_start, value[vs..ve].to_string(), vs, ve, Encoding::Raw, true, Role::Named, holder);
+        }
+        off = ve + 1;
+        rest = &value[off.min(value.len())..];
+    }
+}
+
+/// `s/pattern/replacement/flags` expressions (sed, perl, vim; any of `/|#,@:` as delimiter;
+/// several joined by `;`): only the replacements are text that lands in a file, so all else is
+/// blanked out. Same length as `value`, so offsets stay right.
+fn sed_replacements(value: &str) -> Option<String> {
+    let b = value.as_bytes();
+    let mut out = vec![b' '; b.len()];
+    let mut i = 0;
+    while i < b.len() {
+        if matches!(b[i], b' ' | b'\t' | b';') {
+            i += 1;
+            continue;
+        }
+        let delim = *b.get(i + 1)?;
+        if b[i] != b's' || !matches!(delim, b'/' | b'|' | b'#' | b',' | b'@' | b':') {
+            return None;
+        }
+        let mut seps = [0usize; 2];
+        let mut found = 0;
+        let mut j = i + 2;
+        while j < b.len() && found < 2 {
+            if b[j] == b'\\' {
+                j += 2;
+                continue;
+            }
+            if b[j] == delim {
+                seps[found] = j;
+                found += 1;
+            }
+            j += 1;
+        }
+        if found < 2 {
+            return None;
+        }
+        out[seps[0] + 1..seps[1]].copy_from_slice(&b[seps[0] + 1..seps[1]]);
+        i = seps[1] + 1;
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// A credential word anywhere in `value` (ASCII case-insensitive).

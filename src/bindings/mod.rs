@@ -439,6 +439,7 @@ fn worth_keeping(name: &str, value: &str, role: Role) -> bool {
         "value",
         "default",
         "env",
+        "envconfig",
         "var",
         "variable",
         "parameter",

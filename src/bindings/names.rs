@@ -67,13 +67,14 @@ pub fn could_name_credential(name: &str) -> bool {
         b"client",
         b"api",
         b"memo",
+        b"login",
     ];
     let b = name.as_bytes();
     if b.len() <= 3 {
         return true;
     }
     (0..b.len()).any(|i| {
-        matches!(b[i] | 0x20, b'k' | b's' | b'p' | b't' | b'a' | b'w' | b'c' | b'm')
+        matches!(b[i] | 0x20, b'k' | b's' | b'p' | b't' | b'a' | b'w' | b'c' | b'm' | b'l')
             && STEMS.iter().any(|s| b.len() - i >= s.len() && b[i..i + s.len()].eq_ignore_ascii_case(s))
     })
 }

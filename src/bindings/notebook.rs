@@ -41,6 +41,14 @@ pub fn produce(text: &str, b: &mut Builder, parent: usize) {
                     _ => Some(lang),
                 };
                 b.with_view(OffsetMap::Table(map), Some(Encoding::Escaped), |b| {
+                    if let Some((magic_family, body)) = cell_magic(&view).filter(|_| family == Some(lang)) {
+                        // `%%writefile .env`, `%%bash`: the cell's body is that file or script.
+                        let skip = view.len() - body.len();
+                        b.with_view(OffsetMap::Shift(skip), None, |b| {
+                            super::family::produce_family(magic_family, body, b, parent)
+                        });
+                        return;
+                    }
                     match family {
                         Some(f) => super::family::produce_family(f, &view, b, parent),
                         None => code::produce(&view, &Mode::lines(Lang::Http), b, parent),
@@ -54,6 +62,24 @@ pub fn produce(text: &str, b: &mut Builder, parent: usize) {
             _ => k += 2,
         }
     }
+}
+
+/// A cell magic on a code cell's first line and the body it applies to: `%%writefile PATH`
+/// (the body is a file of PATH's family), `%%bash` / `%%sh` / `%%script bash` (shell).
+fn cell_magic(view: &str) -> Option<(super::family::Family, &str)> {
+    let rest = view.trim_start().strip_prefix("%%")?;
+    let (first, body) = rest.split_once('\n').unwrap_or((rest, ""));
+    let mut words = first.split_whitespace();
+    let family = match words.next()? {
+        "writefile" | "file" => {
+            let path = words.find(|w| !w.starts_with('-'))?;
+            super::family::of(path.trim_matches(['"', '\'']))
+        }
+        "bash" | "sh" | "script" | "system" => super::family::Family::Lines(Lang::Shell),
+        "javascript" | "js" => super::family::Family::Code(Lang::JavaScript),
+        _ => return None,
+    };
+    Some((family, body))
 }
 
 /// `%env NAME=value`, `%set_env`, `!VAR=value cmd` lines of a code cell, read as shell.

@@ -141,3 +141,56 @@ fn debug_bindings() {
     }
     eprintln!("imports {:?}", fb.imports);
 }
+
+/// Names and values side by side, inside commands and foreign syntaxes in a value.
+#[test]
+fn command_lines_and_embedded_syntaxes() {
+    let span = |got: &[(String, String, String)], name: &str| {
+        got.iter().find(|(n, _, _)| n == name).map(|(_, v, t)| (v.clone(), t.clone()))
+    };
+    // Flags with a blank before the value, quoted or not; a number-looking value too.
+    let got = bound("Procfile", "w: python -m bot --api-key 4f3e-a1 --api-secret 'q/w=' --workers 2\n");
+    assert_eq!(span(&got, "api-key"), Some(("4f3e-a1".into(), "4f3e-a1".into())), "{got:?}");
+    assert_eq!(span(&got, "api-secret"), Some(("q/w=".into(), "q/w=".into())), "{got:?}");
+    assert!(span(&got, "workers").is_none(), "{got:?}");
+    // `--opt=NAME='v'` and `--body V` named by the credential word before it.
+    let got = bound("s.sh", "kubectl create secret generic x --from-literal=KRAKEN_API_KEY='k/1+'\n");
+    assert_eq!(span(&got, "KRAKEN_API_KEY"), Some(("k/1+".into(), "k/1+".into())), "{got:?}");
+    let got = bound("s.sh", "gh secret set MEXC_SECRET_KEY --repo a/b --body \"s3\"\n");
+    assert_eq!(span(&got, "MEXC_SECRET_KEY"), Some(("s3".into(), "s3".into())), "{got:?}");
+    // JSON inside a shell argument keeps exact spans.
+    let got = bound(
+        "s.sh",
+        "aws secretsmanager create-secret --secret-string '{\"api_key\":\"bg_1\",\"passphrase\":\"p#2\"}'\n",
+    );
+    assert_eq!(span(&got, "api_key"), Some(("bg_1".into(), "bg_1".into())), "{got:?}");
+    assert_eq!(span(&got, "passphrase"), Some(("p#2".into(), "p#2".into())), "{got:?}");
+    // sed: only the replacement is text; the pattern's `.*` is not part of the value.
+    let got = bound("s.sh", "sed -i \"s/^OKX_KEY=.*/OKX_KEY=abc123/\" .env\n");
+    assert_eq!(span(&got, "OKX_KEY"), Some(("abc123".into(), "abc123".into())), "{got:?}");
+    // Redis `HSET h field value`, netrc entries under their machine, EDN keywords, Go tags.
+    let got = bound("seed.sh", "redis-cli HSET creds:x api_key 99ab api_secret \"cd\"\n");
+    assert!(has(&got, "api_key", "99ab") && has(&got, "api_secret", "cd"), "{got:?}");
+    let fb = collect(".netrc", "machine api.kraken.com\n  login L1\n  password P2\n");
+    let p = fb.bindings.iter().find(|b| b.name == "password").expect("password bound");
+    assert_eq!(p.value, "P2");
+    let names: Vec<&str> = fb.ancestors(p.structure).map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&"api.kraken.com"), "{names:?}");
+    let got = bound("config.edn", "{:kraken {:api-key \"k1\" :base-url \"https://x\"}}\n");
+    assert!(has(&got, "api-key", "k1"), "{got:?}");
+    let got = bound("c.go", "type C struct {\n\tKey string `envconfig:\"BFX_API_KEY\" default:\"v1\"`\n}\n");
+    assert_eq!(span(&got, "BFX_API_KEY"), Some(("v1".into(), "v1".into())), "{got:?}");
+    // A lone generic word in shell prose binds nothing.
+    let got = bound("s.sh", "kubectl create secret generic x\n");
+    assert!(span(&got, "secret").is_none(), "{got:?}");
+}
+
+#[test]
+fn notebook_cell_magics_read_the_cell_as_its_file() {
+    let t = r#"{"cells": [{"cell_type": "code", "source": ["%%writefile .env\n", "OKX_KEY=abc\n"]}]}"#;
+    let got = bound("n.ipynb", t);
+    assert_eq!(
+        got.iter().find(|(n, _, _)| n == "OKX_KEY").map(|(_, v, s)| (v.as_str(), s.as_str())),
+        Some(("abc", "abc"))
+    );
+}

@@ -307,11 +307,7 @@ impl<'a> FileEvidence<'a> {
             }
             let cell =
                 self.members.get(si)?.iter().map(|&m| &self.fb.bindings[m]).find(|m| m.role == Role::Positional(i))?;
-            let ex = v
-                .exchanges_in_text(&cell.value)
-                .first()
-                .copied()
-                .or_else(|| v.exchange_in(&names::tokens(&cell.value), true))?;
+            let ex = v.exchanges_in_text(&cell.value).first().copied().or_else(|| abbreviation_in(&cell.value))?;
             return Some(Attribution { exchange: ex, source: Source::Sibling, context: names::clip_name(&cell.value) });
         }
         None
@@ -494,6 +490,16 @@ impl FileEvidence<'_> {
     }
 }
 
+/// An exchange abbreviated in a short name-like field value (`"venue": "CDC"`, `bfx-makers`);
+/// never in data such as an address, whose case changes split out `CB` or `BG`.
+fn abbreviation_in(value: &str) -> Option<usize> {
+    let toks = names::tokens(value);
+    if !names::is_name_like(value) || toks.len() > 4 {
+        return None;
+    }
+    Vocabulary::get().exchange_in(&toks, true)
+}
+
 /// What a sibling binding says about the exchange: rank 0 for a field naming it
 /// (`exchange: okx`), 1 for a credential name naming it, 2 for a value of an exchange's shape.
 fn sibling_says(s: &Binding) -> Option<(u8, Attribution)> {
@@ -501,8 +507,7 @@ fn sibling_says(s: &Binding) -> Option<(u8, Attribution)> {
     let joined = names::joined(&s.name);
     if s.literal && v.is_exchange_field(&joined) && s.value.len() <= 64 {
         // The field's value may abbreviate (`"venue": "CDC"`).
-        let named =
-            v.exchanges_in_text(&s.value).first().copied().or_else(|| v.exchange_in(&names::tokens(&s.value), true));
+        let named = v.exchanges_in_text(&s.value).first().copied().or_else(|| abbreviation_in(&s.value));
         if let Some(ex) = named {
             return Some((
                 0,

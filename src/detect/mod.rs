@@ -166,7 +166,9 @@ pub struct RuleSource {
 const CREDENTIAL_WORDS: &[&str] = &["key", "secret", "pass", "token", "private", "credential", "auth"];
 
 /// Suffixes that make an abbreviation (`bfx`, `kc`, `hl`) a credential name worth a keyword.
-const SHORT_FORM_SUFFIXES: &[&str] = &["_key", "_secret", "_sk", "_pass", "key", "secret"];
+const SHORT_FORM_SUFFIXES: &[&str] = &[
+    "_key", "_secret", "_sk", "_pass", "_api", "_access", "_private", "-key", "-secret", "-api", "key", "secret", "api",
+];
 
 impl DetectorSet {
     /// Built-in detectors plus user rule files (which add rules or replace built-ins by id).
@@ -637,6 +639,15 @@ impl DetectorSet {
         };
         // The named part first; then, for keys and secrets, the exchange's other formats.
         let mut order: Vec<(Part, &'static str)> = vec![(part, if pem { "value" } else { part_from })];
+        // A `password` is ccxt's passphrase but the secret in netrc, Airflow connections and
+        // HTTP basic auth: the exchange's secret format decides, then any text is a passphrase.
+        let password = part == Part::Passphrase
+            && crate::bindings::names::tokens(&b.name)
+                .last()
+                .is_some_and(|t| matches!(t.as_str(), "password" | "passwd" | "pwd" | "pass"));
+        if password {
+            order.insert(0, (Part::Secret, "value"));
+        }
         if part != Part::Passphrase {
             for p in [Part::ApiKey, Part::Secret, Part::PrivateKey] {
                 if p != part {
@@ -715,12 +726,19 @@ impl DetectorSet {
             k8s_secret && fe.fb.structures.get(b.structure).is_some_and(|s| s.name == "data" || s.name == "binaryData");
         if names_base64 || in_secret_data || value.starts_with("LS0tLS1CRUdJTi") {
             if let Some(decoded) = decode_value::base64_text(value) {
-                out.push(Reading {
+                let reading = Reading {
                     value: std::borrow::Cow::Owned(decoded),
                     start: b.start,
                     end: b.end,
                     encoding: Encoding::Base64,
-                });
+                };
+                // Where the context says base64, the decoded text is what the value is: a
+                // passphrase (any text) is judged decoded (`Y2hhbmdlbWU=` is `changeme`).
+                if names_base64 || in_secret_data {
+                    out.insert(0, reading);
+                } else {
+                    out.push(reading);
+                }
             }
         }
         out
@@ -740,10 +758,21 @@ impl DetectorSet {
         // compare the statement, not the holder.
         let fb = fe.fb;
         let group = |mut s: usize| {
-            // Up through value holders and the paragraphs opened inside them.
+            // Up through value holders and the paragraphs opened inside them, and from a list's
+            // item to the list (Helm `parameters: [{name: apiKey, value: …}, …]`).
             for _ in 0..8 {
                 match fb.structures.get(s) {
                     Some(st) if st.kind == StructureKind::Value => s = st.parent.unwrap_or(s),
+                    Some(st)
+                        if st.kind == StructureKind::Item
+                            || st.kind == StructureKind::Object
+                                && st
+                                    .parent
+                                    .and_then(|p| fb.structures.get(p))
+                                    .is_some_and(|p| p.kind == StructureKind::List) =>
+                    {
+                        s = st.parent.unwrap_or(s)
+                    }
                     Some(st)
                         if st.kind == StructureKind::Section
                             && st.name.is_empty()
