@@ -225,7 +225,9 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
     let text_bytes = utf16.as_ref().map_or(bytes, |d| d.text.as_bytes());
     let mut result = FileResult { bytes: bytes.len() as u64, scanned: true, ..Default::default() };
     let hits = ctx.detectors.prefilter(text_bytes);
-    let wants_declarations = ctx.declarations.is_some_and(|d| d.wants(&artifact.path, text_bytes));
+    // Declarations describe how things are now: a version of a file that is no longer at the tip
+    // of history is searched for secrets only.
+    let wants_declarations = artifact.current && ctx.declarations.is_some_and(|d| d.wants(&artifact.path, text_bytes));
     let project = projects.exchange_for(&artifact.path);
     let mut wants_detection = ctx.detectors.wants(&artifact.path, &hits, project.is_some(), text_bytes);
     if !wants_detection && !wants_declarations && !hits.any() {

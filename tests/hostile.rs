@@ -587,6 +587,7 @@ fn a_file_truncated_or_grown_during_the_scan_is_read_as_it_is() {
         content: Content::OnDisk { size },
         provenance: Provenance::File(dir.path().join(name)),
         changed_lines: None,
+        current: true,
     };
     // The walk saw 900 bytes (the file was truncated since) / 10 bytes (it grew past the limit).
     let (findings, summary) = scan(&[artifact("normal.env", 900), artifact("grown.env", 10)], &ctx);

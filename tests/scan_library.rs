@@ -15,18 +15,21 @@ fn unreadable_and_oversized_files_never_stop_the_scan() {
             content: Content::Unreadable("Permission denied (os error 13)".into()),
             provenance: Provenance::Stdin,
             changed_lines: None,
+            current: true,
         },
         Artifact {
             path: "b/huge.txt".into(),
             content: Content::Bytes(vec![b'x'; 17]),
             provenance: Provenance::Stdin,
             changed_lines: None,
+            current: true,
         },
         Artifact {
             path: "c/ok.txt".into(),
             content: Content::Bytes(b"hello".to_vec()),
             provenance: Provenance::Stdin,
             changed_lines: None,
+            current: true,
         },
     ];
     let (findings, summary) = scan(&artifacts, &ctx);

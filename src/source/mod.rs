@@ -32,6 +32,11 @@ pub struct Artifact {
     pub provenance: Provenance,
     /// When set (diff mode), only findings touching these 1-based line ranges are kept.
     pub changed_lines: Option<Vec<(usize, usize)>>,
+    /// The file as it is now: in the working tree, the index, a diff's head, stdin, or, in git
+    /// history, a blob that the tip of a scanned ref still holds. Declaration policies
+    /// (manifests, configs) run only on current artifacts, so a manifest fixed since does not
+    /// keep reporting its old versions; secrets are searched for in every artifact.
+    pub current: bool,
 }
 
 /// What the source managed to read.

@@ -17,7 +17,13 @@ pub fn read(mut reader: impl Read, name: &str) -> Result<Artifact, SourceError> 
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes).map_err(|e| SourceError::Stdin(e.to_string()))?;
     let path = super::path::escape_bytes(name.replace('\\', "/").trim_start_matches("./").as_bytes());
-    Ok(Artifact { path, content: Content::Bytes(bytes), provenance: Provenance::Stdin, changed_lines: None })
+    Ok(Artifact {
+        path,
+        content: Content::Bytes(bytes),
+        provenance: Provenance::Stdin,
+        changed_lines: None,
+        current: true,
+    })
 }
 
 #[cfg(test)]

@@ -79,7 +79,13 @@ pub fn walk(roots: &[PathBuf], base: &Path, opts: &WalkOptions) -> Vec<Artifact>
     files.dedup_by(|a, b| a.0 == b.0);
     files
         .into_iter()
-        .map(|(path, abs, content)| Artifact { path, content, provenance: Provenance::File(abs), changed_lines: None })
+        .map(|(path, abs, content)| Artifact {
+            path,
+            content,
+            provenance: Provenance::File(abs),
+            changed_lines: None,
+            current: true,
+        })
         .collect()
 }
 

@@ -115,6 +115,7 @@ fn diff_with(
             path: file.path,
             content,
             changed_lines: Some(changed),
+            current: true,
         });
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));

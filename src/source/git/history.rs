@@ -5,6 +5,9 @@
 //! Commits are visited parents-first; for each commit, trees already visited are skipped whole
 //! (every blob under a seen tree was seen), so the cost is one read per unique tree and blob,
 //! not per commit × file.
+//!
+//! Secrets are searched for in every blob, but declaration policies only in blobs the tip of a
+//! scanned ref still holds (`Artifact::current`): a manifest fixed since is not a violation.
 
 use super::blobs::{self, BlobPolicy};
 use super::{commit_tree, git_err, join, open, resolve_commit, walk, SourceError};
@@ -89,6 +92,7 @@ pub fn history_each(
     let repo = repo;
 
     let tips = tips(&repo, options)?;
+    let current = tip_blobs(&repo, &tips, &options.paths);
     let (hidden, since_time) = match &options.since {
         None => (Vec::new(), None),
         Some(s) => match parse_date(s) {
@@ -139,7 +143,9 @@ pub fn history_each(
     boundary.sort();
     boundary.dedup();
     let chunk_bytes = if options.chunk_bytes == 0 { 64 << 20 } else { options.chunk_bytes };
-    let mut before = Chunker::new(chunk_bytes, Origin::BeforeRange, options);
+    // Blobs just before the range only tell what is not new in it, declarations included (a
+    // manifest's old violation is not the range's doing): all of them count as current.
+    let mut before = Chunker::new(chunk_bytes, Origin::BeforeRange, options, None);
     if options.since.is_some() {
         for parent in boundary {
             // In a shallow clone the parent may be absent; then there is nothing to exclude.
@@ -150,7 +156,7 @@ pub fn history_each(
     }
     before.finish(&repo, &mut sink)?;
 
-    let mut range = Chunker::new(chunk_bytes, Origin::InRange, options);
+    let mut range = Chunker::new(chunk_bytes, Origin::InRange, options, Some(current));
     for &idx in &order {
         let id = commits[idx].id;
         match commit_tree(&repo, id) {
@@ -188,10 +194,12 @@ struct Chunker {
     chunk: Vec<Artifact>,
     size: usize,
     stats: HistoryStats,
+    /// The blobs of the tips (`tip_blobs`): only these are `current`. `None`: every blob is.
+    current: Option<HashSet<gix::ObjectId>>,
 }
 
 impl Chunker {
-    fn new(limit: usize, origin: Origin, options: &HistoryOptions) -> Chunker {
+    fn new(limit: usize, origin: Origin, options: &HistoryOptions, current: Option<HashSet<gix::ObjectId>>) -> Chunker {
         Chunker {
             limit,
             origin,
@@ -201,6 +209,7 @@ impl Chunker {
             chunk: Vec::new(),
             size: 0,
             stats: HistoryStats::default(),
+            current,
         }
     }
 
@@ -248,7 +257,8 @@ impl Chunker {
                 self.size += bytes.len();
             }
             let provenance = Provenance::Commit((*p.commit).clone());
-            self.chunk.push(Artifact { path: p.path, content, provenance, changed_lines: None });
+            let current = self.current.as_ref().is_none_or(|tip| tip.contains(&p.blob));
+            self.chunk.push(Artifact { path: p.path, content, provenance, changed_lines: None, current });
             if self.size >= self.limit {
                 self.emit(sink);
             }
@@ -264,6 +274,7 @@ impl Chunker {
             content: Content::Unreadable(format!("commit {commit}: {why}; its files were not scanned")),
             provenance: Provenance::Commit(info),
             changed_lines: None,
+            current: false,
         });
     }
 
@@ -280,6 +291,7 @@ impl Chunker {
             )),
             provenance,
             changed_lines: None,
+            current: false,
         });
     }
 
@@ -332,6 +344,24 @@ fn tips(repo: &gix::Repository, options: &HistoryOptions) -> Result<Vec<gix::Obj
     tips.sort();
     tips.dedup();
     Ok(tips)
+}
+
+/// Every blob in the trees of `tips` (within the pathspec), each tree read once: the files as
+/// they are at the scanned refs. At most as many ids as the walk's own `seen_blobs`.
+///
+/// Blob ids, not (path, blob) pairs: the walk scans each blob once, at the first path it met
+/// it, so these are the same pairs except for a file renamed (or copied) since, unchanged —
+/// whose one artifact must still be checked, or a renamed manifest would never be.
+/// What cannot be read of a tip tree is left out here; the walk reports it as an `io-error`.
+fn tip_blobs(repo: &gix::Repository, tips: &[gix::ObjectId], paths: &super::Pathspec) -> HashSet<gix::ObjectId> {
+    let mut seen_trees = HashSet::new();
+    let mut blobs = HashSet::new();
+    for &tip in tips {
+        if let Ok(tree) = commit_tree(repo, tip) {
+            let _ = walk_tree(repo, tree, paths, &mut seen_trees, &mut blobs, &mut |_, _| {});
+        }
+    }
+    blobs
 }
 
 struct Node {
