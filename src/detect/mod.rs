@@ -71,6 +71,9 @@ struct KeywordTarget {
     /// credential name, a binding rule's keyword). Keywords of bare patterns only (`master-`,
     /// `PRIVATE KEY-----`) do not: their pattern must match first.
     bindings: bool,
+    /// An abbreviation counts only at the start of a word (`BFX_API_KEY`, `bfxApiKey`; not
+    /// `libkcapi` or `GHCB_ACCESS`).
+    word_start: bool,
 }
 
 /// Keyword hits of one file.
@@ -255,6 +258,7 @@ impl DetectorSet {
                 let word = format!("{short}{suffix}");
                 let t = target_of(&word, &mut targets);
                 targets[t].bindings = true;
+                targets[t].word_start = targets[t].exchange.is_none() && targets[t].rules.is_empty();
                 words.push(word);
             }
         }
@@ -272,6 +276,7 @@ impl DetectorSet {
             for word in keywords {
                 let t = target_of(&word, &mut targets);
                 targets[t].rules.push(rule_idx);
+                targets[t].word_start = false;
                 targets[t].bindings |= rule.spec.mode != MatchMode::Bare;
                 words.push(word.to_ascii_lowercase());
             }
@@ -330,6 +335,9 @@ impl DetectorSet {
         let mut hits = Hits::default();
         for m in self.keywords.find_iter(bytes) {
             let Some(target) = self.targets.get(m.pattern().as_usize()) else { continue };
+            if target.word_start && !starts_word(bytes, m.start()) {
+                continue;
+            }
             if !hits.any {
                 hits.any = true;
                 hits.active = vec![false; self.rules.len()];
@@ -999,15 +1007,20 @@ fn first_line(text: &str) -> String {
     crate::diagnostic::redact_line(line)
 }
 
+/// Whether `start` begins a word: after a non-alphanumeric byte, or a camelCase hump.
+fn starts_word(bytes: &[u8], start: usize) -> bool {
+    start == 0 || {
+        let p = bytes[start - 1];
+        !p.is_ascii_alphanumeric()
+            || ((p.is_ascii_lowercase() || p.is_ascii_digit()) && bytes[start].is_ascii_uppercase())
+    }
+}
+
 /// A keyword names an exchange only as a word: `okx` in `OKX_KEY`, `ccxt.okx`, `okxApiKey`,
 /// but not in `bokxy`.
 fn on_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
-    let first = bytes[start];
     let last = bytes[end - 1];
-    let left = start == 0 || {
-        let p = bytes[start - 1];
-        !p.is_ascii_alphanumeric() || ((p.is_ascii_lowercase() || p.is_ascii_digit()) && first.is_ascii_uppercase())
-    };
+    let left = starts_word(bytes, start);
     let right = end == bytes.len() || {
         let n = bytes[end];
         !n.is_ascii_alphanumeric()
