@@ -47,35 +47,31 @@ pub fn joined(raw: &str) -> String {
 /// A cheap test before the vocabulary: can `name` name a credential at all? Every credential
 /// pattern in rules/vocabulary.yaml holds one of these stems (or is a two-letter `ak`/`sk`).
 pub fn could_name_credential(name: &str) -> bool {
-    const STEMS: &[&[u8]] = &[
-        b"key",
-        b"secret",
-        b"pass",
-        b"pwd",
-        b"token",
-        b"priv",
-        b"access",
-        b"auth",
-        b"wallet",
-        b"cred",
-        b"sec",
-        b"phrase",
-        b"signer",
-        b"signing",
-        b"agent",
-        b"mnemonic",
-        b"client",
-        b"api",
-        b"memo",
-        b"login",
-    ];
+    // Stems by first letter (`sec` covers `secret`): one table
+    // lookup per byte, since this runs on every literal of every file worth reading.
+    const STEMS: [&[&[u8]]; 26] = {
+        let mut t: [&[&[u8]]; 26] = [&[]; 26];
+        t[0] = &[b"access", b"auth", b"agent", b"api"];
+        t[(b'c' - b'a') as usize] = &[b"cred", b"client"];
+        t[(b'k' - b'a') as usize] = &[b"key"];
+        t[(b'l' - b'a') as usize] = &[b"login"];
+        t[(b'm' - b'a') as usize] = &[b"mnemonic", b"memo"];
+        t[(b'p' - b'a') as usize] = &[b"pass", b"pwd", b"priv", b"phrase"];
+        t[(b's' - b'a') as usize] = &[b"sec", b"signer", b"signing"];
+        t[(b't' - b'a') as usize] = &[b"token"];
+        t[(b'w' - b'a') as usize] = &[b"wallet"];
+        t
+    };
     let b = name.as_bytes();
     if b.len() <= 3 {
         return true;
     }
-    (0..b.len()).any(|i| {
-        matches!(b[i] | 0x20, b'k' | b's' | b'p' | b't' | b'a' | b'w' | b'c' | b'm' | b'l')
-            && STEMS.iter().any(|s| b.len() - i >= s.len() && b[i..i + s.len()].eq_ignore_ascii_case(s))
+    (0..b.len() - 2).any(|i| {
+        let c = b[i] | 0x20;
+        c.is_ascii_lowercase()
+            && STEMS[(c - b'a') as usize]
+                .iter()
+                .any(|s| b.len() - i >= s.len() && b[i + 1..i + s.len()].eq_ignore_ascii_case(&s[1..]))
     })
 }
 
@@ -547,5 +543,33 @@ mod tests {
             v.exchanges_in_text("Access key pair for the HTX spot account"),
             vec![v.exchanges.index_of("htx").unwrap()]
         );
+    }
+
+    /// The stem pre-test agrees with the vocabulary: every credential name passes it.
+    #[test]
+    fn stem_pretest_lets_every_credential_name_through() {
+        let v = Vocabulary::load().expect("vocabulary loads");
+        for name in [
+            "OKX_API_KEY",
+            "okxSecretKey",
+            "KC_PASSPHRASE",
+            "HL_AGENT_PRIVATE_KEY",
+            "SIGNING_SECRET",
+            "mnemonic",
+            "AccessKeyId",
+            "client_id",
+            "api_token",
+            "login",
+            "walletKey",
+            "pwd",
+            "X-MBX-APIKEY",
+            "ak",
+        ] {
+            assert!(v.classify(name).part.is_some(), "{name}");
+            assert!(could_name_credential(name), "{name}");
+        }
+        for name in ["price", "orderType", "symbols", "timeInForce", "leverage", "GET", "https://x"] {
+            assert!(!could_name_credential(name) || name.len() <= 3, "{name}");
+        }
     }
 }
