@@ -1220,6 +1220,32 @@ data:
     ),
 }
 
+DECOYS["other-services"] = {
+    "db/seed.sql": (
+        "a bcrypt password hash in the statement after an exchange's row",
+        """\
+INSERT INTO venue_keys SET exchange = 'okx', label = 'paper', access_key = '', secret_key = '';
+UPDATE users SET password = '⟪~:$2b$12$Wq8sV3nLx0Rk5TfYh2JmUeOpAbCdEfGhIjKlMnOpQrStUvWxYz012⟫' WHERE id = 1;
+""",
+    ),
+    ".env.keys": (
+        "dotenvx decryption keys beside exchange settings",
+        """\
+# dotenvx: decrypts .env.production (the OKX bot's settings)
+DOTENV_PRIVATE_KEY_PRODUCTION="⟪~hex64⟫"
+""",
+    ),
+    "appsettings.json": (
+        "an Application Insights connection string after exchange settings",
+        """\
+{
+  "Exchanges": { "Okx": { "ApiKey": "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/okx-api-key/)" } },
+  "ApplicationInsights": { "ConnectionString": "InstrumentationKey=⟪~uuid⟫;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/" }
+}
+""",
+    ),
+}
+
 DECOYS["passphrase-words"] = {
     "tests/test_clients.py": (
         "passphrase names bound to words, test strings and identifiers",

@@ -524,6 +524,7 @@ const FAMILIES: &[(&str, &[Expected])] = &[
 const DECOYS: &[(&str, usize)] = &[
     ("placeholders", 24),
     ("k8s-placeholders", 3),
+    ("other-services", 3),
     ("passphrase-words", 7),
     ("header-names", 11),
     ("non-credential-names", 14),
@@ -663,6 +664,11 @@ fn decoys_placeholders() {
 #[test]
 fn decoys_k8s_placeholders() {
     check_decoys("k8s-placeholders");
+}
+
+#[test]
+fn decoys_other_services() {
+    check_decoys("other-services");
 }
 
 #[test]

@@ -728,8 +728,13 @@ impl Parser<'_, '_> {
                 k + 1
             }
             ";" => {
+                // A SQL statement is a structure of its own: `SET exchange = 'okx'` says
+                // nothing about the `password` of the next statement.
                 if self.mode.lang == Lang::Sql {
                     self.sql = Sql::Idle;
+                    if self.frames.is_empty() {
+                        self.close_paragraph(self.tok(k).end);
+                    }
                 }
                 k + 1
             }

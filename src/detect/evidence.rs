@@ -205,6 +205,17 @@ impl<'a> FileEvidence<'a> {
         None
     }
 
+    /// Whether binding `bi`'s value holds a value of its own worth judging (JSON in a string,
+    /// a PEM inside a serialized secret): then the inner values are judged, not the whole.
+    pub fn holds_values(&self, bi: usize) -> bool {
+        let b = &self.fb.bindings[bi];
+        let from = self.by_start.partition_point(|&(s, _)| s < b.start);
+        self.by_start[from..].iter().take_while(|&&(s, _)| s < b.end).take(64).any(|&(s, i)| {
+            let inner = &self.fb.bindings[i];
+            i != bi && inner.literal && inner.end <= b.end && inner.end - s < b.end - b.start && inner.value.len() >= 16
+        })
+    }
+
     /// The innermost literal binding whose value holds `offset`.
     pub fn holder_of(&self, offset: usize) -> Option<usize> {
         let at = self.by_start.partition_point(|&(s, _)| s <= offset);

@@ -419,8 +419,12 @@ impl DetectorSet {
             }
         }
         // Bare patterns inside escaped literals (`organizations\/…\/apiKeys\/…` in JSON).
-        for b in &fb.bindings {
+        for (bi, b) in fb.bindings.iter().enumerate() {
             if !b.literal || matches!(b.encoding, Encoding::Raw | Encoding::YamlBlock) || b.value.len() > 16 * 1024 {
+                continue;
+            }
+            // The innermost value: a PEM in JSON in a string is placed on the JSON field.
+            if fe.holds_values(bi) {
                 continue;
             }
             for (idx, rule) in self.rules.iter().enumerate() {
@@ -505,7 +509,7 @@ impl DetectorSet {
     ) {
         let v = Vocabulary::get();
         let b = &fe.fb.bindings[bi];
-        if b.value.trim().len() < 4 || b.value.len() > 16 * 1024 {
+        if b.value.trim().len() < 4 || b.value.len() > 16 * 1024 || fe.holds_values(bi) {
             return;
         }
         // Key material has no inner spaces (a PEM block has line breaks; `Bearer …`-style auth

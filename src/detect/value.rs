@@ -136,6 +136,28 @@ const NOT_A_PASSPHRASE: &[&str] = &[
 /// characters without spaces, with a digit or a symbol besides letters, that are not an
 /// identifier, a header name, a placeholder word or a base64 HMAC (KuCoin v2 sends the
 /// passphrase's HMAC in its header).
+/// A stored password hash, not a password: modular crypt (`$2b$12$…` bcrypt, `$argon2id$…`,
+/// `$6$…`), Django/passlib (`pbkdf2_sha256$600000$…$…`), LDAP (`{SSHA}…`).
+pub fn is_password_hash(v: &str) -> bool {
+    let scheme = |s: &str| {
+        !s.is_empty() && s.len() <= 20 && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+    };
+    let n = v.len();
+    if let Some(rest) = v.strip_prefix('$') {
+        return n >= 30 && rest.split_once('$').is_some_and(|(id, _)| scheme(id));
+    }
+    if v.starts_with('{') {
+        return v[1..].split_once('}').is_some_and(|(id, body)| {
+            scheme(id)
+                && id.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'-')
+                && body.len() >= 16
+        });
+    }
+    n >= 40
+        && v.matches('$').count() >= 3
+        && v.split_once('$').is_some_and(|(id, _)| scheme(id) && id.bytes().any(|c| c.is_ascii_lowercase()))
+}
+
 pub fn plausible_passphrase(v: &str) -> bool {
     let n = v.chars().count();
     if !(6..=64).contains(&n) || v.chars().any(char::is_whitespace) {
@@ -162,6 +184,9 @@ pub fn plausible_passphrase(v: &str) -> bool {
     {
         return false;
     }
+    if is_password_hash(v) {
+        return false;
+    }
     // A base64 digest (SHA-256: 44 characters ending in `=`).
     let b64 = v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='));
     if b64 && v.ends_with('=') && (n == 44 || n == 88 || n == 64) {
@@ -173,6 +198,23 @@ pub fn plausible_passphrase(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn password_hashes_are_not_passphrases() {
+        // Shapes of stored hashes (random bodies), each otherwise a plausible passphrase.
+        for v in [
+            "$2b$12$Qm3vN8xK2pL7wR4tY6uZ1eOaBcDeFgHiJkLmNoPqRsTuVwXyZ0123",
+            "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$Zm9vYmFyYmF6cXV4",
+            "pbkdf2_sha256$600000$Xy7pQ2rS$Qm3vN8xK2pL7wR4tY6uZ1eOaBcDeF=",
+            "{SSHA}Qm3vN8xK2pL7wR4tY6uZ1eOaBc==",
+        ] {
+            assert!(is_password_hash(v), "{v}");
+            assert!(!plausible_passphrase(v), "{v}");
+        }
+        for v in ["pa$$w0rd!Maple", "$ecretMaple42!", "Birch$Fjord$77$x"] {
+            assert!(!is_password_hash(v), "{v}");
+        }
+    }
 
     #[test]
     fn passphrases_that_look_chosen() {
