@@ -146,8 +146,8 @@ pub fn is_password_hash(v: &str) -> bool {
     if let Some(rest) = v.strip_prefix('$') {
         return n >= 30 && rest.split_once('$').is_some_and(|(id, _)| scheme(id));
     }
-    if v.starts_with('{') {
-        return v[1..].split_once('}').is_some_and(|(id, body)| {
+    if let Some(rest) = v.strip_prefix('{') {
+        return rest.split_once('}').is_some_and(|(id, body)| {
             scheme(id)
                 && id.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'-')
                 && body.len() >= 16
