@@ -610,6 +610,24 @@ SYNTAX["json"] = {
     ),
 }
 
+SYNTAX["json"]["postman/OKX private.postman_collection.json"] = (
+    "Postman `apikey` auth: the `value` item is named by the `key` item beside it",
+    """\
+{
+  "info": {"name": "OKX private REST", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+  "auth": {
+    "type": "apikey",
+    "apikey": [
+      {"key": "value", "value": "⟪okx-api-key|uuid⟫", "type": "string"},
+      {"key": "key", "value": "OK-ACCESS-KEY", "type": "string"},
+      {"key": "in", "value": "header", "type": "string"}
+    ]
+  },
+  "item": []
+}
+""",
+)
+
 SYNTAX["toml"] = {
     "config/bot.toml": (
         "dotted table headers, basic/literal/multi-line strings, an inline table (its client_id is all letters)",
@@ -1015,6 +1033,27 @@ Console.WriteLine($"{binance} {kucoin} {OkxSecretKey.Length}");
     ),
 }
 
+SYNTAX["csharp"]["src/Desk.Api/Venues/CcxtVenues.cs"] = (
+    "a ccxt C# client from a `Dictionary` collection initializer (`{ 'apiKey', '…' }` pairs)",
+    """\
+using System.Collections.Generic;
+using ccxt;
+
+public static class CcxtVenues
+{
+    public static Exchange Hedge()
+    {
+        var exchange = new ccxt.kucoin(new Dictionary<string, object>() {
+            { "apiKey", "⟪kucoin-api-key|hex24⟫" },
+            { "secret", "⟪kucoin-secret-key|uuid⟫" },
+            { "password", Environment.GetEnvironmentVariable("KUCOIN_API_PASSPHRASE") },
+        });
+        return exchange;
+    }
+}
+""",
+)
+
 SYNTAX["php"] = {
     "config/exchanges.php": (
         "`$x = …`, `.=`, `define()`, `$_ENV['X'] ?? 'literal'`",
@@ -1139,6 +1178,62 @@ https://api.huobi.pro/v1/account/accounts?AccessKeyId=⟪htx-api-key|htxkey⟫&S
     ),
 }
 
+SYNTAX["docs-tables"] = {
+    "docs/venues/credentials-matrix.md": (
+        "a Markdown pipe table: cells bind to their column header; a `Venue` cell names the exchange",
+        """\
+# Venue credentials matrix
+
+Owner: desk-ops. **Move these to Vault.**
+
+| Venue | Account | API key | Secret | Notes |
+|---|---|---|---|---|
+| Crypto.com | treasury | `⟪cryptocom-api-key|alnum22⟫` | `⟪cryptocom-secret-key|alnum22⟫` | read + trade |
+| OKX | grid | `37c5****-****-****-****-********8418` | see 1Password | masked in the UI |
+""",
+    ),
+    "docs/deploy-vars.md": (
+        "a `Variable | Value` table: the name cell names the value cell",
+        """\
+## Deploy variables
+
+| Variable | Value |
+| -------- | ----- |
+| `BYBIT_API_KEY` | `⟪bybit-api-key|alnum18⟫` |
+| `BYBIT_API_SECRET` | `⟪bybit-secret-key|alnum36⟫` |
+| `LOG_LEVEL` | `debug` |
+""",
+    ),
+    "docs/source/integration-account.rst": (
+        "a reStructuredText field list under a heading naming the venue",
+        """\
+Deribit integration account
+===========================
+
+:Client ID: ⟪deribit-client-id|alnum8⟫
+:Client secret: ⟪deribit-client-secret|url43⟫
+:Role: trader
+""",
+    ),
+    "confluence/Exchange-Keys.html": (
+        "an HTML table (Confluence export): `<th>` names the columns, `<code>` wraps a cell",
+        """\
+<html><body>
+<h1>Exchange keys</h1>
+<table class="confluenceTable"><tbody>
+<tr><th class="confluenceTh">Venue</th><th class="confluenceTh">Key</th><th class="confluenceTh">Secret</th></tr>
+<tr><td class="confluenceTd">Gate</td>
+<td class="confluenceTd">⟪gate-api-key|hex32⟫</td>
+<td class="confluenceTd"><code>⟪gate-secret-key|hex64⟫</code></td></tr>
+<tr><td class="confluenceTd">Binance</td>
+<td class="confluenceTd">4yNz…8WNO</td>
+<td class="confluenceTd">(Ed25519, no secret)</td></tr>
+</tbody></table>
+</body></html>
+""",
+    ),
+}
+
 # ---------------------------------------------------------------------------------------------
 # Decoys: every item of issue 7's "Precision" list, each beside an exchange name. keylint must
 # report no secret in these trees.
@@ -1216,6 +1311,55 @@ data:
   OKX_API_KEY: ⟪~:Y2hhbmdlbWU=⟫
   OKX_SECRET_KEY: ⟪~:eW91cl9va3hfc2VjcmV0X2tleQ==⟫
   OKX_PASSPHRASE: ⟪~:UkVQTEFDRV9NRQ==⟫
+""",
+    ),
+}
+
+DECOYS["docs-tables"] = {
+    "docs/okx-api.md": (
+        "an API reference table of parameter names, types and descriptions",
+        """\
+## OKX: place order
+
+| Parameter | Type | Required | Description |
+|-----------|------|----------|-------------|
+| apiKey | String | Yes | Your OKX API key |
+| secretKey | String | Yes | The secret that signs requests |
+| passphrase | String | Yes | The passphrase you set when creating the key |
+| OK-ACCESS-KEY | Header | Yes | `OK-ACCESS-KEY` |
+""",
+    ),
+    "docs/setup.md": (
+        "a `Variable | Value` table of placeholders and references",
+        """\
+| Variable | Value |
+|---|---|
+| `KRAKEN_API_KEY` | `<your Kraken API key>` |
+| `KRAKEN_API_SECRET` | `${{ secrets.KRAKEN_API_SECRET }}` |
+| `KRAKEN_OTP` | `your-otp-here` |
+""",
+    ),
+    "docs/source/client.rst": (
+        "Sphinx docstring fields (`:param api_key:`) naming parameters, not values",
+        """\
+Bitstamp client
+===============
+
+.. py:class:: BitstampClient(api_key, api_secret)
+
+   :param api_key: your Bitstamp API key
+   :param api_secret: the matching secret
+   :type api_secret: str
+   :API key: <from the Bitstamp settings page>
+""",
+    ),
+    "confluence/keys-template.html": (
+        "an HTML table of placeholders and an entity-escaped placeholder",
+        """\
+<table>
+<tr><th>Venue</th><th>API key</th><th>Secret</th></tr>
+<tr><td>Gemini</td><td>YOUR_API_KEY</td><td>&lt;redacted&gt;</td></tr>
+</table>
 """,
     ),
 }

@@ -277,7 +277,7 @@ const YAML: &[Expected] = &[
     ("docker-compose.yml", 8, 26, "gate-secret-key", "gate"),
 ];
 
-/// fixtures/syntax/json: 9 planted values
+/// fixtures/syntax/json: 10 planted values
 const JSON: &[Expected] = &[
     // config/accounts.json: sibling `exchange` field names the venue of generic `key`/`secret` names
     ("config/accounts.json", 6, 18, "bitvavo-api-key", "bitvavo"),
@@ -291,6 +291,8 @@ const JSON: &[Expected] = &[
     // keys/cdp_api_key.json: Coinbase CDP key file with `\/`-escaped name and a JSON-escaped PEM
     ("keys/cdp_api_key.json", 2, 13, "coinbase-cdp-key-name", "coinbase"),
     ("keys/cdp_api_key.json", 3, 19, "coinbase-private-key", "coinbase"),
+    // postman/OKX private.postman_collection.json: Postman `apikey` auth: the `value` item is named by the `key` item beside it
+    ("postman/OKX private.postman_collection.json", 6, 34, "okx-api-key", "okx"),
 ];
 
 /// fixtures/syntax/toml: 7 planted values
@@ -413,7 +415,7 @@ const JAVA_KOTLIN: &[Expected] = &[
     ("src/main/java/com/acme/bot/Main.java", 9, 52, "bitstamp-secret-key", "bitstamp"),
 ];
 
-/// fixtures/syntax/csharp: 6 planted values
+/// fixtures/syntax/csharp: 8 planted values
 const CSHARP: &[Expected] = &[
     // src/Bot/Program.cs: `new ApiCredentials("…", "…")` inside exchange clients' options; a verbatim string
     ("src/Bot/Program.cs", 6, 31, "okx-secret-key", "okx"),
@@ -422,6 +424,9 @@ const CSHARP: &[Expected] = &[
     ("src/Bot/Program.cs", 15, 56, "kucoin-api-key", "kucoin"),
     ("src/Bot/Program.cs", 15, 84, "kucoin-secret-key", "kucoin"),
     ("src/Bot/Program.cs", 15, 124, "kucoin-passphrase", "kucoin"),
+    // src/Desk.Api/Venues/CcxtVenues.cs: a ccxt C# client from a `Dictionary` collection initializer (`{ 'apiKey', '…' }` pairs)
+    ("src/Desk.Api/Venues/CcxtVenues.cs", 9, 26, "kucoin-api-key", "kucoin"),
+    ("src/Desk.Api/Venues/CcxtVenues.cs", 10, 26, "kucoin-secret-key", "kucoin"),
 ];
 
 /// fixtures/syntax/php: 8 planted values
@@ -493,6 +498,22 @@ const TEXT: &[Expected] = &[
     ("docs/endpoints.txt", 5, 55, "htx-api-key", "htx"),
 ];
 
+/// fixtures/syntax/docs-tables: 8 planted values
+const DOCS_TABLES: &[Expected] = &[
+    // docs/venues/credentials-matrix.md: a Markdown pipe table: cells bind to their column header; a `Venue` cell names the exchange
+    ("docs/venues/credentials-matrix.md", 7, 28, "cryptocom-api-key", "cryptocom"),
+    ("docs/venues/credentials-matrix.md", 7, 55, "cryptocom-secret-key", "cryptocom"),
+    // docs/deploy-vars.md: a `Variable | Value` table: the name cell names the value cell
+    ("docs/deploy-vars.md", 5, 22, "bybit-api-key", "bybit"),
+    ("docs/deploy-vars.md", 6, 25, "bybit-secret-key", "bybit"),
+    // docs/source/integration-account.rst: a reStructuredText field list under a heading naming the venue
+    ("docs/source/integration-account.rst", 4, 13, "deribit-client-id", "deribit"),
+    ("docs/source/integration-account.rst", 5, 17, "deribit-client-secret", "deribit"),
+    // confluence/Exchange-Keys.html: an HTML table (Confluence export): `<th>` names the columns, `<code>` wraps a cell
+    ("confluence/Exchange-Keys.html", 6, 26, "gate-api-key", "gate"),
+    ("confluence/Exchange-Keys.html", 7, 32, "gate-secret-key", "gate"),
+];
+
 const FAMILIES: &[(&str, &[Expected])] = &[
     ("env-shell", ENV_SHELL),
     ("commands", COMMANDS),
@@ -518,12 +539,14 @@ const FAMILIES: &[(&str, &[Expected])] = &[
     ("sql", SQL),
     ("csv-tsv", CSV_TSV),
     ("text", TEXT),
+    ("docs-tables", DOCS_TABLES),
 ];
 
 /// fixtures/decoys/<category>: (category, number of decoy values)
 const DECOYS: &[(&str, usize)] = &[
     ("placeholders", 24),
     ("k8s-placeholders", 3),
+    ("docs-tables", 0),
     ("other-services", 3),
     ("passphrase-words", 7),
     ("header-names", 11),
@@ -657,6 +680,11 @@ fn syntax_text() {
 }
 
 #[test]
+fn syntax_docs_tables() {
+    check_family("docs-tables", DOCS_TABLES);
+}
+
+#[test]
 fn decoys_placeholders() {
     check_decoys("placeholders");
 }
@@ -664,6 +692,11 @@ fn decoys_placeholders() {
 #[test]
 fn decoys_k8s_placeholders() {
     check_decoys("k8s-placeholders");
+}
+
+#[test]
+fn decoys_docs_tables() {
+    check_decoys("docs-tables");
 }
 
 #[test]

@@ -256,9 +256,46 @@ pub fn produce_markdown(text: &str, b: &mut Builder, parent: usize) {
             }
         } else if fence.is_none() {
             prose_spans(line, offset, b, parent);
+            field_list_item(line, offset, b, parent);
         }
         offset += line.len();
     }
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'|', bytes).is_some() && memchr::memmem::find(bytes, b"--").is_some() {
+        super::table::produce_pipe_tables(text, b, parent);
+    }
+    if memchr::memmem::find(bytes, b"<td").is_some() || memchr::memmem::find(bytes, b"<TD").is_some() {
+        super::table::produce_html_tables(text, b, parent);
+    }
+}
+
+/// A reStructuredText / Sphinx field list item: `:API secret: value` binds the value to the
+/// field name.
+fn field_list_item(line: &str, offset: usize, b: &mut Builder, parent: usize) {
+    let lead = line.len() - line.trim_start().len();
+    let Some(rest) = line[lead..].strip_prefix(':') else { return };
+    let Some(close) = rest.find(": ").filter(|&c| c > 0 && c <= 64) else { return };
+    let name = &rest[..close];
+    if name.contains(['`', ':']) {
+        return;
+    }
+    let after = &rest[close + 1..];
+    let value = after.trim();
+    if value.is_empty() || value.contains(' ') {
+        return;
+    }
+    let start = offset + lead + 1 + close + 1 + (after.len() - after.trim_start().len());
+    b.bind(
+        name,
+        offset + lead + 1,
+        value.to_string(),
+        start,
+        start + value.len(),
+        Encoding::Raw,
+        true,
+        Role::Named,
+        parent,
+    );
 }
 
 fn fence_family(info: &str) -> Option<super::family::Family> {
@@ -1001,8 +1038,9 @@ impl Parser<'_, '_> {
         };
         let structure = f.structure;
         let prev = self.prev_tok(k).map(|i| self.punct(i).to_string()).unwrap_or_default();
-        let at_arg_start =
-            prev == "(" || prev == "," || (prev == "[" && f.opener == b'[') || (prev == "{" && f.default_of.is_some());
+        // A brace list's first element starts its arguments too: C# collection initializers
+        // `{ "apiKey", "v" }`, C/Go struct rows `{ "gate", "k", "s" }`.
+        let at_arg_start = prev == "(" || prev == "," || (prev == "[" && f.opener == b'[') || prev == "{";
         if f.imports {
             let v = lit.value.clone();
             self.b.import(&v);

@@ -74,7 +74,9 @@ pub fn of(path: &str) -> Family {
         "sql" | "psql" | "ddl" | "dml" => Family::Code(Lang::Sql),
         "csv" => Family::Csv(b','),
         "tsv" | "tab" => Family::Csv(b'\t'),
-        "md" | "markdown" | "mdx" | "rst" | "adoc" | "txt" | "org" | "textile" | "wiki" => Family::Markdown,
+        "md" | "markdown" | "mdx" | "rst" | "adoc" | "txt" | "org" | "textile" | "wiki" | "html" | "htm" | "xhtml" => {
+            Family::Markdown
+        }
         "http" | "rest" | "bru" | "log" | "out" | "err" => Family::Lines(Lang::Http),
         _ => {
             if base == "crontab" || base == "procfile" || base.starts_with("bashrc") || base.starts_with(".bash") {

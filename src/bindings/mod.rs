@@ -491,13 +491,14 @@ pub fn clip(s: &str, max: usize) -> &str {
 }
 
 /// Name/value pair objects (`{"key": "okx_api_key", "value": "…"}`, `{ name = "X", value = "…" }`,
-/// `<add key="X" value="…"/>`, Kubernetes `env` items): the value of the naming field becomes
+/// `<add key="X" value="…"/>`, Kubernetes `env` items, `Name | Value` table rows): the value of the naming field becomes
 /// the name of the value field.
 fn pair_bindings(fb: &mut FileBindings) {
     let vocab = names::Vocabulary::get();
     let mut by_structure: std::collections::BTreeMap<usize, (Option<usize>, Option<usize>)> = Default::default();
     for (i, b) in fb.bindings.iter().enumerate() {
-        if b.role != Role::Named || !b.literal {
+        // Columns too: a `| Variable | Value |` table row is a name/value pair.
+        if !matches!(b.role, Role::Named | Role::Column) || !b.literal {
             continue;
         }
         let key = names::joined(&b.name);
@@ -508,17 +509,32 @@ fn pair_bindings(fb: &mut FileBindings) {
             slot.1 = Some(i);
         }
     }
-    for (_, (n, v)) in by_structure {
+    // Postman `apikey` auth lists one level further: `[{"key": "key", "value": "OK-ACCESS-KEY"},
+    // {"key": "value", "value": "…"}]`: the `value` item is named by the `key` item beside it.
+    let mut named_key_items: std::collections::BTreeMap<usize, usize> = Default::default();
+    for (&si, &(n, v)) in &by_structure {
         let (Some(n), Some(v)) = (n, v) else { continue };
-        if fb.bindings.len() >= MAX_BINDINGS {
-            break;
+        let parent = fb.structures.get(si).and_then(|s| s.parent);
+        if let Some(parent) =
+            parent.filter(|_| fb.bindings[n].value == "key" && names::is_name_like(&fb.bindings[v].value))
+        {
+            named_key_items.insert(parent, v);
         }
-        let name = fb.bindings[n].value.clone();
-        let name_start = fb.bindings[n].start;
-        let mut derived = fb.bindings[v].clone();
-        derived.name = name;
-        derived.name_start = name_start;
-        fb.bindings[v] = derived;
+    }
+    for (si, (n, v)) in by_structure {
+        let (Some(n), Some(v)) = (n, v) else { continue };
+        let mut name_from = n;
+        if fb.bindings[n].value == "value" {
+            let parent = fb.structures.get(si).and_then(|s| s.parent);
+            if let Some(&k) = parent.and_then(|p| named_key_items.get(&p)) {
+                name_from = k;
+                fb.bindings[k].literal = false;
+            }
+        }
+        let name = fb.bindings[name_from].value.clone();
+        let name_start = fb.bindings[name_from].start;
+        fb.bindings[v].name = name;
+        fb.bindings[v].name_start = name_start;
         // The naming field holds a name, not a value.
         fb.bindings[n].literal = false;
     }

@@ -1,6 +1,7 @@
-//! Tables with a header row (CSV, TSV): every cell binds to its column's name, inside a row
-//! structure, so an `exchange` column is the context of the `api_key` cell beside it. SQL
-//! `INSERT … (cols) VALUES (…)` rows are read the same way by the code producer.
+//! Tables with a header row (CSV, TSV, Markdown pipe tables, HTML tables): every cell binds to
+//! its column's name, inside a row structure, so an `exchange` column is the context of the
+//! `api_key` cell beside it. SQL `INSERT … (cols) VALUES (…)` rows are read the same way by the
+//! code producer.
 
 use super::{Builder, Encoding, Role, StructureKind};
 
@@ -68,6 +69,189 @@ pub fn produce_copy(text: &str, b: &mut Builder, parent: usize) {
             }
         }
     }
+}
+
+/// Markdown pipe tables: a header row, a `|---|:--:|` delimiter row, then body rows up to the
+/// first line without a `|`. Cells wrapped in backticks bind their inside. Fenced code is skipped
+/// (its own producer reads it).
+pub fn produce_pipe_tables(text: &str, b: &mut Builder, parent: usize) {
+    let mut header: Option<Vec<String>> = None;
+    let mut pending: Option<Vec<String>> = None;
+    let mut in_fence = false;
+    let mut off = 0;
+    for line in text.split_inclusive('\n') {
+        let start = off;
+        off += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            header = None;
+            pending = None;
+            continue;
+        }
+        if in_fence || !body.contains('|') {
+            header = None;
+            pending = None;
+            continue;
+        }
+        let cells = pipe_cells(body);
+        if let Some(cols) = &header {
+            let row = b.open(StructureKind::Row, "", parent, start);
+            for (i, (s, e)) in cells.into_iter().enumerate() {
+                let Some(name) = cols.get(i) else { break };
+                let (s, e) = unwrap_code_span(body, s, e);
+                if s < e && !name.is_empty() {
+                    b.bind(
+                        name,
+                        start + s,
+                        body[s..e].to_string(),
+                        start + s,
+                        start + e,
+                        Encoding::Raw,
+                        true,
+                        Role::Column,
+                        row,
+                    );
+                }
+            }
+            b.close(row, start + body.len());
+        } else if pending.is_some() && is_delimiter_row(body) {
+            header = pending.take();
+        } else {
+            let names = cells.iter().take(MAX_COLUMNS).map(|&(s, e)| header_name(&body[s..e])).collect();
+            pending = Some(names);
+        }
+    }
+}
+
+/// `|---|:---:|`: only pipes, dashes, colons and blanks, with at least one run of dashes.
+fn is_delimiter_row(line: &str) -> bool {
+    line.contains("--") && line.bytes().all(|c| matches!(c, b'|' | b'-' | b':' | b' ' | b'\t'))
+}
+
+/// Cell spans of a pipe-table row (trimmed, relative to the line): `|` separates cells except
+/// escaped (`\|`) or inside a code span; the outer pipes are optional.
+fn pipe_cells(line: &str) -> Vec<(usize, usize)> {
+    let bytes = line.as_bytes();
+    let mut bounds = Vec::new();
+    let mut in_code = false;
+    for (i, &c) in bytes.iter().enumerate() {
+        match c {
+            b'`' => in_code = !in_code,
+            b'|' if !in_code && (i == 0 || bytes[i - 1] != b'\\') => bounds.push(i),
+            _ => {}
+        }
+    }
+    let mut cells = Vec::new();
+    let mut from = 0;
+    for (n, &p) in bounds.iter().chain(std::iter::once(&bytes.len())).enumerate() {
+        let raw = &line[from..p];
+        let lead = raw.len() - raw.trim_start().len();
+        let (s, e) = (from + lead, from + lead + raw.trim().len());
+        // The empty text before a leading pipe and after a trailing one is no cell.
+        let outer = (n == 0 && p < bytes.len() && s == e) || (p == bytes.len() && s == e && n > 0);
+        if !outer {
+            cells.push((s, e));
+        }
+        from = p + 1;
+        if cells.len() > MAX_COLUMNS {
+            break;
+        }
+    }
+    cells
+}
+
+/// A cell that is one code span (`` `v` ``) binds what is inside it.
+fn unwrap_code_span(line: &str, s: usize, e: usize) -> (usize, usize) {
+    let cell = &line[s..e];
+    if cell.len() >= 2 && cell.starts_with('`') && cell.ends_with('`') && !cell[1..cell.len() - 1].contains('`') {
+        (s + 1, e - 1)
+    } else {
+        (s, e)
+    }
+}
+
+/// A header cell's name without Markdown emphasis and code marks.
+fn header_name(cell: &str) -> String {
+    cell.trim_matches(|c: char| matches!(c, '*' | '_' | '`') || c.is_whitespace()).to_string()
+}
+
+/// HTML tables (Confluence exports, docs, Markdown with inline HTML): the first row names the
+/// columns (`<th>` cells, or the first row when there are none), later rows' `<td>` cells bind
+/// to them. Cells holding markup other than one wrapping element, or entities, are skipped.
+pub fn produce_html_tables(text: &str, b: &mut Builder, parent: usize) {
+    let lower = text.to_ascii_lowercase();
+    let mut header: Option<Vec<String>> = None;
+    let mut pos = 0;
+    while let Some(tr) = lower[pos..].find("<tr").map(|p| pos + p) {
+        let row_end = lower[tr + 3..].find("<tr").map_or(lower.len(), |p| tr + 3 + p);
+        let table_end = lower[tr..row_end].find("</table").map_or(row_end, |p| tr + p);
+        let cells = html_cells(text, &lower, tr, table_end);
+        pos = row_end;
+        if cells.is_empty() {
+            continue;
+        }
+        match &header {
+            None => header = Some(cells.iter().take(MAX_COLUMNS).map(|&(s, e)| header_name(&text[s..e])).collect()),
+            Some(cols) => {
+                let row = b.open(StructureKind::Row, "", parent, tr);
+                for (i, &(s, e)) in cells.iter().enumerate() {
+                    let Some(name) = cols.get(i) else { break };
+                    let value = &text[s..e];
+                    if s < e && !name.is_empty() && !value.contains(['<', '&']) {
+                        b.bind(name, s, value.to_string(), s, e, Encoding::Raw, true, Role::Column, row);
+                    }
+                }
+                b.close(row, table_end);
+            }
+        }
+        if table_end < row_end {
+            header = None;
+        }
+    }
+}
+
+/// Content spans of the `<th>`/`<td>` cells between `from` and `to`, trimmed, with one wrapping
+/// element (`<code>…</code>`) removed.
+fn html_cells(text: &str, lower: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut cells = Vec::new();
+    let mut i = from;
+    while let Some(p) = lower[i..to].find("<t").map(|p| i + p) {
+        let kind = lower.as_bytes().get(p + 2).copied();
+        i = p + 2;
+        if !matches!(kind, Some(b'd' | b'h'))
+            || !matches!(lower.as_bytes().get(p + 3), Some(b'>' | b' ' | b'\t' | b'\n'))
+        {
+            continue;
+        }
+        let Some(open_end) = lower[p..to].find('>').map(|q| p + q + 1) else { break };
+        // Each search stops at the next cell's start, so a row is read once.
+        let next_cell = lower[open_end..to].find("<t").map_or(to, |q| open_end + q);
+        let close = lower[open_end..next_cell].find("</t").map_or(next_cell, |q| open_end + q);
+        let (mut s, mut e) = (open_end, close);
+        for _ in 0..2 {
+            let inner = &text[s..e];
+            let lead = inner.len() - inner.trim_start().len();
+            s += lead;
+            e = s + inner.trim().len();
+            let cell = &text[s..e];
+            if cell.starts_with('<') && cell.ends_with('>') {
+                if let (Some(a), Some(z)) = (cell.find('>'), cell.rfind("</")) {
+                    if a < z {
+                        e = s + z;
+                        s += a + 1;
+                    }
+                }
+            }
+        }
+        cells.push((s, e));
+        i = next_cell.max(i);
+        if cells.len() > MAX_COLUMNS {
+            break;
+        }
+    }
+    cells
 }
 
 /// Cells of one row: (start, end, value, quoted), offsets relative to the line.

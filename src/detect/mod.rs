@@ -521,7 +521,17 @@ impl DetectorSet {
         let structure = fe.fb.structures.get(b.structure);
         let callee = structure.filter(|s| s.kind == StructureKind::Call).map(|s| s.name.as_str()).unwrap_or("");
         let (mut info, part_from, binding) = match b.role {
-            Role::Named | Role::Column if b.name.trim().contains(' ') => return,
+            // A spaced name is prose or a message (`'Invalid Passphrase' => …`), except a short
+            // table header, or field name outside any object (`API key`, `:API secret:`).
+            Role::Named | Role::Column
+                if b.name.trim().contains(' ')
+                    && !(is_short_label(&b.name)
+                        && (b.role == Role::Column
+                            || structure
+                                .is_none_or(|s| matches!(s.kind, StructureKind::File | StructureKind::Section)))) =>
+            {
+                return
+            }
             Role::Named | Role::Column
                 if !crate::bindings::names::could_name_credential(&b.name)
                     && !b.value.contains("PRIVATE KEY")
@@ -1032,6 +1042,13 @@ fn on_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
             || ((last.is_ascii_lowercase() || last.is_ascii_digit()) && n.is_ascii_uppercase())
     };
     left && right
+}
+
+/// `API key`, `Secret Key`, `Access key ID`: at most three plain words.
+fn is_short_label(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    words.len() <= 3
+        && words.iter().all(|w| w.len() <= 16 && w.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-'))
 }
 
 /// Keeps one candidate per overlapping region: the one tied to an exchange, then the one bound
