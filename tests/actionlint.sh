@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Lints the GitHub Action and the workflows:
 #   - actionlint on .github/workflows/*.yml and examples/sweep/github-actions.yml (it also
-#     checks the inputs passed to `uses: ./`
-#     against action.yml, and runs shellcheck on `run:` scripts when shellcheck is installed);
+#     checks the inputs passed to `uses: ./` against action.yml, and runs shellcheck on `run:` scripts when shellcheck is installed);
 #   - shellcheck on action/*.sh and on every inline `run:` script of the composite action.yml
 #     (actionlint does not read action metadata files' steps);
 #   - zizmor (security audit: pinning, credentials, template injection, permissions) on the
@@ -29,8 +28,9 @@ cd "$root"
 passed=0
 # Example workflows users copy (examples/sweep/github-actions.yml) are held to the same bar.
 examples=(examples/sweep/github-actions.yml)
-"$venv/bin/actionlint" -no-color -oneline .github/workflows/*.yml "${examples[@]}"
-echo "ok: actionlint on $(ls .github/workflows/*.yml "${examples[@]}" | wc -l) workflows"; passed=$((passed + 1))
+workflows=(.github/workflows/*.yml "${examples[@]}")
+"$venv/bin/actionlint" -no-color -oneline "${workflows[@]}"
+echo "ok: actionlint on ${#workflows[@]} workflows"; passed=$((passed + 1))
 
 scripts=$(mktemp -d)
 trap 'rm -rf "$scripts"' EXIT

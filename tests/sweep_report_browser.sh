@@ -46,9 +46,10 @@ cat >"$out/control.html" <<'HTML'
 <!DOCTYPE html><html><body><script>console.error("control-console-error"); null.f();</script></body></html>
 HTML
 browse "$out/control.log" --dump-dom "file://$out/control.html" >/dev/null
-grep -q ':CONSOLE.*"control-console-error"' "$out/control.log" &&
-  grep -q ':CONSOLE.*"Uncaught TypeError' "$out/control.log" ||
+if ! grep -q ':CONSOLE.*"control-console-error"' "$out/control.log" ||
+  ! grep -q ':CONSOLE.*"Uncaught TypeError' "$out/control.log"; then
   fail "chromium did not log the control page's console error and exception (see $out/control.log)"
+fi
 pass "console messages are visible in chromium's log (control page)"
 
 cargo build --quiet --locked --example sweep_report_sample
