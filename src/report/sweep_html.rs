@@ -179,16 +179,23 @@ fn bar_chart(out: &mut String, id: &str, class: &str, bars: &[(String, u64)]) {
     }
 }
 
+/// A table column: header, the field it shows, numeric (right-aligned, sorted as a number).
+type Column = (&'static str, &'static str, bool);
+
 fn breakdowns(out: &mut String, summary: &Value) {
     out.push_str("<section id=\"breakdowns\">\n<h2>Exchanges, rules and top repositories</h2>\n<div class=\"grid\">\n");
-    let tables: [(&str, &str, &[(&str, &str, bool)]); 3] = [
+    let tables: [(&str, &str, &[Column]); 3] = [
         (
             "exchanges",
             "Per exchange",
             &[("Exchange", "exchange", false), ("Findings", "findings", true), ("Repositories", "repositories", true)],
         ),
         ("rules", "Per rule", &[("Rule", "rule", false), ("Findings", "findings", true)]),
-        ("top_repositories", "Top repositories", &[("Repository", "repository", false), ("Findings", "findings", true)]),
+        (
+            "top_repositories",
+            "Top repositories",
+            &[("Repository", "repository", false), ("Findings", "findings", true)],
+        ),
     ];
     for (key, title, columns) in tables {
         let items = summary.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
@@ -397,7 +404,13 @@ fn finding_row(out: &mut String, i: usize, f: &Value, link_template: Option<&str
     }
     match commit {
         Some(id) => {
-            let _ = write!(out, "<td data-sort=\"{}\"><code title=\"{}\">{}</code></td>", esc(id), esc(id), esc(&short_commit(id)));
+            let _ = write!(
+                out,
+                "<td data-sort=\"{}\"><code title=\"{}\">{}</code></td>",
+                esc(id),
+                esc(id),
+                esc(&short_commit(id))
+            );
         }
         None => out.push_str("<td data-sort=\"\"></td>"),
     }
@@ -423,8 +436,13 @@ fn finding_row(out: &mut String, i: usize, f: &Value, link_template: Option<&str
             let at = other_commit.map(|c| format!(" @ {}", short_commit(c))).unwrap_or_default();
             match link_template {
                 Some(template) => {
-                    let href =
-                        fill_link(template, str_at(f, "/repository").unwrap_or(""), other_commit, other_path, other_line);
+                    let href = fill_link(
+                        template,
+                        str_at(f, "/repository").unwrap_or(""),
+                        other_commit,
+                        other_path,
+                        other_line,
+                    );
                     let _ = write!(
                         out,
                         "<li><a href=\"{}\" rel=\"noopener noreferrer\">{}</a>{}</li>",

@@ -110,7 +110,8 @@ fn links_fill_every_placeholder_and_encode_path_segments() {
 
     let mut f = finding("org/a", "src/.env", 12, "error", Some("okx"));
     f["commit"] = json!({"id": "0123456789abcdef0123456789abcdef01234567", "author": "dev"});
-    f["other_locations"] = json!([{"path": "gh-pages/.env", "start": {"line": 4, "column": 1, "offset": 9}, "commit": null}]);
+    f["other_locations"] =
+        json!([{"path": "gh-pages/.env", "start": {"line": 4, "column": 1, "offset": 9}, "commit": null}]);
     let page = render(&summary(), &[f], Some("https://git.example/{repository}?a=1&file={path}&l={line}&c={commit}"));
     assert!(page.contains(
         "<td class=\"path\"><a href=\"https://git.example/org/a?a=1&amp;file=src/.env&amp;l=12&amp;c=0123456789abcdef0123456789abcdef01234567\" rel=\"noopener noreferrer\">src/.env</a></td>"
@@ -173,8 +174,11 @@ fn chart_bars_are_proportional_whole_pixels() {
 #[test]
 fn chart_counts_from_findings_when_the_summary_has_no_arrays_and_cuts_long_labels() {
     let long = "org/a-repository-with-a-very-long-name-indeed";
-    let findings =
-        [finding(long, "a", 1, "error", Some("okx")), finding(long, "b", 1, "error", Some("okx")), finding("o/b", "c", 1, "note", None)];
+    let findings = [
+        finding(long, "a", 1, "error", Some("okx")),
+        finding(long, "b", 1, "error", Some("okx")),
+        finding("o/b", "c", 1, "note", None),
+    ];
     let page = render(&json!({}), &findings, None);
     let repos = page.split("id=\"chart-repositories\"").nth(1).unwrap();
     let repos = &repos[..repos.find("</svg>").unwrap()];
