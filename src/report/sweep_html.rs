@@ -398,9 +398,9 @@ fn finding_row(out: &mut String, i: usize, f: &Value, link_template: Option<&str
     let _ = write!(out, "<td>{}</td>", esc(str_at(f, "/exchange").unwrap_or("")));
     match str_at(f, "/snippet") {
         Some(snippet) if !snippet.is_empty() => {
-            let _ = write!(out, "<td><code>{}</code></td>", esc(snippet));
+            let _ = write!(out, "<td class=\"snippet\"><code>{}</code></td>", esc(snippet));
         }
-        _ => out.push_str("<td></td>"),
+        _ => out.push_str("<td class=\"snippet\"></td>"),
     }
     match commit {
         Some(id) => {

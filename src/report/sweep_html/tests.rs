@@ -62,7 +62,7 @@ fn hostile_strings_are_escaped_in_text_attributes_and_script_json() {
     assert_eq!(page.matches("onerror=alert(1)&gt;").count(), 9, "every text and attribute copy is escaped");
     assert!(page.contains("<td>&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;</td>"));
     assert!(page.contains(
-        "<td><code>KEY=&quot;&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;&quot; &#39;x&#39; &amp; y</code></td>"
+        "<td class=\"snippet\"><code>KEY=&quot;&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;&quot; &#39;x&#39; &amp; y</code></td>"
     ));
     assert!(page.contains("<td title=\"in &quot;&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;&quot;\">"));
     // In a link, the value is percent-encoded before it is attribute-escaped.
@@ -93,7 +93,7 @@ fn terminal_escape_sequences_never_reach_the_page() {
     assert!(!page.contains('\x07'));
     assert!(!page.contains('\u{9b}'));
     assert!(page.contains("<td class=\"path\">a?[31mred?]0;title?.env</td>"));
-    assert!(page.contains("<td><code>K=¿2J…</code></td>"));
+    assert!(page.contains("<td class=\"snippet\"><code>K=¿2J…</code></td>"));
 }
 
 #[test]
@@ -137,6 +137,8 @@ fn one_row_per_finding_with_filters_built_from_the_findings() {
     ];
     let page = render(&summary(), &findings, None);
     assert_eq!(finding_rows(&page), 3);
+    // The snippet exactly as the finding holds it (already redacted), once per row.
+    assert_eq!(page.matches("<td class=\"snippet\"><code>OKX_SECRET_KEY=E9E6…A1F0</code></td>").count(), 3);
     assert!(page.contains("<span id=\"shown\">3 of 3 findings shown</span>"));
     assert!(page.contains(
         "<tr class=\"sev-error\" data-i=\"0\" data-severity=\"error\" data-exchange=\"2\" data-repository=\"2\"><td class=\"sev\" data-sort=\"0\">error</td><td>org/b</td><td class=\"path\">x.env</td><td class=\"num\" data-sort=\"3\">3</td>"
@@ -199,7 +201,7 @@ fn zero_findings_and_missing_fields_render() {
     let page = render(&json!({"totals": "nonsense", "repositories": [1, {}]}), &[json!({}), json!(7)], None);
     assert_eq!(finding_rows(&page), 2);
     assert!(page.contains(
-        "<tr class=\"sev-other\" data-i=\"0\" data-severity=\"\" data-exchange=\"0\" data-repository=\"0\"><td class=\"sev\" data-sort=\"3\"></td><td></td><td class=\"path\"></td><td class=\"num\" data-sort=\"0\"></td><td title=\"\"></td><td></td><td></td><td data-sort=\"\"></td><td></td><td class=\"num\" data-sort=\"0\">0</td></tr>"
+        "<tr class=\"sev-other\" data-i=\"0\" data-severity=\"\" data-exchange=\"0\" data-repository=\"0\"><td class=\"sev\" data-sort=\"3\"></td><td></td><td class=\"path\"></td><td class=\"num\" data-sort=\"0\"></td><td title=\"\"></td><td></td><td class=\"snippet\"></td><td data-sort=\"\"></td><td></td><td class=\"num\" data-sort=\"0\">0</td></tr>"
     ));
 }
 
