@@ -253,7 +253,9 @@ fn repositories(out: &mut String, summary: &Value) {
         ("ms", "/elapsed_ms"),
     ];
     let numeric = if timed { numeric } else { &numeric[..numeric.len() - 1] };
-    out.push_str("<table class=\"sortable\" id=\"table-repositories\">\n<thead><tr><th>Repository</th>");
+    out.push_str(
+        "<div class=\"scroll\">\n<table class=\"sortable\" id=\"table-repositories\">\n<thead><tr><th>Repository</th>",
+    );
     for (label, _) in numeric {
         let _ = write!(out, "<th class=\"num\">{label}</th>");
     }
@@ -271,7 +273,7 @@ fn repositories(out: &mut String, summary: &Value) {
         }
         let _ = writeln!(out, "<td>{}</td></tr>", esc(error.as_deref().unwrap_or("")));
     }
-    out.push_str("</tbody>\n</table>\n</section>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 /// Severity order for sorting: most severe first.
@@ -328,7 +330,8 @@ fn finding_list(out: &mut String, findings: &[Value], link_template: Option<&str
     if findings.is_empty() {
         out.push_str("<p class=\"muted\" id=\"no-findings\">No findings.</p>\n");
     }
-    out.push_str("<table class=\"sortable\" id=\"findings-table\">\n<thead><tr>");
+    // Wide tables scroll inside their section instead of widening the page.
+    out.push_str("<div class=\"scroll\">\n<table class=\"sortable\" id=\"findings-table\">\n<thead><tr>");
     for (label, column, numeric) in [
         ("Severity", "severity", true),
         ("Repository", "repository", false),
@@ -350,7 +353,7 @@ fn finding_list(out: &mut String, findings: &[Value], link_template: Option<&str
             index_of(&repositories, f.get("repository").and_then(Value::as_str))
         });
     }
-    out.push_str("</tbody>\n</table>\n</section>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 fn finding_row(out: &mut String, i: usize, f: &Value, link_template: Option<&str>, exchange: usize, repository: usize) {

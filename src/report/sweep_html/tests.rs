@@ -196,7 +196,7 @@ fn zero_findings_and_missing_fields_render() {
     assert_eq!(finding_rows(&page), 0);
     assert!(page.contains("<p class=\"muted\" id=\"no-findings\">No findings.</p>"));
     assert!(page.contains("<span id=\"shown\">0 of 0 findings shown</span>"));
-    assert!(page.contains("<tbody>\n</tbody>\n</table>\n</section>"));
+    assert!(page.contains("<tbody>\n</tbody>\n</table>\n</div>\n</section>"));
 
     let page = render(&json!({"totals": "nonsense", "repositories": [1, {}]}), &[json!({}), json!(7)], None);
     assert_eq!(finding_rows(&page), 2);
