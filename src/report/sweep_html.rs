@@ -40,7 +40,7 @@ pub fn render(summary: &Value, findings: &[Value], link_template: Option<&str>) 
     page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(
         page,
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src '{}'; script-src '{}'; img-src data:\">",
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src '{}'; script-src '{}'; base-uri 'none'; form-action 'none'\">",
         csp_hash(STYLE),
         csp_hash(SCRIPT)
     );

@@ -216,7 +216,11 @@ fn same_input_same_bytes_and_the_csp_hashes_match_the_inline_blocks() {
     let script = &script[..script.find("</script>").unwrap()];
     assert_eq!(style, STYLE);
     assert_eq!(script, SCRIPT);
-    assert!(a.contains(&format!("style-src '{}'; script-src '{}'", csp_hash(STYLE), csp_hash(SCRIPT))));
+    assert!(a.contains(&format!(
+        "content=\"default-src 'none'; style-src '{}'; script-src '{}'; base-uri 'none'; form-action 'none'\"",
+        csp_hash(STYLE),
+        csp_hash(SCRIPT)
+    )));
     // No external resource of any kind.
     for needle in ["src=\"", "href=\"http", "@import", "url("] {
         assert!(!render(&summary(), &findings, None).contains(needle), "{needle}");
