@@ -6,9 +6,11 @@
 #     `--enable-logging=stderr --v=0` prints every console message, uncaught exception and CSP
 #     violation as an `INFO:CONSOLE` line (a control page with a console.error and an uncaught
 #     exception proves first that this chromium still prints them);
-#   - `report.html#selftest&q=…` filters by every severity, exchange and repository, by text,
-#     sorts by line both ways and by repository, and writes what it saw into #selftest: the
-#     dumped DOM's self-test must equal expected-selftest.txt, computed by the generator alone;
+#   - `report.html#selftest&q=…` drives the page's own event handlers (a change event per
+#     severity, exchange and repository option, an input event in the text box, clicks on the
+#     Line header twice and the Repository header once), counts the rows left visible, checks
+#     the order, and writes what it saw into #selftest: the dumped DOM's self-test must equal
+#     expected-selftest.txt, computed by the generator from the JSON alone;
 #   - the dumped DOM holds exactly one finding row per finding line and no <img> (the hostile
 #     strings stayed text);
 #   - the same for a sweep with zero findings;

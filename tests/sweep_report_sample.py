@@ -125,11 +125,13 @@ for e in sorted({f["exchange"] for f in findings if "exchange" in f}):
     lines.append(f"exchange:{e}={sum(f.get('exchange') == e for f in findings)}")
 for r in sorted({f["repository"] for f in findings}):
     lines.append(f"repository:{r}={sum(f['repository'] == r for f in findings)}")
-lines.append(f"text={sum(f['rule'] == 'kraken-private-key' for f in findings)}")
+kraken = sum(f["rule"] == "kraken-private-key" for f in findings)
+lines.append(f"text={kraken}")
+lines.append(f"counter={kraken} of {n} findings shown")
 lines.append(f"shown_after_reset={n}")
 if n:
-    lines.append(f"line_desc_first={max(f['start']['line'] for f in findings)}")
     lines.append(f"line_asc_first={min(f['start']['line'] for f in findings)}")
+    lines.append(f"line_desc_first={max(f['start']['line'] for f in findings)}")
     lines.append("sort=ok")
 lines.append("errors=0")
 with open(os.path.join(out, "expected-selftest.txt"), "w", encoding="utf-8") as fh:

@@ -77,36 +77,45 @@
   });
   applyFilter();
 
-  // `report.html#selftest[&q=TEXT]`: exercises the filters and the sort and writes what it saw
-  // into #selftest, one `key=value` a line, for the headless-browser test (tests/sweep_report_browser.sh).
+  // `report.html#selftest[&q=TEXT]`: drives the page as a person would (change events on the
+  // filters, input events on the text box, clicks on the column headers), counts the rows left
+  // visible, and writes what it saw into #selftest, one `key=value` a line, for the
+  // headless-browser test (tests/sweep_report_browser.sh).
   function selfTest(query) {
     var out = [];
     var data = JSON.parse(document.getElementById('report-data').textContent);
     var rows = findingRows();
+    var visible = function () { return findingRows().filter(function (r) { return !r.hidden; }).length; };
+    var fire = function (control, type) { control.dispatchEvent(new Event(type)); };
     out.push('rows=' + rows.length);
     out.push('expected_rows=' + data.findings);
-    out.push('shown_initially=' + applyFilter());
+    out.push('shown_initially=' + visible());
     function each(select, name) {
       if (!select) return;
       Array.prototype.forEach.call(select.options, function (option) {
         if (!option.value) return;
         select.value = option.value;
-        out.push(name + ':' + option.textContent + '=' + applyFilter());
+        fire(select, 'change');
+        out.push(name + ':' + option.textContent + '=' + visible());
       });
       select.value = '';
+      fire(select, 'change');
     }
     each(severity, 'severity');
     each(exchange, 'exchange');
     each(repository, 'repository');
     if (query !== null && text) {
       text.value = query;
-      out.push('text=' + applyFilter());
+      fire(text, 'input');
+      out.push('text=' + visible());
+      out.push('counter=' + (shown ? shown.textContent : ''));
       text.value = '';
+      fire(text, 'input');
     }
-    out.push('shown_after_reset=' + applyFilter());
+    out.push('shown_after_reset=' + visible());
     if (findings && rows.length) {
-      var lineColumn = -1, repoColumn = -1;
-      Array.prototype.forEach.call(findings.tHead.rows[0].cells, function (th, i) {
+      var headers = findings.tHead.rows[0].cells, lineColumn = -1, repoColumn = -1;
+      Array.prototype.forEach.call(headers, function (th, i) {
         if (th.getAttribute('data-column') === 'line') lineColumn = i;
         if (th.getAttribute('data-column') === 'repository') repoColumn = i;
       });
@@ -117,14 +126,14 @@
         }
         return true;
       };
-      sortTable(findings, lineColumn, false);
-      out.push('line_desc_first=' + sortKey(findingRows()[0], lineColumn));
-      var ok = ordered(false, lineColumn, true);
-      sortTable(findings, lineColumn, true);
+      headers[lineColumn].click(); // first click: ascending
       out.push('line_asc_first=' + sortKey(findingRows()[0], lineColumn));
-      ok = ok && ordered(true, lineColumn, true);
-      sortTable(findings, repoColumn, true);
-      ok = ok && ordered(true, repoColumn, false);
+      var ok = ordered(true, lineColumn, true) && headers[lineColumn].getAttribute('aria-sort') === 'ascending';
+      headers[lineColumn].click(); // second click: descending
+      out.push('line_desc_first=' + sortKey(findingRows()[0], lineColumn));
+      ok = ok && ordered(false, lineColumn, true) && headers[lineColumn].getAttribute('aria-sort') === 'descending';
+      headers[repoColumn].click();
+      ok = ok && ordered(true, repoColumn, false) && !headers[lineColumn].hasAttribute('aria-sort');
       out.push('sort=' + (ok ? 'ok' : 'FAIL'));
     }
     out.push('errors=' + errors.length);
