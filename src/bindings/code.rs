@@ -234,10 +234,23 @@ pub fn produce_markdown(text: &str, b: &mut Builder, parent: usize) {
     produce(text, &Mode::lines(Lang::Http), b, parent);
     let mut offset = 0;
     let mut fence: Option<(usize, Option<super::family::Family>)> = None;
+    // The previous line when it was plain text: a setext / reST underline makes it a heading.
+    let mut text_line: Option<(usize, usize)> = None;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
+        let prev_text = text_line.take();
         if fence.is_none() && line.starts_with('#') {
             b.heading(offset, offset + line.trim_end().len());
+        } else if fence.is_none() && is_underline(line) {
+            if let Some((s, e)) = prev_text {
+                b.heading(s, e);
+            }
+        } else if fence.is_none() && is_prose(trimmed) {
+            // A sentence right above a table or field list names what it holds, as a comment
+            // would ("The shared Deribit account:").
+            let end = offset + line.trim_end().len();
+            b.comment(offset, end);
+            text_line = Some((offset, end));
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             match fence.take() {
@@ -267,6 +280,20 @@ pub fn produce_markdown(text: &str, b: &mut Builder, parent: usize) {
     if memchr::memmem::find(bytes, b"<td").is_some() || memchr::memmem::find(bytes, b"<TD").is_some() {
         super::table::produce_html_tables(text, b, parent);
     }
+}
+
+/// `=====`, `-----`, `~~~~`: a setext (Markdown) or reStructuredText section underline.
+fn is_underline(line: &str) -> bool {
+    let t = line.trim_end();
+    t.len() >= 3
+        && !t.starts_with(' ')
+        && t.bytes().all(|c| c == t.as_bytes()[0])
+        && matches!(t.as_bytes()[0], b'=' | b'-' | b'~' | b'^' | b'*' | b'+')
+}
+
+/// A line of running text: not blank, not a table row, list marker line or field.
+fn is_prose(trimmed: &str) -> bool {
+    trimmed.len() > 2 && trimmed.as_bytes()[0].is_ascii_alphabetic() && !trimmed.contains('|')
 }
 
 /// A reStructuredText / Sphinx field list item: `:API secret: value` binds the value to the

@@ -194,3 +194,36 @@ fn notebook_cell_magics_read_the_cell_as_its_file() {
         Some(("abc", "abc"))
     );
 }
+
+#[test]
+fn documentation_tables_fields_and_headings() {
+    // Pipe table: cells bind to headers; a code span binds its inside; the delimiter row binds nothing.
+    let text = "Intro\n\n| Venue | API key |\n|---|:-:|\n| Gate | `k1\\|x` |\n";
+    let got = bound("a.md", text);
+    assert!(has(&got, "Venue", "Gate"), "{got:?}");
+    assert!(got.iter().any(|(n, v, raw)| n == "API key" && v == "k1\\|x" && raw == "k1\\|x"), "{got:?}");
+    assert!(!got.iter().any(|(_, v, _)| v.contains("---")), "{got:?}");
+    // HTML table with a wrapping <code> element; entity cells are skipped.
+    let text = "<table><tr><th>Venue</th><th>Secret</th></tr>\n<tr><td>Gate</td><td> <code>s1</code> </td></tr>\n<tr><td>X</td><td>&lt;s&gt;</td></tr></table>";
+    let got = bound("k.html", text);
+    assert!(got.iter().any(|(n, v, raw)| n == "Secret" && v == "s1" && raw == "s1"), "{got:?}");
+    assert!(!got.iter().any(|(_, v, _)| v.contains("&lt;")), "{got:?}");
+    // reST field list under an underlined title; the sentence above is a comment.
+    let text = "Deribit account\n===============\n\nThe shared Deribit account:\n\n:Client ID: abc123\n";
+    let fb = collect("a.rst", text);
+    assert_eq!(fb.headings, vec![(0, 15)]);
+    assert!(fb.comments.contains(&(33, 60)), "{:?}", fb.comments);
+    let b = fb.bindings.iter().find(|b| b.name == "Client ID").expect("field bound");
+    assert_eq!(&text[b.start..b.end], "abc123");
+}
+
+#[test]
+fn name_value_rows_and_postman_apikey_items_pair_up() {
+    let got = bound("vars.md", "| Variable | Value |\n|---|---|\n| `OKX_SECRET` | `v1` |\n");
+    assert!(has(&got, "OKX_SECRET", "v1"), "{got:?}");
+    let text = r#"{"auth": {"type": "apikey", "apikey": [{"key": "value", "value": "v2"}, {"key": "key", "value": "OK-ACCESS-KEY"}]}}"#;
+    let got = bound("c.postman_collection.json", text);
+    assert!(has(&got, "OK-ACCESS-KEY", "v2"), "{got:?}");
+    let got = bound("V.cs", r#"var d = new Dictionary<string, object>() { { "apiKey", "v3" }, { "secret", "v4" } };"#);
+    assert!(has(&got, "apiKey", "v3") && has(&got, "secret", "v4"), "{got:?}");
+}
