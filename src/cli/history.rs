@@ -53,7 +53,12 @@ pub fn scan_history(
         let o = order(f);
         first.entry(f.fingerprint.clone()).and_modify(|best| *best = (*best).min(o)).or_insert(o);
     }
+    // A secret kept at its oldest commit is still at a tip if any later blob holding it is.
+    let at_tip: HashSet<String> = findings.iter().filter(|f| f.at_tip).map(|f| f.fingerprint.clone()).collect();
     findings.retain(|f| first.get(&f.fingerprint) == Some(&order(f)) && !before_range.contains(&f.fingerprint));
+    for f in &mut findings {
+        f.at_tip = at_tip.contains(&f.fingerprint);
+    }
     sort_findings(&mut findings);
     Ok((findings, summary))
 }

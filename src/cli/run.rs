@@ -28,6 +28,8 @@ pub const EXIT_ERROR: i32 = 2;
 pub fn run(cli: Cli) -> i32 {
     let outcome = match cli.command {
         Command::Scan(args) => run_scan(&args),
+        Command::Sweep(args) => super::sweep::run_sweep(&args),
+        Command::Merge(args) => super::sweep::run_merge(&args),
         Command::Rules { command: RulesCommand::List { rules, json } } => list_rules(&rules, json),
         Command::Rules { command: RulesCommand::Test { dir } } => test_rules(dir.as_deref()),
         Command::Rules { command: RulesCommand::Keywords { rules } } => rule_source_detectors(&rules).map(|d| {
@@ -146,7 +148,7 @@ fn is_detector_file(text: &str) -> bool {
     text.lines().any(|l| l.starts_with("rules:"))
 }
 
-fn load_detectors(dirs: &[PathBuf], disabled: &BTreeSet<String>) -> Result<DetectorSet, Failure> {
+pub(super) fn load_detectors(dirs: &[PathBuf], disabled: &BTreeSet<String>) -> Result<DetectorSet, Failure> {
     let sources: Vec<RuleSource> = rule_files(dirs)?
         .into_iter()
         .filter(|(_, text)| is_detector_file(text))
@@ -203,7 +205,7 @@ fn known_rule_ids(rule_dirs: &[PathBuf]) -> Result<BTreeSet<String>, Failure> {
 
 /// `[rules] disable` and `[rules.severity]` must name rules that exist: a typo would otherwise
 /// silently keep a rule on (or at its severity). The error points at the id in the config file.
-fn check_rule_ids(plan: &ScanPlan) -> Result<(), Failure> {
+pub(super) fn check_rule_ids(plan: &ScanPlan) -> Result<(), Failure> {
     let named: Vec<(&str, &str)> = plan
         .disabled
         .iter()
@@ -231,7 +233,7 @@ fn check_rule_ids(plan: &ScanPlan) -> Result<(), Failure> {
 }
 
 /// Built-in policies plus the policy files in the rule directories, configured by `[policy]`.
-fn load_policies(rule_dirs: &[PathBuf], table: Option<&toml::Table>, config_dir: &Path) -> Result<PolicySet, Failure> {
+pub(super) fn load_policies(rule_dirs: &[PathBuf], table: Option<&toml::Table>, config_dir: &Path) -> Result<PolicySet, Failure> {
     let mut config = match table {
         Some(t) => PolicyConfig::from_table(t).map_err(|e| {
             RuleError::new(".keylint.toml", "", None, e).with_help("see rules/README.md, `.keylint.toml`")
@@ -263,7 +265,7 @@ fn create_baseline(args: &ScanArgs) -> Result<i32, Failure> {
 
 /// Runs the pipeline over the plan's source: sorted findings (severity overrides applied) and
 /// the summary.
-fn scan_plan(
+pub(super) fn scan_plan(
     plan: &ScanPlan,
     detectors: &DetectorSet,
     policies: &PolicySet,
@@ -395,6 +397,7 @@ fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
                 walk::WalkOptions { hidden: plan.hidden, no_ignore: plan.no_ignore, exclude: &plan.exclude, threads };
             Ok(walk::walk(&plan.roots, &plan.base, &opts))
         }
+        SourceMode::HeadTree => in_pathspec(plan, git::head_tree(git_root(plan), &blob_policy(plan))),
         SourceMode::Stdin { name } => Ok(vec![stdin::stdin(name, plan.max_file_size).map_err(source_failure)?]),
         SourceMode::Staged => in_pathspec(
             plan,
@@ -439,7 +442,7 @@ fn finish_summary(summary: &mut Summary, findings: &[Finding], started: Instant)
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
 }
 
-fn rule_infos(detectors: &DetectorSet) -> Vec<RuleInfo> {
+pub(super) fn rule_infos(detectors: &DetectorSet) -> Vec<RuleInfo> {
     let mut infos: Vec<RuleInfo> = detectors
         .rules
         .iter()

@@ -3,6 +3,7 @@
 
 pub mod github;
 pub mod sarif;
+pub mod sweep_html;
 
 use crate::diagnostic::{Finding, Severity};
 use serde::Serialize;
