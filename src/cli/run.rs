@@ -233,7 +233,11 @@ pub(super) fn check_rule_ids(plan: &ScanPlan) -> Result<(), Failure> {
 }
 
 /// Built-in policies plus the policy files in the rule directories, configured by `[policy]`.
-pub(super) fn load_policies(rule_dirs: &[PathBuf], table: Option<&toml::Table>, config_dir: &Path) -> Result<PolicySet, Failure> {
+pub(super) fn load_policies(
+    rule_dirs: &[PathBuf],
+    table: Option<&toml::Table>,
+    config_dir: &Path,
+) -> Result<PolicySet, Failure> {
     let mut config = match table {
         Some(t) => PolicyConfig::from_table(t).map_err(|e| {
             RuleError::new(".keylint.toml", "", None, e).with_help("see rules/README.md, `.keylint.toml`")
@@ -299,7 +303,7 @@ pub(super) fn scan_plan(
                 paths: pathspec(plan)?,
                 blobs: blob_policy(plan),
             };
-            super::history::scan_history(git_root(plan), &options, &ctx)?
+            super::history::scan_history(git_root(plan), &options, &plan.exclude, &ctx)?
         }
         SourceMode::Commits { range } => {
             let (base, head) = super::history::commit_range(git_root(plan), range)?;
@@ -311,7 +315,7 @@ pub(super) fn scan_plan(
                 paths: pathspec(plan)?,
                 blobs: blob_policy(plan),
             };
-            super::history::scan_history(git_root(plan), &options, &ctx)?
+            super::history::scan_history(git_root(plan), &options, &plan.exclude, &ctx)?
         }
         _ => scan(&collect_artifacts(plan)?, &ctx),
     };
@@ -369,11 +373,12 @@ fn source_failure(e: SourceError) -> Failure {
     Failure::Usage(e.to_string())
 }
 
-/// Keeps the git artifacts under the paths given on the command line.
+/// Keeps the git artifacts under the paths given on the command line and not excluded.
 fn in_pathspec(plan: &ScanPlan, artifacts: Result<Vec<Artifact>, SourceError>) -> Result<Vec<Artifact>, Failure> {
     let mut artifacts = artifacts.map_err(source_failure)?;
     let pathspec = pathspec(plan)?;
-    artifacts.retain(|a| pathspec.matches(&a.path));
+    // `[scan] exclude` / `--exclude` hold in git sources as in the working tree.
+    artifacts.retain(|a| pathspec.matches(&a.path) && !plan.exclude.is_match(&a.path));
     Ok(artifacts)
 }
 

@@ -61,10 +61,9 @@ pub fn run_sweep(args: &SweepArgs) -> Result<i32, Failure> {
             let started = Instant::now();
             let part = parts.join(format!("{i:08}"));
             // A bug on one repository must not end the sweep of the others.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                sweep_one(args, spec, &cache, &part, &rules)
-            }))
-            .unwrap_or_else(|_| Err("keylint failed on this repository (a bug); it was not scanned".into()));
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sweep_one(args, spec, &cache, &part, &rules)))
+                    .unwrap_or_else(|_| Err("keylint failed on this repository (a bug); it was not scanned".into()));
             let mut line = match outcome {
                 Ok(line) => line,
                 Err(why) => {
@@ -137,7 +136,13 @@ fn list_repositories(args: &SweepArgs) -> Result<Vec<RepoSpec>, Failure> {
 }
 
 /// Scans one repository and writes its findings to `part.jsonl`; the error is one line.
-fn sweep_one(args: &SweepArgs, spec: &RepoSpec, cache: &Path, part: &Path, rules: &RuleCache) -> Result<RepoLine, String> {
+fn sweep_one(
+    args: &SweepArgs,
+    spec: &RepoSpec,
+    cache: &Path,
+    part: &Path,
+    rules: &RuleCache,
+) -> Result<RepoLine, String> {
     let path = match &spec.location {
         Location::Local(p) => p.clone(),
         Location::Url(url) => fetch::ensure_clone(url, &fetch::cache_dir(cache, &spec.name, url))?,
@@ -291,8 +296,7 @@ impl RuleCache {
             match cached {
                 Some(p) => p,
                 None => {
-                    let p =
-                        Arc::new(load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?);
+                    let p = Arc::new(load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?);
                     if let Ok(mut m) = self.policies.lock() {
                         m.insert(policy_key, Arc::clone(&p));
                     }
@@ -359,4 +363,3 @@ impl Progress {
         }
     }
 }
-

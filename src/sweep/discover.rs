@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 /// Is `dir` a git repository: a working tree (`.git` directory or file) or a bare clone
 /// (`HEAD`, `objects/`, `refs/`)?
 pub fn is_repository(dir: &Path) -> bool {
-    dir.join(".git").exists() || (dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir())
+    dir.join(".git").exists()
+        || (dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir())
 }
 
 /// Every repository under `root`, found recursively; a repository is not descended into (its
@@ -46,7 +47,10 @@ fn name_under(root: &Path, dir: &Path) -> String {
     let text = crate::source::path::path_text(rel);
     let text = if text.is_empty() || text == "." {
         let absolute = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        absolute.file_name().map(|n| crate::source::path::path_text(Path::new(n))).unwrap_or_else(|| "repository".into())
+        absolute
+            .file_name()
+            .map(|n| crate::source::path::path_text(Path::new(n)))
+            .unwrap_or_else(|| "repository".into())
     } else {
         text
     };

@@ -16,7 +16,12 @@ pub struct Merged {
 }
 
 /// Merges `shards` into `out`. With `reproducible`, `elapsed_ms` is dropped.
-pub fn merge(shards: &[PathBuf], out: &Path, reproducible: bool, link_template: Option<&str>) -> Result<Merged, String> {
+pub fn merge(
+    shards: &[PathBuf],
+    out: &Path,
+    reproducible: bool,
+    link_template: Option<&str>,
+) -> Result<Merged, String> {
     if shards.is_empty() {
         return Err("merge needs at least one shard output directory".into());
     }
@@ -33,8 +38,8 @@ pub fn merge(shards: &[PathBuf], out: &Path, reproducible: bool, link_template: 
         let file = std::fs::File::open(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         for line in BufReader::new(file).lines() {
             let line = line.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let parsed: RepoLine =
-                serde_json::from_str(&line).map_err(|e| format!("{} is not a keylint sweep output: {e}", path.display()))?;
+            let parsed: RepoLine = serde_json::from_str(&line)
+                .map_err(|e| format!("{} is not a keylint sweep output: {e}", path.display()))?;
             lines.push(parsed);
         }
     }
@@ -99,7 +104,10 @@ fn merge_findings(shards: &[PathBuf], out: &Path) -> Result<(), String> {
         reader: std::io::Lines<BufReader<std::fs::File>>,
         path: PathBuf,
     }
-    fn next(reader: &mut std::io::Lines<BufReader<std::fs::File>>, path: &Path) -> Result<Option<(String, String)>, String> {
+    fn next(
+        reader: &mut std::io::Lines<BufReader<std::fs::File>>,
+        path: &Path,
+    ) -> Result<Option<(String, String)>, String> {
         match reader.next() {
             None => Ok(None),
             Some(Err(e)) => Err(format!("cannot read {}: {e}", path.display())),
