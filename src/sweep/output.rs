@@ -381,3 +381,54 @@ pub fn markdown(s: &SweepSummary) -> String {
     }
     md
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Category, CommitInfo};
+
+    fn secret(path: &str, line: usize, value: &str, at_tip: bool, commit: Option<&str>) -> Finding {
+        Finding {
+            start: Position { line, column: 1, offset: line * 10 },
+            value_key: Some(value.to_string()),
+            at_tip,
+            commit: commit.map(|id| CommitInfo { id: id.into(), author: None, date: None }),
+            ..Finding::blank("okx-secret-key", Category::Secret, Severity::Error, path)
+        }
+    }
+
+    #[test]
+    fn one_value_at_many_places_is_one_finding_listing_the_others() {
+        let findings = vec![
+            secret("a.env", 1, "v1", false, Some("c1")),
+            secret("b.env", 2, "v2", true, None),
+            secret("vendor/a.env", 3, "v1", true, Some("c2")),
+            Finding::blank("parse-error", Category::Parse, Severity::Error, "x.json"),
+            Finding::blank("parse-error", Category::Parse, Severity::Error, "y.json"),
+        ];
+        let out = dedup(findings);
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[0].finding.path, "a.env");
+        // Still at the tip through its other location.
+        assert!(out[0].present_at_head);
+        assert_eq!(
+            out[0].other_locations,
+            vec![OtherLocation {
+                path: "vendor/a.env".into(),
+                start: Position { line: 3, column: 1, offset: 30 },
+                commit: Some("c2".into())
+            }]
+        );
+        assert!(out[1].other_locations.is_empty());
+        // Findings without a value (not secrets) are never merged.
+        assert_eq!((out[2].finding.path.as_str(), out[3].finding.path.as_str()), ("x.json", "y.json"));
+        let mut stats = RepoStats::default();
+        stats.count(&out);
+        assert_eq!((stats.findings, stats.at_head, stats.history_only, stats.by_severity.error), (4, 2, 0, 4));
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table() {
+        assert_eq!(cell("a|b\nc"), "a\\|b c");
+    }
+}

@@ -40,12 +40,20 @@ pub fn check_repository(path: &Path) -> Result<bool, SourceError> {
     Ok(repo.workdir().is_none())
 }
 
-/// The bytes of one file of `HEAD`'s tree (e.g. `.keylint.toml` of a bare clone), if present.
+/// The bytes of one file at the root of `HEAD`'s tree (e.g. `.keylint.toml` of a bare clone), if present.
 pub fn head_file(repo_path: &Path, path: &str) -> Option<Vec<u8>> {
     let repo = open(repo_path).ok()?;
     let head = repo.head().ok()?.id()?;
     let tree = commit_tree(&repo, head.detach()).ok()?;
-    let file = tree_files(&repo, tree).ok()?.into_iter().find(|f| f.path == path)?;
-    blobs::ensure_present(&repo, [file.blob], &BlobPolicy::default()).ok()?;
-    super::read_blob(&repo, file.blob).ok()
+    // Only the root tree is read: `path` is a top-level file.
+    let mut found = None;
+    super::walk(&repo, tree, &mut |_| false, &mut |_, name, blob| {
+        if name == path.as_bytes() {
+            found = Some(blob.to_owned());
+        }
+    })
+    .ok()?;
+    let blob = found?;
+    blobs::ensure_present(&repo, [blob], &BlobPolicy::default()).ok()?;
+    super::read_blob(&repo, blob).ok()
 }
