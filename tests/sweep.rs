@@ -345,6 +345,9 @@ fn sweep_clones_file_urls_into_the_cache_and_names_them_owner_slash_repo() {
         url("nowhere/missing")
     );
     std::fs::write(f.work.join("repos.txt"), list).unwrap();
+    // This source serves partial clones: its cached clone is blobless, and the history scan
+    // fetches the blobs it reads.
+    git_in(&f.root.join("team1/repo01"), &["config", "uploadpack.allowFilter", "true"], 0);
     let args = ["sweep", "--repos", "repos.txt", "--cache", "cache", "--history", "--reproducible", "-q", "--out"];
     let (code, stderr) = keylint(&f.work, &[&args[..], &["first"]].concat(), &[]);
     assert_eq!(code, 1, "{stderr}");
@@ -366,6 +369,9 @@ fn sweep_clones_file_urls_into_the_cache_and_names_them_owner_slash_repo() {
         .collect();
     assert_eq!(cached.len(), 3, "{cached:?}");
     assert!(cached.iter().all(|c| c.ends_with(".git")));
+    let partial = cached.iter().find(|c| c.starts_with("team1+repo01-")).unwrap();
+    let promisor = git_in(&f.work, &["--git-dir", &format!("cache/{partial}"), "config", "remote.origin.promisor"], 0);
+    assert_eq!(promisor.trim(), "true");
     // Updated, not cloned again; the same outputs. Tree mode reads the bare clone's HEAD.
     let (code, stderr) = keylint(&f.work, &[&args[..], &["second"]].concat(), &[]);
     assert_eq!(code, 1, "{stderr}");
