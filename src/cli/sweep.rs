@@ -82,16 +82,21 @@ pub fn run_sweep(args: &SweepArgs) -> Result<i32, Failure> {
         .collect();
     progress.finish();
 
-    let written = || -> std::io::Result<()> {
+    let written = || -> std::io::Result<output::SweepSummary> {
         concatenate(&parts, lines.len(), &out.join(output::FINDINGS))?;
         let mode = mode_name(args);
         let meta = Meta { mode: mode.into(), shard, total_repositories: total };
         output::write_index(out, &lines, &meta)?;
         let repos = lines.iter().map(|l| l.stats.clone()).collect();
-        output::write_reports(out, mode, repos, args.link_template.as_deref())?;
-        std::fs::remove_dir_all(&parts)
+        let summary = output::write_reports(out, mode, repos, args.link_template.as_deref())?;
+        std::fs::remove_dir_all(&parts)?;
+        Ok(summary)
     };
-    written().map_err(|e| Failure::Usage(format!("cannot write the outputs into {}: {e}", out.display())))?;
+    let summary =
+        written().map_err(|e| Failure::Usage(format!("cannot write the outputs into {}: {e}", out.display())))?;
+    if !args.quiet {
+        eprintln!("{}", closing_line(&summary, out));
+    }
     let errors = lines.iter().filter(|l| l.stats.error.is_some()).count();
     if !lines.is_empty() && errors == lines.len() {
         return Err(Failure::Usage(format!(
@@ -105,8 +110,22 @@ pub fn run_sweep(args: &SweepArgs) -> Result<i32, Failure> {
 pub fn run_merge(args: &MergeArgs) -> Result<i32, Failure> {
     let merged = crate::sweep::merge::merge(&args.shards, &args.out, args.reproducible, args.link_template.as_deref())
         .map_err(Failure::Usage)?;
-    let _ = merged.summary;
+    eprintln!("{}", closing_line(&merged.summary, &args.out));
     Ok(if merged.fails && !args.exit_zero { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// `keylint: 40 repositories (1 could not be read), 57 findings; outputs in sweep/`.
+fn closing_line(summary: &output::SweepSummary, out: &Path) -> String {
+    let t = &summary.totals;
+    let errors = if t.errors > 0 { format!(" ({} could not be read)", t.errors) } else { String::new() };
+    format!(
+        "keylint: {} repositor{}{errors}, {} finding{}; outputs in {}",
+        t.repositories,
+        if t.repositories == 1 { "y" } else { "ies" },
+        t.findings,
+        if t.findings == 1 { "" } else { "s" },
+        crate::redact::sanitize_terminal(&out.display().to_string())
+    )
 }
 
 fn mode_name(args: &SweepArgs) -> &'static str {
