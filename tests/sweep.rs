@@ -338,7 +338,7 @@ fn sweep_clones_file_urls_into_the_cache_and_names_them_owner_slash_repo() {
     let f = fixture();
     let url = |rel: &str| format!("file://{}", f.root.join(rel).display());
     let list = format!(
-        "# repositories to sweep\n\n{}\n{}\n  {}  \n{}\n",
+        "# repositories to sweep\n\n{}\n{}\n  {}  \n{}\n../org/special/./configured/\n",
         url("team1/repo01"),
         url("team0/repo04.git"),
         url("special/dup"),
@@ -355,13 +355,15 @@ fn sweep_clones_file_urls_into_the_cache_and_names_them_owner_slash_repo() {
     let s = summary(&out);
     let names: Vec<&str> =
         s["repositories"].as_array().unwrap().iter().map(|r| r["repository"].as_str().unwrap()).collect();
-    assert_eq!(names, ["nowhere/missing", "special/dup", "team0/repo04", "team1/repo01"]);
+    // URLs and local paths (relative to the list) alike: the last two segments, `.git` dropped.
+    assert_eq!(names, ["nowhere/missing", "special/configured", "special/dup", "team0/repo04", "team1/repo01"]);
     let missing = &s["repositories"][0];
     assert!(missing["error"].as_str().unwrap().starts_with("cannot clone file://"), "{missing}");
     let findings = lines(&out);
     assert_eq!(of(&findings, "team1/repo01"), vec![at("okx-secret-key", "config/live.env", 2, false)]);
     assert_eq!(of(&findings, "team0/repo04"), vec![at("okx-secret-key", "deploy/prod.env", 2, true)]);
     assert_eq!(of(&findings, "special/dup").len(), 1);
+    assert_eq!(of(&findings, "special/configured"), vec![at("okx-secret-key", "kept.env", 2, true)]);
     // Three bare clones in the cache.
     let cached: Vec<String> = std::fs::read_dir(f.work.join("cache"))
         .unwrap()

@@ -84,21 +84,13 @@ pub fn url_name(url: &str) -> String {
         // `git@github.com:org/repo.git`
         None => url.split_once(':').map_or(url, |(_, path)| path),
     };
-    let path = path.split(['?', '#']).next().unwrap_or("");
-    let segments: Vec<&str> = strip_git(path).split('/').filter(|s| !s.is_empty()).collect();
-    let start = segments.len().saturating_sub(2);
-    let name = segments[start..].join("/");
-    if name.is_empty() {
-        "repository".into()
-    } else {
-        name
-    }
+    last_two(path.split(['?', '#']).next().unwrap_or(""))
 }
 
 /// The repositories of a `--repos` file: one local path or git URL a line; blank lines and
-/// lines starting with `#` are skipped. Relative paths are relative to the file's directory
-/// and named as written (`./org/repo.git` → `org/repo`); absolute paths by their last
-/// component.
+/// lines starting with `#` are skipped. Relative paths are relative to the file's directory.
+/// Both are named `owner/name` by their last two path segments (`.git` dropped), so that a
+/// URL and a clone of it on disk get the same name.
 pub fn from_list(file: &Path) -> Result<Vec<RepoSpec>, String> {
     let text = crate::source::file::read_text(file, crate::source::file::CONFIG_MAX)
         .map_err(|e| format!("--repos `{}` {e}", crate::source::path::path_text(file)))?;
@@ -111,16 +103,35 @@ pub fn from_list(file: &Path) -> Result<Vec<RepoSpec>, String> {
             if is_url(line) {
                 RepoSpec { name: url_name(line), location: Location::Url(line.to_string()) }
             } else {
-                let path = Path::new(line);
-                let name = if path.is_absolute() {
-                    path.file_name().map(|n| crate::source::path::path_text(Path::new(n))).unwrap_or_default()
-                } else {
-                    crate::source::path::path_text(path).trim_start_matches("./").to_string()
-                };
-                RepoSpec { name: strip_git(&name).to_string(), location: Location::Local(base.join(path)) }
+                let path = base.join(line);
+                // `..` and `.` say nothing about the repository: the last two real segments.
+                let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+                let text = crate::source::path::path_text(&absolute);
+                RepoSpec { name: last_two(&text), location: Location::Local(path) }
             }
         })
         .collect())
+}
+
+/// The last two `/`-separated segments of a path, `.git` dropped, `.` and `..` resolved.
+fn last_two(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    for s in strip_git(path).split('/') {
+        match s {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    let start = segments.len().saturating_sub(2);
+    let name = segments[start..].join("/");
+    if name.is_empty() {
+        "repository".into()
+    } else {
+        name
+    }
 }
 
 #[cfg(test)]
@@ -144,6 +155,13 @@ mod tests {
         assert!(is_url("git@github.com:a/b.git"));
         assert!(!is_url("org/repo"));
         assert!(!is_url("./we@ird/x:y"));
+    }
+
+    #[test]
+    fn local_paths_are_named_by_their_last_two_segments() {
+        assert_eq!(last_two("/srv/git/team/api.git"), "team/api");
+        assert_eq!(last_two("/work/../org/special/./configured/"), "special/configured");
+        assert_eq!(last_two("/repo"), "repo");
     }
 
     #[test]
