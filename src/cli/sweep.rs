@@ -294,7 +294,10 @@ impl RuleCache {
         let detector_key = format!("{:?}\u{0}{:?}", plan.rule_dirs, plan.disabled);
         let policy_key = match &plan.policy_config {
             // Relative `[policy] dirs` resolve against the config's directory.
-            Some(table) => format!("{:?}\u{0}{table}\u{0}{:?}", plan.rule_dirs, plan.config_dir),
+            Some(table) if table.contains_key("dirs") => {
+                format!("{:?}\u{0}{table}\u{0}{:?}", plan.rule_dirs, plan.config_dir)
+            }
+            Some(table) => format!("{:?}\u{0}{table}", plan.rule_dirs),
             None => format!("{:?}", plan.rule_dirs),
         };
         let detectors = {
@@ -304,6 +307,7 @@ impl RuleCache {
                 None => {
                     let d = Arc::new(load_detectors(&plan.rule_dirs, &plan.disabled)?);
                     if let Ok(mut m) = self.detectors.lock() {
+                        bound(&mut m);
                         m.insert(detector_key, Arc::clone(&d));
                     }
                     d
@@ -317,6 +321,7 @@ impl RuleCache {
                 None => {
                     let p = Arc::new(load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?);
                     if let Ok(mut m) = self.policies.lock() {
+                        bound(&mut m);
                         m.insert(policy_key, Arc::clone(&p));
                     }
                     p
@@ -324,6 +329,16 @@ impl RuleCache {
             }
         };
         Ok((detectors, policies))
+    }
+}
+
+/// Rule configurations kept compiled at once: an organisation where every repository has a
+/// config of its own must not hold hundreds of rule sets.
+const RULE_CACHE_MAX: usize = 16;
+
+fn bound<T>(map: &mut HashMap<String, T>) {
+    if map.len() >= RULE_CACHE_MAX {
+        map.clear();
     }
 }
 
