@@ -25,6 +25,11 @@ pub fn merge(
     if shards.is_empty() {
         return Err("merge needs at least one shard output directory".into());
     }
+    // Writing into a shard's directory would overwrite the findings being read.
+    let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y);
+    if let Some(dir) = shards.iter().find(|d| same(d, out)) {
+        return Err(format!("--out {} is one of the shard directories: merge into a new directory", dir.display()));
+    }
     let metas: Vec<Meta> = shards.iter().map(|d| read_meta(d)).collect::<Result<_, _>>()?;
     let mode = metas[0].mode.clone();
     if let Some(m) = metas.iter().find(|m| m.mode != mode) {
