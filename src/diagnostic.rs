@@ -133,6 +133,13 @@ pub struct Finding {
     /// The span itself is key material: excerpts redact it (e.g. `secret-inline`).
     #[serde(skip)]
     pub sensitive: bool,
+    /// Secret findings: a hash of rule and value without the path, so that `sweep` can report
+    /// one value found at many paths or commits once. Never serialized.
+    #[serde(skip)]
+    pub value_key: Option<String>,
+    /// Found in a blob that the tip of a scanned ref still holds (always true outside history).
+    #[serde(skip)]
+    pub at_tip: bool,
 }
 
 impl Finding {
@@ -159,6 +166,8 @@ impl Finding {
             evidence: None,
             excerpt: None,
             sensitive: false,
+            value_key: None,
+            at_tip: true,
         }
     }
 

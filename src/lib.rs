@@ -24,4 +24,5 @@ pub mod rules_error;
 pub mod scan;
 pub mod source;
 pub mod suggest;
+pub mod sweep;
 pub mod syntax;

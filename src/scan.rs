@@ -152,6 +152,9 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext, projects: &ProjectMap) 
     // quote the file.
     let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_content(artifact, ctx, projects)));
     let mut result = scanned.unwrap_or_else(|_| internal_error(artifact));
+    for f in &mut result.findings {
+        f.at_tip = artifact.current;
+    }
     // Findings about a file that was not read (io-error, internal-error) hold no file text,
     // only keylint's words, object ids and paths: clipped (a path can be thousands of bytes
     // long), not masked (a masked commit id would hide which commit to look at).
@@ -482,6 +485,7 @@ fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &S
                 message: format!("{} in plain text", spec.description),
                 help: spec.help.clone(),
                 fingerprint: fingerprint(&["secret", &spec.id, path, &c.value]),
+                value_key: Some(fingerprint(&["secret-value", &spec.id, &c.value])),
                 // Filled (masked) by the redact stage.
                 snippet: String::new(),
                 part: Some(spec.part.as_str().to_string()),

@@ -19,6 +19,12 @@ pub struct Cli {
 pub enum Command {
     /// Scan files, staged changes, a diff or git history for key material and policy violations.
     Scan(Box<ScanArgs>),
+    /// Scan many repositories (the clones under a directory, or a list of paths and URLs) into
+    /// one report: findings.jsonl, summary.json, summary.md, report.html.
+    Sweep(Box<SweepArgs>),
+    /// Combine the output directories of a sharded sweep (`--shard I/N`) into what one sweep of
+    /// every repository writes.
+    Merge(MergeArgs),
     /// List, explain and test detector and policy rules.
     Rules {
         #[command(subcommand)]
@@ -276,4 +282,102 @@ pub struct ScanArgs {
     /// concatenate many repositories' JSONL).
     #[arg(long, value_name = "NAME")]
     pub repository: Option<String>,
+}
+
+/// `keylint sweep`: the flags of `scan` that choose what is scanned and how, plus where the
+/// repositories are and where the outputs go.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SweepArgs {
+    /// Directory holding the clones (bare or with working trees), found recursively.
+    #[arg(value_name = "ROOT", required_unless_present = "repos", conflicts_with = "repos")]
+    pub root: Option<PathBuf>,
+    /// File listing local repository paths and git URLs, one a line (`#` comments allowed).
+    #[arg(long, value_name = "FILE")]
+    pub repos: Option<PathBuf>,
+    /// Directory for the outputs (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Where URLs are cloned and kept between sweeps (default `$XDG_CACHE_HOME/keylint/repos`
+    /// or `~/.cache/keylint/repos`).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Scan only shard I of N (0-based: 0/4 ... 3/4), a stable hash split of the repository
+    /// names; default from JOB_COMPLETION_INDEX and JOB_COMPLETIONS (Kubernetes Indexed Job).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    #[command(flatten)]
+    pub rules: RuleSourceArgs,
+    /// Scan every blob reachable in each repository's history instead of its default branch.
+    #[arg(long)]
+    pub history: bool,
+    /// With --history: only commits after REF or DATE.
+    #[arg(long, value_name = "REF|DATE", requires = "history")]
+    pub since: Option<String>,
+    /// With --history: walk all refs (other branches, tags), not only the default branch.
+    #[arg(long, requires = "history")]
+    pub all: bool,
+    /// Lowest severity that makes the exit code 1 (default: warning, or each repository's
+    /// `[output] fail_on`).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Exit 0 even with findings (errors running still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Do not respect .gitignore / .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Skip hidden files and directories.
+    #[arg(long)]
+    pub no_hidden: bool,
+    /// Never scan files matching GLOB (repeatable; added to `[scan] exclude`).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Number of worker threads (default: number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Skip files larger than this many bytes (default 10 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+    /// Evaluation date for rotation and expiry policies (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Disable policy checks (secrets only).
+    #[arg(long)]
+    pub no_policies: bool,
+    /// In partial clones, do not fetch missing blobs (the repository becomes an error entry).
+    #[arg(long)]
+    pub no_fetch: bool,
+    /// Also write one SARIF file per repository into DIR (`org__repo.sarif`).
+    #[arg(long, value_name = "DIR")]
+    pub sarif_dir: Option<PathBuf>,
+    /// Link of each finding in report.html, e.g.
+    /// `https://github.com/{repository}/blob/{commit}/{path}#L{line}` (`{commit}`: HEAD when none).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub link_template: Option<String>,
+    /// Leave out timings (`elapsed_ms`) so that outputs compare byte for byte.
+    #[arg(long)]
+    pub reproducible: bool,
+    /// No progress on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `keylint merge`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct MergeArgs {
+    /// The shards' output directories.
+    #[arg(value_name = "OUT_DIR", required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Directory for the merged outputs.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Link of each finding in report.html (as for `sweep`).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub link_template: Option<String>,
+    /// Leave out timings (`elapsed_ms`), as `sweep --reproducible` does.
+    #[arg(long)]
+    pub reproducible: bool,
+    /// Exit 0 even with findings.
+    #[arg(long)]
+    pub exit_zero: bool,
 }

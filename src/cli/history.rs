@@ -10,20 +10,25 @@ use crate::source::Provenance;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-/// Scans history chunk by chunk, so only one chunk of blobs is in memory at a time, then keeps
+/// Scans history chunk by chunk (files matching `exclude` left out), so only one chunk of blobs is in memory at a time, then keeps
 /// each secret once: at the oldest commit that introduced it (a later blob of the same file
 /// still holding the same key is the same leak, not a new one). With `--since`, secrets already
 /// present just before the range are not new in it and are dropped.
 pub fn scan_history(
     repo: &Path,
     options: &HistoryOptions,
+    exclude: &globset::GlobSet,
     ctx: &ScanContext,
 ) -> Result<(Vec<Finding>, Summary), Failure> {
     let mut findings = Vec::new();
     let mut summary = Summary::default();
     let mut commit_order: HashMap<String, usize> = HashMap::new();
     let mut before_range: HashSet<String> = HashSet::new();
-    let stats = git::history_each(repo, options, |chunk, origin| {
+    let stats = git::history_each(repo, options, |mut chunk, origin| {
+        // `[scan] exclude` / `--exclude`: never scanned, as in the working tree.
+        if !exclude.is_empty() {
+            chunk.retain(|a| !exclude.is_match(&a.path));
+        }
         if origin == Origin::BeforeRange {
             before_range.extend(scan(&chunk, ctx).0.into_iter().map(|f| f.fingerprint));
             return;
@@ -53,7 +58,12 @@ pub fn scan_history(
         let o = order(f);
         first.entry(f.fingerprint.clone()).and_modify(|best| *best = (*best).min(o)).or_insert(o);
     }
+    // A secret kept at its oldest commit is still at a tip if any later blob holding it is.
+    let at_tip: HashSet<String> = findings.iter().filter(|f| f.at_tip).map(|f| f.fingerprint.clone()).collect();
     findings.retain(|f| first.get(&f.fingerprint) == Some(&order(f)) && !before_range.contains(&f.fingerprint));
+    for f in &mut findings {
+        f.at_tip = at_tip.contains(&f.fingerprint);
+    }
     sort_findings(&mut findings);
     Ok((findings, summary))
 }

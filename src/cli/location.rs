@@ -16,6 +16,7 @@ fn phrase(source: &SourceMode, finding: &Finding) -> Option<String> {
     }
     Some(match source {
         SourceMode::Tree => "in the working tree".to_string(),
+        SourceMode::HeadTree => "at HEAD".to_string(),
         SourceMode::Stdin { .. } => "in standard input".to_string(),
         SourceMode::Staged => "staged for commit".to_string(),
         SourceMode::Diff { range } => format!("added in `{range}`"),

@@ -7,4 +7,5 @@ mod location;
 pub mod panic;
 pub mod plan;
 pub mod run;
+mod sweep;
 pub mod terminal;

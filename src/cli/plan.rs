@@ -15,6 +15,8 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub enum SourceMode {
     Tree,
+    /// The tree of `HEAD` from the object database (`sweep` of a bare clone: no working tree).
+    HeadTree,
     Stdin {
         name: String,
     },

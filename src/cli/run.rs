@@ -28,6 +28,8 @@ pub const EXIT_ERROR: i32 = 2;
 pub fn run(cli: Cli) -> i32 {
     let outcome = match cli.command {
         Command::Scan(args) => run_scan(&args),
+        Command::Sweep(args) => super::sweep::run_sweep(&args),
+        Command::Merge(args) => super::sweep::run_merge(&args),
         Command::Rules { command: RulesCommand::List { rules, json } } => list_rules(&rules, json),
         Command::Rules { command: RulesCommand::Test { dir } } => test_rules(dir.as_deref()),
         Command::Rules { command: RulesCommand::Keywords { rules } } => rule_source_detectors(&rules).map(|d| {
@@ -146,7 +148,7 @@ fn is_detector_file(text: &str) -> bool {
     text.lines().any(|l| l.starts_with("rules:"))
 }
 
-fn load_detectors(dirs: &[PathBuf], disabled: &BTreeSet<String>) -> Result<DetectorSet, Failure> {
+pub(super) fn load_detectors(dirs: &[PathBuf], disabled: &BTreeSet<String>) -> Result<DetectorSet, Failure> {
     let sources: Vec<RuleSource> = rule_files(dirs)?
         .into_iter()
         .filter(|(_, text)| is_detector_file(text))
@@ -203,7 +205,7 @@ fn known_rule_ids(rule_dirs: &[PathBuf]) -> Result<BTreeSet<String>, Failure> {
 
 /// `[rules] disable` and `[rules.severity]` must name rules that exist: a typo would otherwise
 /// silently keep a rule on (or at its severity). The error points at the id in the config file.
-fn check_rule_ids(plan: &ScanPlan) -> Result<(), Failure> {
+pub(super) fn check_rule_ids(plan: &ScanPlan) -> Result<(), Failure> {
     let named: Vec<(&str, &str)> = plan
         .disabled
         .iter()
@@ -231,7 +233,11 @@ fn check_rule_ids(plan: &ScanPlan) -> Result<(), Failure> {
 }
 
 /// Built-in policies plus the policy files in the rule directories, configured by `[policy]`.
-fn load_policies(rule_dirs: &[PathBuf], table: Option<&toml::Table>, config_dir: &Path) -> Result<PolicySet, Failure> {
+pub(super) fn load_policies(
+    rule_dirs: &[PathBuf],
+    table: Option<&toml::Table>,
+    config_dir: &Path,
+) -> Result<PolicySet, Failure> {
     let mut config = match table {
         Some(t) => PolicyConfig::from_table(t).map_err(|e| {
             RuleError::new(".keylint.toml", "", None, e).with_help("see rules/README.md, `.keylint.toml`")
@@ -263,7 +269,7 @@ fn create_baseline(args: &ScanArgs) -> Result<i32, Failure> {
 
 /// Runs the pipeline over the plan's source: sorted findings (severity overrides applied) and
 /// the summary.
-fn scan_plan(
+pub(super) fn scan_plan(
     plan: &ScanPlan,
     detectors: &DetectorSet,
     policies: &PolicySet,
@@ -297,7 +303,7 @@ fn scan_plan(
                 paths: pathspec(plan)?,
                 blobs: blob_policy(plan),
             };
-            super::history::scan_history(git_root(plan), &options, &ctx)?
+            super::history::scan_history(git_root(plan), &options, &plan.exclude, &ctx)?
         }
         SourceMode::Commits { range } => {
             let (base, head) = super::history::commit_range(git_root(plan), range)?;
@@ -309,7 +315,7 @@ fn scan_plan(
                 paths: pathspec(plan)?,
                 blobs: blob_policy(plan),
             };
-            super::history::scan_history(git_root(plan), &options, &ctx)?
+            super::history::scan_history(git_root(plan), &options, &plan.exclude, &ctx)?
         }
         _ => scan(&collect_artifacts(plan)?, &ctx),
     };
@@ -367,11 +373,12 @@ fn source_failure(e: SourceError) -> Failure {
     Failure::Usage(e.to_string())
 }
 
-/// Keeps the git artifacts under the paths given on the command line.
+/// Keeps the git artifacts under the paths given on the command line and not excluded.
 fn in_pathspec(plan: &ScanPlan, artifacts: Result<Vec<Artifact>, SourceError>) -> Result<Vec<Artifact>, Failure> {
     let mut artifacts = artifacts.map_err(source_failure)?;
     let pathspec = pathspec(plan)?;
-    artifacts.retain(|a| pathspec.matches(&a.path));
+    // `[scan] exclude` / `--exclude` hold in git sources as in the working tree.
+    artifacts.retain(|a| pathspec.matches(&a.path) && !plan.exclude.is_match(&a.path));
     Ok(artifacts)
 }
 
@@ -395,6 +402,7 @@ fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
                 walk::WalkOptions { hidden: plan.hidden, no_ignore: plan.no_ignore, exclude: &plan.exclude, threads };
             Ok(walk::walk(&plan.roots, &plan.base, &opts))
         }
+        SourceMode::HeadTree => in_pathspec(plan, git::head_tree(git_root(plan), &blob_policy(plan))),
         SourceMode::Stdin { name } => Ok(vec![stdin::stdin(name, plan.max_file_size).map_err(source_failure)?]),
         SourceMode::Staged => in_pathspec(
             plan,
@@ -439,7 +447,7 @@ fn finish_summary(summary: &mut Summary, findings: &[Finding], started: Instant)
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
 }
 
-fn rule_infos(detectors: &DetectorSet) -> Vec<RuleInfo> {
+pub(super) fn rule_infos(detectors: &DetectorSet) -> Vec<RuleInfo> {
     let mut infos: Vec<RuleInfo> = detectors
         .rules
         .iter()

@@ -127,6 +127,8 @@ pub fn finding(
         evidence: None,
         excerpt: None,
         sensitive: true,
+        value_key: None,
+        at_tip: true,
     }
 }
 
