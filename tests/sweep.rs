@@ -412,4 +412,10 @@ fn sweep_usage_errors_exit_2() {
     assert!(stderr.contains("JOB_COMPLETIONS"), "{stderr}");
     let (code, _) = keylint(dir.path(), &["sweep", "missing-dir", "--out", "o"], &[]);
     assert_eq!(code, 2);
+    // A directory of plain copies holds no repository: an error, not an empty report.
+    std::fs::create_dir_all(dir.path().join("copies/bot")).unwrap();
+    std::fs::write(dir.path().join("copies/bot/.env"), "X=1\n").unwrap();
+    let (code, stderr) = keylint(dir.path(), &["sweep", "copies", "--out", "o2"], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no git repository under copies"), "{stderr}");
 }

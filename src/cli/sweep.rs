@@ -147,6 +147,14 @@ fn list_repositories(args: &SweepArgs) -> Result<Vec<RepoSpec>, Failure> {
                     eprintln!("keylint: cannot list {} (skipped; it may hold repositories)", dir.display());
                 }
             }
+            // An empty sweep is a mistake (a directory of plain copies, a typo): say so.
+            if repos.is_empty() {
+                return Err(Failure::Usage(format!(
+                    "no git repository under {} (a repository is a directory with .git, or a bare clone); \
+                     use `keylint scan` for plain directories",
+                    root.display()
+                )));
+            }
             repos
         }
         (None, None) => return Err(Failure::Usage("give a ROOT directory or --repos FILE".into())),
