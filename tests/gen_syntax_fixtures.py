@@ -377,6 +377,25 @@ hedger: python -m arb.hedger --exchange hyperliquid --agent-private-key ⟪hyper
 sweeper: python -m arb.sweeper --exchange hyperliquid --agent-private-key "$HL_AGENT_KEY"
 """,
     ),
+    "scripts/Init-DevSecrets.ps1": (
+        "`dotnet user-secrets set \"Name\" \"value\"`: a quoted credential name, then its quoted value",
+        """\
+param([string]$Project = "src/Desk.Api")
+dotnet user-secrets init --project $Project
+dotnet user-secrets set "Bitfinex:ApiKey" "⟪bitfinex-api-key|url43⟫" --project $Project
+dotnet user-secrets set "Bitfinex:ApiSecret" (Get-Secret -Name BitfinexApiSecret -AsPlainText) --project $Project
+""",
+    ),
+    "scripts/poke.sh": (
+        "HTTPie header arguments `Name:value` (glued) on continued lines",
+        """\
+SIG=$(python3 sign.py GET /balance)
+http --check-status GET https://api.bitvavo.com/v2/balance \\
+    Bitvavo-Access-Key:⟪bitvavo-api-key|hex64⟫ \\
+    Bitvavo-Access-Signature:"$SIG" \\
+    X-Request-Id:⟪=uuid⟫
+""",
+    ),
     "dotfiles/.netrc": (
         "netrc entries: `login` and `password` belong to their `machine`",
         """\
@@ -1311,6 +1330,24 @@ data:
   OKX_API_KEY: ⟪~:Y2hhbmdlbWU=⟫
   OKX_SECRET_KEY: ⟪~:eW91cl9va3hfc2VjcmV0X2tleQ==⟫
   OKX_PASSPHRASE: ⟪~:UkVQTEFDRV9NRQ==⟫
+""",
+    ),
+}
+
+DECOYS["commands"] = {
+    "scripts/secrets.ps1": (
+        "quoted names followed by references, not values",
+        """\
+dotnet user-secrets set "Okx:ApiKey" "$env:OKX_API_KEY" --project src/Desk
+dotnet user-secrets set "Okx:SecretKey" "<paste the secret here>"
+Write-Host "Okx:Passphrase" "is set"
+""",
+    ),
+    "scripts/poke.sh": (
+        "HTTPie headers carrying variables",
+        """\
+http GET https://api.bitvavo.com/v2/balance Bitvavo-Access-Key:"$BITVAVO_KEY" Bitvavo-Access-Signature:$SIG
+http GET https://api.bitvavo.com/v2/time Bitvavo-Access-Key:${BITVAVO_KEY}
 """,
     ),
 }

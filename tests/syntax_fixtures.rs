@@ -184,7 +184,7 @@ const ENV_SHELL: &[Expected] = &[
     ("scripts/run-grid.sh", 8, 45, "hyperliquid-private-key", "hyperliquid"),
 ];
 
-/// fixtures/syntax/commands: 9 planted values
+/// fixtures/syntax/commands: 11 planted values
 const COMMANDS: &[Expected] = &[
     // ops/provision.sh: values inside commands: `--flag value`, `--opt=NAME='v'`, `--body` after the name, JSON in an argument, sed replacements, Redis fields
     ("ops/provision.sh", 6, 34, "kraken-api-key", "kraken"),
@@ -195,6 +195,10 @@ const COMMANDS: &[Expected] = &[
     ("ops/provision.sh", 17, 40, "gemini-secret-key", "gemini"),
     // Procfile: Procfile process lines with `--flag value` arguments
     ("Procfile", 2, 73, "hyperliquid-private-key", "hyperliquid"),
+    // scripts/Init-DevSecrets.ps1: `dotnet user-secrets set "Name" "value"`: a quoted credential name, then its quoted value
+    ("scripts/Init-DevSecrets.ps1", 3, 44, "bitfinex-api-key", "bitfinex"),
+    // scripts/poke.sh: HTTPie header arguments `Name:value` (glued) on continued lines
+    ("scripts/poke.sh", 3, 24, "bitvavo-api-key", "bitvavo"),
     // dotfiles/.netrc: netrc entries: `login` and `password` belong to their `machine`
     ("dotfiles/.netrc", 2, 9, "kraken-api-key", "kraken"),
     ("dotfiles/.netrc", 3, 12, "kraken-private-key", "kraken"),
@@ -546,6 +550,7 @@ const FAMILIES: &[(&str, &[Expected])] = &[
 const DECOYS: &[(&str, usize)] = &[
     ("placeholders", 24),
     ("k8s-placeholders", 3),
+    ("commands", 0),
     ("docs-tables", 0),
     ("other-services", 3),
     ("passphrase-words", 7),
@@ -692,6 +697,11 @@ fn decoys_placeholders() {
 #[test]
 fn decoys_k8s_placeholders() {
     check_decoys("k8s-placeholders");
+}
+
+#[test]
+fn decoys_commands() {
+    check_decoys("commands");
 }
 
 #[test]

@@ -687,6 +687,27 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// In shell-like lines, the quoted value right after a quoted credential name (blanks only
+    /// between them, same line).
+    fn quoted_value_after(&mut self, name: &Literal) -> Option<Literal> {
+        let shellish = self.mode.lines && matches!(self.mode.lang, Lang::Shell | Lang::Generic);
+        if !shellish || name.value.len() > 64 || !names_a_credential(&name.value) {
+            return None;
+        }
+        let vocab = super::names::Vocabulary::get();
+        let info = vocab.classify(&name.value);
+        if info.part.is_none() || info.excluded {
+            return None;
+        }
+        let v = name.next;
+        let vt = self.tok_get(v)?;
+        let gap = self.text.get(self.tok(v.checked_sub(1)?).end..vt.start)?;
+        if !matches!(vt.kind, Kind::Str(_)) || gap.is_empty() || !gap.bytes().all(|c| c == b' ' || c == b'\t') {
+            return None;
+        }
+        self.literal(v)
+    }
+
     /// The nearest word before `k` on its line that names a credential and is not a flag.
     fn credential_word_before(&self, k: usize) -> Option<String> {
         let vocab = super::names::Vocabulary::get();
@@ -1060,6 +1081,14 @@ impl Parser<'_, '_> {
         let Some(lit) = self.literal(k) else { return k + 1 };
         let next = lit.next;
         let Some(f) = self.frames.last() else {
+            // `dotnet user-secrets set "Okx:ApiKey" "v"`, `redis-cli SET "okx:secret" "v"`: in a
+            // command line, a quoted credential name followed by a quoted value binds it.
+            if let Some(v) = self.quoted_value_after(&lit) {
+                let name = lit.value.clone();
+                let structure = self.container(self.tok(k).start);
+                self.bind_literal(&name, lit.start, &v, Role::Named, structure);
+                return v.next;
+            }
             self.nested(&lit, "");
             return next;
         };
@@ -1177,7 +1206,10 @@ impl Parser<'_, '_> {
         let structure = self.container(self.tok(k).start);
         if self.mode.lines {
             // Inside braces (`{ apiKey: …, secret: … }`) a value ends at its delimiter.
+            // A glued `Name:value` (an HTTPie header argument) is one word.
+            let glued = sep == ":" && self.tok_get(k + 1).is_some_and(|n| n.start == self.tok(k).end);
             let to_eol = self.frames.is_empty()
+                && !glued
                 && ((self.mode.value_to_eol && (sep != "=" || matches!(self.mode.lang, Lang::Env | Lang::Ini)))
                     || (sep == ":" && self.line_start_name(name_tok)));
             return self.lines_value(k, &name, name_start, structure, to_eol);
@@ -1203,7 +1235,9 @@ impl Parser<'_, '_> {
                 return false;
             }
             if !followed_by_space && self.frames.is_empty() {
-                return false;
+                // HTTPie `Bitvavo-Access-Key:V`: glued, but the name is an exchange's header.
+                let info = super::names::Vocabulary::get().classify(name.text(self.text));
+                return self.mode.lang == Lang::Shell && info.part.is_some() && info.exchange.is_some();
             }
             return !self.frames.is_empty()
                 || self.line_start_name(name_tok)
