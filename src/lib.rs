@@ -25,3 +25,4 @@ pub mod scan;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod usage;

@@ -278,6 +278,7 @@ fn scan_plan(
     };
     let checker = match plan.source {
         SourceMode::History { .. } | SourceMode::Commits { .. } => PolicyChecker::per_file(policies, today),
+        SourceMode::Tree => PolicyChecker::new(policies, today).with_usage(),
         _ => PolicyChecker::new(policies, today),
     };
     let ctx = ScanContext::new(
