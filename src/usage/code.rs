@@ -123,7 +123,7 @@ const ENV_MAPS: &[&str] = &["os.environ", "environ", "process.env", "ENV", "$_EN
 const ENV_PREFIXES: &[&str] = &["process.env.", "import.meta.env.", "Bun.env."];
 /// Functions a client can be handed to without anything being called on it.
 const INERT_CALLS: &[&str] = &[
-    "print", "len", "str", "repr", "id", "type", "isinstance", "hasattr", "bool", "console.log", "console.error",
+    "print", "len", "str", "repr", "id", "type", "isinstance", "hasattr", "getattr", "bool", "console.log", "console.error",
     "console.info", "console.debug", "JSON.stringify", "String", "typeof", "logging.info", "logging.debug",
     "logging.warning", "logging.error", "log.info", "log.debug", "logger.info", "logger.debug", "logger.warning",
     "logger.error", "fmt.Println", "fmt.Printf", "println",

@@ -310,3 +310,131 @@ pub fn ordered(perms: impl IntoIterator<Item = String>) -> Vec<String> {
     v.dedup();
     v
 }
+
+/// The permissions a snippet implies with no key in sight: every mapped call on every client it
+/// constructs, and the REST paths / channels of `exchange` it names (`none` left out).
+pub fn snippet_needs(path: &str, text: &str, exchange: Option<&str>, rules: &UsageRules, table: &ExchangeTable) -> Vec<String> {
+    let fu = code::analyze(path, text, rules, table);
+    let mut needs: BTreeSet<String> = BTreeSet::new();
+    for call in &fu.calls {
+        let rf = fu.clients[call.client].rules;
+        if let Some(oi) = rules.method_op(rf, &call.method) {
+            needs.insert(rules.files[rf].operations[oi].permission.clone());
+        }
+    }
+    let exchanges: BTreeSet<String> =
+        exchange.map(str::to_string).into_iter().chain(fu.clients.iter().filter_map(|c| c.exchange.clone())).collect();
+    for ex in &exchanges {
+        for lit in &fu.literals {
+            let found =
+                if lit.channel { rules.channel_op(ex, &lit.value) } else { rules.path_op(ex, &lit.value, lit.http.as_deref()) };
+            if let Some((rf, oi)) = found {
+                needs.insert(rules.files[rf].operations[oi].permission.clone());
+            }
+        }
+    }
+    needs.remove("none");
+    ordered(needs)
+}
+
+/// File name an example snippet is analysed under, by its `language`.
+fn example_path(language: &str) -> String {
+    let language = language.to_ascii_lowercase();
+    let ext = match language.as_str() {
+        "python" | "py" => "py",
+        "typescript" | "ts" => "ts",
+        "javascript" | "js" | "node" => "js",
+        "go" => "go",
+        "rust" => "rs",
+        "java" => "java",
+        "ruby" => "rb",
+        "php" => "php",
+        "csharp" | "c#" => "cs",
+        other => other,
+    };
+    format!("example.{ext}")
+}
+
+impl UsageRules {
+    /// Runs every usage file's examples (`origins` filtered by `select`): each snippet must imply
+    /// exactly its `needs`. One line per failure.
+    pub fn run_examples(&self, table: &ExchangeTable, select: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut failures = Vec::new();
+        for (f, origin) in self.files.iter().zip(&self.origins).filter(|(_, o)| select(o)) {
+            if f.examples.is_empty() {
+                failures.push(format!("usage {}: has no examples", f.id));
+            }
+            let all = f.examples.iter().map(|e| (e, "example")).chain(f.negative_examples.iter().map(|e| (e, "negative example")));
+            for (n, (ex, kind)) in all.enumerate() {
+                let got = snippet_needs(&example_path(&ex.language), &ex.code, f.exchange.as_deref(), self, table);
+                let mut want: Vec<String> = ex.needs.iter().filter(|p| *p != "none").cloned().collect();
+                want = ordered(want);
+                if got != want {
+                    failures.push(format!(
+                        "usage {} ({origin}): {kind} {}: expected needs {:?}, got {:?}",
+                        f.id,
+                        n + 1,
+                        want,
+                        got
+                    ));
+                }
+            }
+        }
+        failures
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_usage_examples_pass() {
+        let table = ExchangeTable::builtin();
+        let rules = UsageRules::load(&[], &table).unwrap();
+        assert!(rules.files.iter().any(|f| f.id == "ccxt"));
+        let failures = rules.run_examples(&table, |_| true);
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn globs_and_method_names() {
+        assert!(rules::glob_match("/api/v5/trade/*", "/api/v5/trade/order"));
+        assert!(!rules::glob_match("/api/v5/trade/*", "/api/v5/account/balance"));
+        assert!(rules::glob_match("create_*_order", "create_limit_order"));
+        assert_eq!(rules::normalize_method("fetchBalance"), rules::normalize_method("fetch_balance"));
+        assert_eq!(env_names("env:OKX_API_KEY"), vec!["OKX_API_KEY".to_string()]);
+        assert!(env_names("vault:kv/okx").is_empty());
+        assert!(used_by_matches(&["services/bot/**".into()], "services/bot/main.py"));
+        assert!(!used_by_matches(&["services/bot/*.py".into()], "services/bot/sub/main.py"));
+        assert!(used_by_matches(&["services/bot/".into()], "services/bot/sub/main.py"));
+    }
+
+    #[test]
+    fn python_client_on_self_and_passed_to_a_function() {
+        let table = ExchangeTable::builtin();
+        let rules = UsageRules::load(&[], &table).unwrap();
+        let text = "import os\nimport ccxt\n\nclass Bot:\n    def __init__(self):\n        self.exchange = ccxt.okx({'apiKey': os.getenv('OKX_API_KEY')})\n\n    def run(self):\n        place(self.exchange, 1)\n\n\ndef place(ex, n):\n    ex.create_order('BTC/USDT', 'market', 'buy', n)\n";
+        let fu = code::analyze("bot.py", text, &rules, &table);
+        assert_eq!(fu.clients.len(), 1);
+        assert_eq!(fu.clients[0].exchange.as_deref(), Some("okx"));
+        assert!(fu.clients[0].env.contains("OKX_API_KEY"));
+        let calls: Vec<&str> = fu.calls.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(calls, vec!["ex.create_order"]);
+        assert!(fu.unresolved.is_empty(), "{:?}", fu.unresolved);
+    }
+
+    #[test]
+    fn dynamic_calls_are_unresolved() {
+        let table = ExchangeTable::builtin();
+        let rules = UsageRules::load(&[], &table).unwrap();
+        let py = "import ccxt\nex = ccxt.okx()\ngetattr(ex, name)()\n";
+        let fu = code::analyze("a.py", py, &rules, &table);
+        assert_eq!(fu.unresolved.len(), 1);
+        assert_eq!((fu.unresolved[0].start, fu.unresolved[0].end), (28, 35));
+        let js = "const ccxt = require('ccxt')\nconst ex = new ccxt.okx({})\nawait ex[cfg.method]()\n";
+        let fu = code::analyze("a.js", js, &rules, &table);
+        assert_eq!(fu.unresolved.len(), 1);
+        assert!(fu.unresolved[0].reason.contains("ex[…]()"));
+    }
+}
