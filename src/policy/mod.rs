@@ -732,7 +732,7 @@ impl PolicySet {
         match p.file.related.as_deref() {
             Some("usage") => {
                 let Some(Some(u)) = usages.get(i) else { return };
-                for op in u.operations.iter().take(RELATED_MAX) {
+                for op in u.operations.iter().filter(|o| o.permission != "none").take(RELATED_MAX) {
                     f.related.push(crate::diagnostic::Related {
                         label: format!("`{}` needs {} ({}:{})", op.text, op.permission, op.path, op.start.line),
                         start: op.start,

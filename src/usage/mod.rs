@@ -144,20 +144,24 @@ pub fn env_names(secret_ref: &str) -> Vec<String> {
     rest.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
-/// Does `path` match a `used_by` glob (`deploy/bot/**`, `bot.py`, a directory `svc/`)?
+/// Does `path` match a `used_by` glob (`deploy/bot/**`, `bot.py`, a directory `svc/`)? Globs are
+/// repository paths; a scan of a subdirectory or from outside the repository sees longer paths,
+/// so the glob may match any tail of the path that starts at a directory boundary.
 pub fn used_by_matches(globs: &[String], path: &str) -> bool {
+    let tails: Vec<&str> = std::iter::once(path)
+        .chain(path.match_indices('/').map(|(i, _)| &path[i + 1..]))
+        .filter(|t| !t.is_empty())
+        .collect();
     globs.iter().any(|g| {
         let g = g.trim().trim_start_matches("./");
-        if let Some(dir) = g.strip_suffix('/') {
-            return path.starts_with(&format!("{dir}/"));
+        if g.is_empty() {
+            return false;
         }
-        match globset::GlobBuilder::new(g).literal_separator(true).build() {
-            Ok(glob) => {
-                let m = glob.compile_matcher();
-                m.is_match(path) || path.starts_with(&format!("{g}/"))
-            }
-            Err(_) => false,
-        }
+        let dir = g.strip_suffix('/').unwrap_or(g);
+        let matcher = globset::GlobBuilder::new(dir).literal_separator(true).build().ok().map(|g| g.compile_matcher());
+        tails.iter().any(|t| {
+            t.starts_with(&format!("{dir}/")) || matcher.as_ref().is_some_and(|m| m.is_match(t))
+        })
     })
 }
 
@@ -266,18 +270,20 @@ fn link_one(key: &KeyLink, all_env: &BTreeSet<&str>, files: &[AnalyzedFile], rul
                 });
             }
         }
+        // A file that reads the key's variable but makes no client or call with it hands the
+        // secret on to code keylint cannot see. (A file matched only by a `used_by` directory
+        // glob may be a helper of the code that does use it: not a reason.)
         if usage.operations.len() == before && clients.is_empty() {
-            let what = match reads.first() {
-                Some(r) => format!("reads `{}`", r.name),
-                None => "is listed in `used_by`".to_string(),
-            };
-            usage.reasons.push(Reason {
-                path: Some(fu.path.clone()),
-                line: reads.first().map(|r| at(r.start).line),
-                message: format!(
-                    "this file {what} but makes no client or REST call keylint can follow (the key may be passed on to other code)"
-                ),
-            });
+            if let Some(r) = reads.first() {
+                usage.reasons.push(Reason {
+                    path: Some(fu.path.clone()),
+                    line: Some(at(r.start).line),
+                    message: format!(
+                        "`{}` reads `{}` but makes no client or REST call keylint can follow (the secret may be passed on to other code)",
+                        fu.path, r.name
+                    ),
+                });
+            }
         }
     }
     if usage.files.is_empty() {
@@ -408,6 +414,8 @@ mod tests {
         assert!(used_by_matches(&["services/bot/**".into()], "services/bot/main.py"));
         assert!(!used_by_matches(&["services/bot/*.py".into()], "services/bot/sub/main.py"));
         assert!(used_by_matches(&["services/bot/".into()], "services/bot/sub/main.py"));
+        assert!(used_by_matches(&["services/bot/**".into()], "fixtures/usage/services/bot/main.py"));
+        assert!(!used_by_matches(&["services/bot/**".into()], "fixtures/usage/services/botx/main.py"));
     }
 
     #[test]
