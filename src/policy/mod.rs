@@ -1099,11 +1099,12 @@ impl crate::scan::DeclarationChecker for PolicyChecker<'_> {
     }
 
     fn finish(&self) -> Vec<Finding> {
-        let files = std::mem::take(&mut *self.manifests.lock().unwrap_or_else(|e| e.into_inner()));
+        // Kept (not taken): `source_text` serves the excerpts of these findings afterwards.
+        let files = self.manifests.lock().unwrap_or_else(|e| e.into_inner()).clone();
         if !self.usage {
             return self.set.check_repo(&files, self.today);
         }
-        let code = std::mem::take(&mut *self.linked_code.lock().unwrap_or_else(|e| e.into_inner()));
+        let code = self.linked_code.lock().unwrap_or_else(|e| e.into_inner()).clone();
         self.set.check_repo_with(&files, Some(&code), self.today, &self.set.params, None)
     }
 
