@@ -8,3 +8,4 @@ pub mod panic;
 pub mod plan;
 pub mod run;
 pub mod terminal;
+mod usage;

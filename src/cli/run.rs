@@ -45,6 +45,7 @@ pub fn run(cli: Cli) -> i32 {
             clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "keylint", &mut script);
             print_bytes(&script)
         }
+        Command::Usage(args) => super::usage::run_usage(&args),
         Command::Man => {
             let mut page = Vec::new();
             match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page) {
@@ -63,7 +64,7 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 /// Writes to stdout; a closed pipe is not an error.
-fn print_bytes(bytes: &[u8]) -> Result<i32, Failure> {
+pub(super) fn print_bytes(bytes: &[u8]) -> Result<i32, Failure> {
     match std::io::stdout().lock().write_all(bytes) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Io(e)),
         _ => Ok(EXIT_CLEAN),
@@ -231,7 +232,7 @@ fn check_rule_ids(plan: &ScanPlan) -> Result<(), Failure> {
 }
 
 /// Built-in policies plus the policy files in the rule directories, configured by `[policy]`.
-fn load_policies(rule_dirs: &[PathBuf], table: Option<&toml::Table>, config_dir: &Path) -> Result<PolicySet, Failure> {
+pub(super) fn load_policies(rule_dirs: &[PathBuf], table: Option<&toml::Table>, config_dir: &Path) -> Result<PolicySet, Failure> {
     let mut config = match table {
         Some(t) => PolicyConfig::from_table(t).map_err(|e| {
             RuleError::new(".keylint.toml", "", None, e).with_help("see rules/README.md, `.keylint.toml`")
@@ -384,7 +385,7 @@ fn pathspec(plan: &ScanPlan) -> Result<git::Pathspec, Failure> {
     }
 }
 
-fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
+pub(super) fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
     match &plan.source {
         SourceMode::Tree => {
             let threads = if plan.threads > 0 {

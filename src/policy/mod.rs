@@ -401,6 +401,11 @@ impl PolicySet {
         Ok(got)
     }
 
+    /// Does `path` match the manifest globs?
+    pub fn is_manifest_path(&self, path: &str) -> bool {
+        self.globs.is_match(path)
+    }
+
     /// Cheap test on path + bytes: could this file hold declarations?
     pub fn wants(&self, path: &str, text: &[u8]) -> bool {
         let lower = path.to_ascii_lowercase();

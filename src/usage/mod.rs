@@ -94,6 +94,9 @@ pub struct KeyUsage {
     /// Canonical permissions the operations need (`none` left out), sorted.
     pub needs: Vec<String>,
     pub reasons: Vec<Reason>,
+    /// The clients attributed to the key: (file path, client index in its `FileUsage`).
+    #[serde(skip)]
+    pub clients: Vec<(String, usize)>,
 }
 
 impl KeyUsage {
@@ -171,7 +174,9 @@ pub fn link(keys: &[KeyLink], files: &[AnalyzedFile], rules: &UsageRules) -> Vec
     keys.iter().map(|k| link_one(k, &all_env, files, rules)).collect()
 }
 
-fn link_one(key: &KeyLink, all_env: &BTreeSet<&str>, files: &[AnalyzedFile], rules: &UsageRules) -> KeyUsage {
+/// Links one key; `all_env`: the variables of every key (a client built from another key's
+/// variable is never this key's).
+pub fn link_one(key: &KeyLink, all_env: &BTreeSet<&str>, files: &[AnalyzedFile], rules: &UsageRules) -> KeyUsage {
     let mut usage = KeyUsage {
         status: Status::Resolved,
         files: Vec::new(),
@@ -179,6 +184,7 @@ fn link_one(key: &KeyLink, all_env: &BTreeSet<&str>, files: &[AnalyzedFile], rul
         operations: Vec::new(),
         needs: Vec::new(),
         reasons: Vec::new(),
+        clients: Vec::new(),
     };
     if key.used_by.as_ref().is_some_and(|u| u.is_empty()) {
         usage.status = Status::External;
@@ -212,6 +218,7 @@ fn link_one(key: &KeyLink, all_env: &BTreeSet<&str>, files: &[AnalyzedFile], rul
         } else {
             explicit
         };
+        usage.clients.extend(clients.iter().map(|&c| (fu.path.clone(), c)));
         let before = usage.operations.len();
         for call in fu.calls.iter().filter(|c| clients.contains(&c.client)) {
             let rf = fu.clients[call.client].rules;
