@@ -657,9 +657,8 @@ fn test_rules(dir: Option<&Path>) -> Result<i32, Failure> {
     let policies = PolicySet::load(&dirs, &PolicyConfig::default())?;
     // Usage files: the built-ins' examples, or with a DIR only those of its `usage/` files.
     let usage = &policies.usage_rules;
-    let builtin_usage = |origin: &str| origin.starts_with("rules/usage/");
-    failures.extend(usage.run_examples(&policies.table, |o| builtin_usage(o) != dir.is_some()));
-    tested += usage.origins.iter().filter(|o| builtin_usage(o) != dir.is_some()).count();
+    failures.extend(usage.run_examples(&policies.table, |builtin| builtin != dir.is_some()));
+    tested += usage.builtin.iter().filter(|b| **b != dir.is_some()).count();
     if dir.is_some() {
         failures.extend(policies.run_user_examples());
         tested += policies.policies.iter().filter(|p| !p.builtin).count();

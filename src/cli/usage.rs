@@ -59,7 +59,7 @@ pub(super) fn run_usage(args: &UsageArgs) -> Result<i32, Failure> {
     let policies = load_policies(&plan.rule_dirs, plan.policy_config.as_ref(), &plan.config_dir)?;
     let artifacts = collect_artifacts(&plan)?;
     let reports = usage_reports(&policies, &artifacts, plan.max_file_size);
-    let prefix = root_prefix(&args.paths);
+    let prefix = root_prefix(&plan.roots, &plan.base);
     if args.suggest_manifest {
         return print_bytes(suggest_manifest(&reports, &prefix).as_bytes());
     }
@@ -75,17 +75,17 @@ pub(super) fn run_usage(args: &UsageArgs) -> Result<i32, Failure> {
     print_bytes(out.as_bytes())
 }
 
-/// The single directory scanned, as a path prefix to strip from suggested `used_by` globs.
-fn root_prefix(roots: &[std::path::PathBuf]) -> String {
-    match roots {
-        [root] if root.is_dir() => {
-            let r = root.to_string_lossy().trim_start_matches("./").trim_end_matches('/').to_string();
-            if r.is_empty() || r == "." {
-                String::new()
-            } else {
-                format!("{r}/")
-            }
-        }
+/// The single directory scanned, relative to the base paths are shown from (the repository
+/// root), as a prefix to strip from suggested `used_by` globs (they are repository paths, and
+/// match from the scanned directory too).
+fn root_prefix(roots: &[std::path::PathBuf], base: &std::path::Path) -> String {
+    let [root] = roots else { return String::new() };
+    let (Ok(root), Ok(base)) = (root.canonicalize(), base.canonicalize()) else { return String::new() };
+    if !root.is_dir() {
+        return String::new();
+    }
+    match root.strip_prefix(&base) {
+        Ok(rel) if !rel.as_os_str().is_empty() => format!("{}/", rel.to_string_lossy().replace('\\', "/")),
         _ => String::new(),
     }
 }

@@ -371,9 +371,10 @@ fn example_path(language: &str) -> String {
 impl UsageRules {
     /// Runs every usage file's examples (`origins` filtered by `select`): each snippet must imply
     /// exactly its `needs`. One line per failure.
-    pub fn run_examples(&self, table: &ExchangeTable, select: impl Fn(&str) -> bool) -> Vec<String> {
+    pub fn run_examples(&self, table: &ExchangeTable, select: impl Fn(bool) -> bool) -> Vec<String> {
         let mut failures = Vec::new();
-        for (f, origin) in self.files.iter().zip(&self.origins).filter(|(_, o)| select(o)) {
+        let files = self.files.iter().zip(&self.origins).zip(&self.builtin);
+        for ((f, origin), _) in files.filter(|(_, builtin)| select(**builtin)) {
             if f.examples.is_empty() {
                 failures.push(format!("usage {}: has no examples", f.id));
             }

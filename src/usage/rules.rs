@@ -118,6 +118,8 @@ pub struct UsageRules {
     pub files: Vec<UsageFile>,
     /// Where each file came from (`rules/usage/ccxt.yaml` or a user path).
     pub origins: Vec<String>,
+    /// Shipped with keylint (not from a user rule directory), per file.
+    pub builtin: Vec<bool>,
     pub applications: Vec<Application>,
 }
 
@@ -150,7 +152,7 @@ impl UsageRules {
     /// The built-in usage files plus those under `usage/` in each user rule directory (a user
     /// file with a built-in's id replaces it).
     pub fn load(user_dirs: &[PathBuf], table: &ExchangeTable) -> Result<UsageRules, RuleError> {
-        let mut by_id: BTreeMap<String, (String, UsageFile)> = BTreeMap::new();
+        let mut by_id: BTreeMap<String, (String, bool, UsageFile)> = BTreeMap::new();
         let mut applications = Vec::new();
         for (path, text, json) in crate::rules_embedded::RULE_FILES.iter().filter(|(p, _, _)| p.starts_with("usage/")) {
             let origin = format!("rules/{path}");
@@ -163,7 +165,7 @@ impl UsageRules {
             let file: UsageFile =
                 serde_json::from_str(json).map_err(|e| RuleError::new(&origin, text, None, e.to_string()))?;
             check_file(&origin, text, path, &file, table)?;
-            by_id.insert(file.id.clone(), (origin, file));
+            by_id.insert(file.id.clone(), (origin, true, file));
         }
         for dir in user_dirs {
             for path in user_usage_files(&dir.join("usage")) {
@@ -182,11 +184,16 @@ impl UsageRules {
                 })?;
                 let rel = path.file_name().map(|n| format!("usage/{}", n.to_string_lossy())).unwrap_or_default();
                 check_file(&origin, &text, &rel, &file, table)?;
-                by_id.insert(file.id.clone(), (origin, file));
+                by_id.insert(file.id.clone(), (origin, false, file));
             }
         }
-        let (origins, files) = by_id.into_values().unzip();
-        Ok(UsageRules { files, origins, applications })
+        let mut rules = UsageRules { applications, ..UsageRules::default() };
+        for (origin, builtin, file) in by_id.into_values() {
+            rules.origins.push(origin);
+            rules.builtin.push(builtin);
+            rules.files.push(file);
+        }
+        Ok(rules)
     }
 
     /// Usage files that apply to code in `lang` (`python`, `javascript`, …).
