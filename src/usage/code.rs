@@ -134,6 +134,9 @@ const KEYWORDS: &[&str] = &[
     "not", "and", "or", "in", "print", "async", "yield", "lambda", "typeof", "sizeof", "func", "fn", "match",
 ];
 
+/// Functions and classes followed per file.
+const MAX_DEFS: usize = 5_000;
+
 /// A name a client is known by, valid in a byte range (a function body, or the whole file).
 #[derive(Debug, Clone)]
 struct Alias {
@@ -156,6 +159,37 @@ struct Lexed<'t> {
     text: &'t str,
     toks: Vec<Token>,
     python: bool,
+    /// For each opening bracket token, the index of its closing one (computed once: every walk
+    /// below jumps over brackets, so a hostile nesting stays linear).
+    closes: Vec<usize>,
+    /// Byte offset of every line start, for line lookups without rescanning long lines.
+    line_starts: Vec<usize>,
+}
+
+/// Index of the closing bracket of every opening one (`(`, `[`, `{`); unclosed ones close at the
+/// last token; other tokens map to themselves.
+fn match_brackets(text: &str, toks: &[Token]) -> Vec<usize> {
+    let mut closes: Vec<usize> = (0..toks.len()).collect();
+    let mut stack: Vec<usize> = Vec::new();
+    for (k, t) in toks.iter().enumerate() {
+        if t.kind != Kind::Punct {
+            continue;
+        }
+        match t.text(text) {
+            "(" | "[" | "{" => stack.push(k),
+            ")" | "]" | "}" => {
+                if let Some(open) = stack.pop() {
+                    closes[open] = k;
+                }
+            }
+            _ => {}
+        }
+    }
+    let last = toks.len().saturating_sub(1);
+    for open in stack {
+        closes[open] = last;
+    }
+    closes
 }
 
 impl<'t> Lexed<'t> {
@@ -175,45 +209,27 @@ impl<'t> Lexed<'t> {
     }
     /// Index of the bracket closing the one at `open` (or the last token).
     fn close_of(&self, open: usize) -> usize {
-        let mut depth = 0usize;
-        for (k, t) in self.toks.iter().enumerate().skip(open) {
-            if t.kind != Kind::Punct {
-                continue;
-            }
-            match t.text(self.text) {
-                "(" | "[" | "{" => depth += 1,
-                ")" | "]" | "}" => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return k;
-                    }
-                }
-                _ => {}
-            }
-        }
-        self.toks.len().saturating_sub(1)
+        self.closes.get(open).copied().unwrap_or(open)
+    }
+    fn is_open(&self, k: usize) -> bool {
+        self.toks.get(k).is_some_and(|t| t.kind == Kind::Punct && matches!(t.text(self.text), "(" | "[" | "{"))
     }
     /// The end (exclusive token index) of the statement starting at `i`: a newline or `;` outside
     /// brackets.
     fn statement_end(&self, i: usize) -> usize {
-        let mut depth = 0i32;
-        for k in i..self.toks.len() {
+        let mut k = i;
+        while k < self.toks.len() {
+            if self.is_open(k) {
+                k = self.close_of(k).max(k) + 1;
+                continue;
+            }
             let t = &self.toks[k];
             match t.kind {
-                Kind::Newline if depth <= 0 => return k,
-                Kind::Punct => match t.text(self.text) {
-                    "(" | "[" | "{" => depth += 1,
-                    ")" | "]" | "}" => {
-                        depth -= 1;
-                        if depth < 0 {
-                            return k;
-                        }
-                    }
-                    ";" | "," if depth <= 0 => return k,
-                    _ => {}
-                },
+                Kind::Newline => return k,
+                Kind::Punct if matches!(t.text(self.text), ")" | "]" | "}" | ";" | ",") => return k,
                 _ => {}
             }
+            k += 1;
         }
         self.toks.len()
     }
@@ -221,22 +237,18 @@ impl<'t> Lexed<'t> {
     fn arg_groups(&self, open: usize) -> Vec<(usize, usize)> {
         let close = self.close_of(open);
         let mut out = Vec::new();
-        let mut depth = 0usize;
         let mut start = open + 1;
-        for k in open + 1..close {
-            let t = &self.toks[k];
-            if t.kind != Kind::Punct {
+        let mut k = open + 1;
+        while k < close {
+            if self.is_open(k) {
+                k = self.close_of(k).max(k) + 1;
                 continue;
             }
-            match t.text(self.text) {
-                "(" | "[" | "{" => depth += 1,
-                ")" | "]" | "}" => depth = depth.saturating_sub(1),
-                "," if depth == 0 => {
-                    out.push((start, k));
-                    start = k + 1;
-                }
-                _ => {}
+            if self.punct(k, ",") {
+                out.push((start, k));
+                start = k + 1;
             }
+            k += 1;
         }
         if start < close {
             out.push((start, close));
@@ -258,7 +270,8 @@ impl<'t> Lexed<'t> {
     }
     /// Indentation (bytes of leading blanks) of the line holding `offset`.
     fn indent_at(&self, offset: usize) -> usize {
-        let start = self.text[..offset.min(self.text.len())].rfind('\n').map_or(0, |p| p + 1);
+        let line = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
         self.text[start..].bytes().take_while(|b| *b == b' ' || *b == b'\t').count()
     }
     /// The body of a Python block whose header line holds `offset`: up to the next non-blank,
@@ -384,7 +397,10 @@ pub fn analyze(path: &str, text: &str, rules: &UsageRules, table: &ExchangeTable
     let Family::Code(code_lang) = family::of(path) else { return fu };
     let mode = Mode::code(code_lang);
     let toks: Vec<Token> = lexer::lex(text, &mode.lex).into_iter().filter(|t| t.kind != Kind::Comment).collect();
-    let lx = Lexed { text, toks, python: lang == "python" };
+    let closes = match_brackets(text, &toks);
+    let line_starts: Vec<usize> =
+        std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let lx = Lexed { text, toks, python: lang == "python", closes, line_starts };
     let imported = imports(&lx);
     let n = lx.toks.len();
 
@@ -709,6 +725,10 @@ fn definitions(lx: &Lexed) -> Vec<Def> {
     let mut out = Vec::new();
     let n = lx.toks.len();
     for i in 0..n {
+        // Each Python body is found by scanning its lines: bounded work on a hostile file.
+        if out.len() >= MAX_DEFS {
+            break;
+        }
         let Some(w) = lx.word(i) else { continue };
         let header = lx.toks[i].start;
         match w {
@@ -837,10 +857,14 @@ fn literals(lx: &Lexed) -> Vec<Literal> {
 
 /// An HTTP method written on the same line as token `i`: a `"POST"` literal or a `.post(` call.
 fn http_method_near(lx: &Lexed, i: usize) -> Option<String> {
-    let line_start = lx.text[..lx.toks[i].start].rfind('\n').map_or(0, |p| p + 1);
-    let line_end = lx.text[lx.toks[i].end..].find('\n').map_or(lx.text.len(), |p| lx.toks[i].end + p);
+    let line = lx.line_starts.partition_point(|&s| s <= lx.toks[i].start).saturating_sub(1);
+    let line_start = lx.line_starts.get(line).copied().unwrap_or(0);
+    let line_end = lx.line_starts.get(line + 1).map_or(lx.text.len(), |&s| s.saturating_sub(1));
     const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH"];
-    for t in lx.toks.iter().filter(|t| t.start >= line_start && t.end <= line_end) {
+    // The literal's line, at most `NEAR` tokens either side (a minified one-line file stays linear).
+    const NEAR: usize = 40;
+    let (from, to) = (i.saturating_sub(NEAR), (i + NEAR + 1).min(lx.toks.len()));
+    for t in lx.toks[from..to].iter().filter(|t| t.start >= line_start && t.end <= line_end) {
         let word = match t.kind {
             Kind::Str(_) => t.inner(lx.text),
             Kind::Word => t.text(lx.text).rsplit('.').next().unwrap_or(""),

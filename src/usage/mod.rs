@@ -441,6 +441,20 @@ mod tests {
     }
 
     #[test]
+    fn hostile_nesting_stays_linear() {
+        let table = ExchangeTable::builtin();
+        let rules = UsageRules::load(&[], &table).unwrap();
+        let mut text = String::from("import ccxt\nex = ccxt.okx()\n");
+        text.push_str(&"f(ex, ".repeat(100_000));
+        text.push_str(&"'/api/v5/trade/order' ".repeat(20_000));
+        let started = std::time::Instant::now();
+        let fu = code::analyze("a.py", &text, &rules, &table);
+        assert_eq!(fu.clients.len(), 1);
+        assert_eq!(fu.literals.len(), 20_000);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    }
+
+    #[test]
     fn dynamic_calls_are_unresolved() {
         let table = ExchangeTable::builtin();
         let rules = UsageRules::load(&[], &table).unwrap();
