@@ -84,7 +84,10 @@ fn usage_findings_appear_in_every_format() {
     let base = ["scan", ".", "--isolated", "--today", "2026-11-22", "--color", "never"];
     let human = stdout(&run(&fixture(), &base, None));
     assert!(human.contains("fixtures/usage/exchange-keys.yaml:5:32]"), "{human}");
-    assert!(human.contains("  related: `exchange.create_order` needs trade (fixtures/usage/services/mm/bot.py:8)\n"), "{human}");
+    assert!(
+        human.contains("  related: `exchange.create_order` needs trade (fixtures/usage/services/mm/bot.py:8)\n"),
+        "{human}"
+    );
     assert!(human.contains("fixtures/usage/services/spot/spot.py:10:12]"), "{human}");
     assert!(human.contains("(1 error, 1 warning, 2 notes)"), "{human}");
     let mut args = base.to_vec();
@@ -150,13 +153,26 @@ fn usage_command_json_per_key() {
     let names: Vec<&str> = v["keys"].as_array().expect("keys").iter().filter_map(|k| k["name"].as_str()).collect();
     assert_eq!(
         names,
-        vec!["okx-mm", "binance-spot", "bybit-data", "okx-rest", "okx-dyn", "binance-arb", "gate-orphan", "kraken-ext", "okx-hedge"]
+        vec![
+            "okx-mm",
+            "binance-spot",
+            "bybit-data",
+            "okx-rest",
+            "okx-dyn",
+            "binance-arb",
+            "gate-orphan",
+            "kraken-ext",
+            "okx-hedge"
+        ]
     );
 
     // A key used by two services: the union of both.
     let mm = key(&v, "okx-mm");
     assert_eq!(mm["status"], "resolved");
-    assert_eq!(strings(&mm["files"]), vec![format!("{F}services/mm/bot.py"), format!("{F}services/reporter/report.ts")]);
+    assert_eq!(
+        strings(&mm["files"]),
+        vec![format!("{F}services/mm/bot.py"), format!("{F}services/reporter/report.ts")]
+    );
     assert_eq!(
         ops(mm),
         vec![
@@ -173,7 +189,13 @@ fn usage_command_json_per_key() {
     assert!(strings(&mm["missing"]).is_empty());
 
     let spot = key(&v, "binance-spot");
-    assert_eq!(ops(spot), vec![op("services/spot/spot.py", 9, "client.account", "read"), op("services/spot/spot.py", 10, "client.new_order", "trade")]);
+    assert_eq!(
+        ops(spot),
+        vec![
+            op("services/spot/spot.py", 9, "client.account", "read"),
+            op("services/spot/spot.py", 10, "client.new_order", "trade")
+        ]
+    );
     assert_eq!(strings(&spot["missing"]), vec!["trade"]);
     assert!(strings(&spot["unused"]).is_empty());
 
@@ -220,7 +242,10 @@ fn usage_command_json_per_key() {
     assert_eq!(hedge["secret_ref"], "env:OKX_HEDGE_API_KEY");
     assert_eq!(
         ops(hedge),
-        vec![op("services/hedge/hedge.py", 16, "accountAPI.get_positions", "read"), op("services/hedge/hedge.py", 18, "tradeAPI.place_order", "trade")]
+        vec![
+            op("services/hedge/hedge.py", 16, "accountAPI.get_positions", "read"),
+            op("services/hedge/hedge.py", 18, "tradeAPI.place_order", "trade")
+        ]
     );
 }
 
@@ -298,7 +323,11 @@ fn a_user_usage_file_maps_an_in_house_wrapper() {
     let code = "import os\nfrom acme_okx import AcmeClient\nc = AcmeClient(os.environ['OKX_API_KEY'])\nc.buy(1)\n";
     let m = "keys:\n  - name: okx-bot\n    exchange: okx\n    permissions: [read]\n    secret_ref: env:OKX_API_KEY\n";
     let dir = tree(&[("exchange-keys.yaml", m), ("bot.py", code), ("rules/usage/acme.yaml", wrapper)]);
-    let out = run(dir.path(), &["scan", ".", "--isolated", "--rules", "rules", "--today", "2026-11-22", "--format", "json"], None);
+    let out = run(
+        dir.path(),
+        &["scan", ".", "--isolated", "--rules", "rules", "--today", "2026-11-22", "--format", "json"],
+        None,
+    );
     let got: Vec<_> = locations(&json(&out)).into_iter().filter(|(r, _, _, _)| r.starts_with("permission-")).collect();
     assert_eq!(got, loc(&[("permission-missing", "bot.py", 4, 3)]));
     let tested = run(dir.path(), &["rules", "test", "rules"], None);
@@ -309,7 +338,21 @@ fn a_user_usage_file_maps_an_in_house_wrapper() {
 #[test]
 fn usage_policies_stay_quiet_outside_a_tree_scan() {
     // stdin: one file, no repository to find the key's code in.
-    let out = run(&fixture(), &["scan", "-", "--stdin-filename", "exchange-keys.yaml", "--isolated", "--today", "2026-11-22", "--format", "json"], Some(MANIFEST));
+    let out = run(
+        &fixture(),
+        &[
+            "scan",
+            "-",
+            "--stdin-filename",
+            "exchange-keys.yaml",
+            "--isolated",
+            "--today",
+            "2026-11-22",
+            "--format",
+            "json",
+        ],
+        Some(MANIFEST),
+    );
     let rules: Vec<String> = locations(&json(&out)).into_iter().map(|(r, _, _, _)| r).collect();
     assert!(!rules.iter().any(|r| r.starts_with("permission-") || r == "key-usage-unknown"), "{rules:?}");
 }

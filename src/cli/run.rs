@@ -232,7 +232,11 @@ fn check_rule_ids(plan: &ScanPlan) -> Result<(), Failure> {
 }
 
 /// Built-in policies plus the policy files in the rule directories, configured by `[policy]`.
-pub(super) fn load_policies(rule_dirs: &[PathBuf], table: Option<&toml::Table>, config_dir: &Path) -> Result<PolicySet, Failure> {
+pub(super) fn load_policies(
+    rule_dirs: &[PathBuf],
+    table: Option<&toml::Table>,
+    config_dir: &Path,
+) -> Result<PolicySet, Failure> {
     let mut config = match table {
         Some(t) => PolicyConfig::from_table(t).map_err(|e| {
             RuleError::new(".keylint.toml", "", None, e).with_help("see rules/README.md, `.keylint.toml`")

@@ -125,7 +125,9 @@ fn usage_reports(set: &PolicySet, artifacts: &[Artifact], max: u64) -> Vec<KeyRe
     for (((at, d), link), u) in decls.iter().zip(&links).zip(usages) {
         claimed.extend(u.clients.iter().cloned());
         let granted: Option<Vec<String>> = d.list("permissions").map(|l| {
-            usage::ordered(l.value.iter().filter_map(|p| table.canonical_permission(link.exchange.as_deref(), &p.value)))
+            usage::ordered(
+                l.value.iter().filter_map(|p| table.canonical_permission(link.exchange.as_deref(), &p.value)),
+            )
         });
         let (unused, missing) = difference(&u, granted.as_deref());
         out.push(KeyReport {
@@ -133,7 +135,10 @@ fn usage_reports(set: &PolicySet, artifacts: &[Artifact], max: u64) -> Vec<KeyRe
             exchange: link.exchange.clone(),
             declared_in: "manifest",
             manifest: Some(at.clone()),
-            secret_ref: d.str("secret_ref").filter(|r| crate::policy::eval::is_reference(&r.value)).map(|r| r.value.clone()),
+            secret_ref: d
+                .str("secret_ref")
+                .filter(|r| crate::policy::eval::is_reference(&r.value))
+                .map(|r| r.value.clone()),
             usage: u,
             granted,
             unused,
@@ -152,8 +157,11 @@ fn usage_reports(set: &PolicySet, artifacts: &[Artifact], max: u64) -> Vec<KeyRe
             inferred.insert((ex, c.env.iter().cloned().collect()), ());
         }
     }
-    let all_env: BTreeSet<&str> =
-        links.iter().flat_map(|l| l.env.iter().map(String::as_str)).chain(inferred.keys().flat_map(|(_, e)| e.iter().map(String::as_str))).collect();
+    let all_env: BTreeSet<&str> = links
+        .iter()
+        .flat_map(|l| l.env.iter().map(String::as_str))
+        .chain(inferred.keys().flat_map(|(_, e)| e.iter().map(String::as_str)))
+        .collect();
     let mut names: BTreeSet<String> = out.iter().map(|r| r.name.clone()).collect();
     for (ex, env) in inferred.keys() {
         let link = KeyLink { exchange: Some(ex.clone()), env: env.clone(), used_by: None };
@@ -188,7 +196,8 @@ fn difference(u: &KeyUsage, granted: Option<&[String]>) -> (Option<Vec<String>>,
     let unused = (u.status == Status::Resolved).then(|| {
         granted
             .iter()
-            .filter(|g| !u.needs.contains(g) && !(g.as_str() == "read" && !u.needs.is_empty()))
+            // `read` is needed with any private permission (exchanges grant it with each).
+            .filter(|g| !u.needs.contains(g) && (g.as_str() != "read" || u.needs.is_empty()))
             .cloned()
             .collect()
     });

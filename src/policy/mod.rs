@@ -704,8 +704,7 @@ impl PolicySet {
                 let Some((_, doc)) = code_docs.iter().find(|(path, _)| *path == op.path) else { continue };
                 let ctx = Ctx { decl: Some((i, d)), item: Some(Item::Op(op)), ..*base };
                 if self.fires(p, &ctx) {
-                    let mut f =
-                        self.finding(p, &ctx, &op.path, doc, (op.start.offset, op.end.offset), &d.label());
+                    let mut f = self.finding(p, &ctx, &op.path, doc, (op.start.offset, op.end.offset), &d.label());
                     f.fingerprint = fingerprint(&[p.id(), &op.path, &d.label(), &op.text, &op.permission]);
                     out.push(f);
                 }
@@ -715,21 +714,17 @@ impl PolicySet {
 
     /// The secondary spans a policy's `related:` asks for: where the key is used (at most
     /// `RELATED_MAX`, in path order) or the key's permission list.
-    fn add_related(
-        &self,
-        p: &Policy,
-        f: &mut Finding,
-        set: &DeclSet,
-        usages: &[Option<crate::usage::KeyUsage>],
-    ) {
+    fn add_related(&self, p: &Policy, f: &mut Finding, set: &DeclSet, usages: &[Option<crate::usage::KeyUsage>]) {
         const RELATED_MAX: usize = 5;
         // The finding's key: the declaration whose entry (or operation) it points into.
         let Some((i, d)) = set.decls.iter().enumerate().find(|(i, d)| {
-            let same_file = set.file_of.get(*i).and_then(|&fi| set.files.get(fi)).is_some_and(|(path, _)| *path == f.path);
+            let same_file =
+                set.file_of.get(*i).and_then(|&fi| set.files.get(fi)).is_some_and(|(path, _)| *path == f.path);
             (same_file && d.start <= f.start.offset && f.start.offset <= d.end)
-                || usages.get(*i).and_then(|u| u.as_ref()).is_some_and(|u| {
-                    u.operations.iter().any(|o| o.path == f.path && o.start.offset == f.start.offset)
-                })
+                || usages
+                    .get(*i)
+                    .and_then(|u| u.as_ref())
+                    .is_some_and(|u| u.operations.iter().any(|o| o.path == f.path && o.start.offset == f.start.offset))
         }) else {
             return;
         };
@@ -1005,7 +1000,9 @@ impl LinkPlan {
             return true;
         }
         let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-        self.env.find_iter(bytes).any(|m| !word(m.start().checked_sub(1).and_then(|i| bytes.get(i))) && !word(bytes.get(m.end())))
+        self.env
+            .find_iter(bytes)
+            .any(|m| !word(m.start().checked_sub(1).and_then(|i| bytes.get(i))) && !word(bytes.get(m.end())))
     }
 }
 

@@ -123,10 +123,36 @@ const ENV_MAPS: &[&str] = &["os.environ", "environ", "process.env", "ENV", "$_EN
 const ENV_PREFIXES: &[&str] = &["process.env.", "import.meta.env.", "Bun.env."];
 /// Functions a client can be handed to without anything being called on it.
 const INERT_CALLS: &[&str] = &[
-    "print", "len", "str", "repr", "id", "type", "isinstance", "hasattr", "getattr", "bool", "console.log", "console.error",
-    "console.info", "console.debug", "JSON.stringify", "String", "typeof", "logging.info", "logging.debug",
-    "logging.warning", "logging.error", "log.info", "log.debug", "logger.info", "logger.debug", "logger.warning",
-    "logger.error", "fmt.Println", "fmt.Printf", "println",
+    "print",
+    "len",
+    "str",
+    "repr",
+    "id",
+    "type",
+    "isinstance",
+    "hasattr",
+    "getattr",
+    "bool",
+    "console.log",
+    "console.error",
+    "console.info",
+    "console.debug",
+    "JSON.stringify",
+    "String",
+    "typeof",
+    "logging.info",
+    "logging.debug",
+    "logging.warning",
+    "logging.error",
+    "log.info",
+    "log.debug",
+    "logger.info",
+    "logger.debug",
+    "logger.warning",
+    "logger.error",
+    "fmt.Println",
+    "fmt.Printf",
+    "println",
 ];
 /// Words that look like a function name before `(` but are not.
 const KEYWORDS: &[&str] = &[
@@ -398,8 +424,7 @@ pub fn analyze(path: &str, text: &str, rules: &UsageRules, table: &ExchangeTable
     let mode = Mode::code(code_lang);
     let toks: Vec<Token> = lexer::lex(text, &mode.lex).into_iter().filter(|t| t.kind != Kind::Comment).collect();
     let closes = match_brackets(text, &toks);
-    let line_starts: Vec<usize> =
-        std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let lx = Lexed { text, toks, python: lang == "python", closes, line_starts };
     let imported = imports(&lx);
     let n = lx.toks.len();
@@ -462,7 +487,14 @@ pub fn analyze(path: &str, text: &str, rules: &UsageRules, table: &ExchangeTable
         }
         let tok = lx.toks[i];
         let client = fu.clients.len();
-        fu.clients.push(Client { rules: fi, exchange, callee: callee.to_string(), start: tok.start, end: tok.end, env });
+        fu.clients.push(Client {
+            rules: fi,
+            exchange,
+            callee: callee.to_string(),
+            start: tok.start,
+            end: tok.end,
+            env,
+        });
         // Where it is stored: `x = …`, `self.x = …`, `const x: T = new …`, or returned.
         let mut b = i;
         while b > 0 && matches!(lx.word(b - 1), Some("new" | "await")) {
@@ -832,7 +864,13 @@ fn literals(lx: &Lexed) -> Vec<Literal> {
             && (lx.punct(i - 1, ":") || lx.punct(i - 1, "="))
             && (lx.str_inner(i - 2).or_else(|| lx.word(i - 2)) == Some("channel"));
         if named_channel {
-            out.push(Literal { value: inner.to_string(), start: t.inner_start, end: t.inner_end, http: None, channel: true });
+            out.push(Literal {
+                value: inner.to_string(),
+                start: t.inner_start,
+                end: t.inner_end,
+                http: None,
+                channel: true,
+            });
             continue;
         }
         let path = match inner.find("://") {

@@ -162,9 +162,7 @@ pub fn used_by_matches(globs: &[String], path: &str) -> bool {
         }
         let dir = g.strip_suffix('/').unwrap_or(g);
         let matcher = globset::GlobBuilder::new(dir).literal_separator(true).build().ok().map(|g| g.compile_matcher());
-        tails.iter().any(|t| {
-            t.starts_with(&format!("{dir}/")) || matcher.as_ref().is_some_and(|m| m.is_match(t))
-        })
+        tails.iter().any(|t| t.starts_with(&format!("{dir}/")) || matcher.as_ref().is_some_and(|m| m.is_match(t)))
     })
 }
 
@@ -204,9 +202,8 @@ pub fn link_one(key: &KeyLink, all_env: &BTreeSet<&str>, files: &[AnalyzedFile],
         let at = |o: usize| doc.position(o);
         // The key's clients: built from its variables; else, when no client names any key's
         // variable, every client of its exchange in the file.
-        let explicit: Vec<usize> = (0..fu.clients.len())
-            .filter(|&c| fu.clients[c].env.iter().any(|e| mine.contains(e.as_str())))
-            .collect();
+        let explicit: Vec<usize> =
+            (0..fu.clients.len()).filter(|&c| fu.clients[c].env.iter().any(|e| mine.contains(e.as_str()))).collect();
         let clients: Vec<usize> = if explicit.is_empty() {
             (0..fu.clients.len())
                 .filter(|&c| {
@@ -296,7 +293,10 @@ pub fn link_one(key: &KeyLink, all_env: &BTreeSet<&str>, files: &[AnalyzedFile],
     if usage.files.is_empty() {
         usage.status = Status::Unlinked;
         let message = match (key.env.as_slice(), &key.used_by) {
-            ([], None) => "its `secret_ref` names no environment variable and it has no `used_by`, so no code is linked to it".to_string(),
+            ([], None) => {
+                "its `secret_ref` names no environment variable and it has no `used_by`, so no code is linked to it"
+                    .to_string()
+            }
             ([], Some(_)) => "no code file matches its `used_by`".to_string(),
             (env, _) => format!(
                 "no code file in this repository reads {}",
@@ -326,7 +326,13 @@ pub fn ordered(perms: impl IntoIterator<Item = String>) -> Vec<String> {
 
 /// The permissions a snippet implies with no key in sight: every mapped call on every client it
 /// constructs, and the REST paths / channels of `exchange` it names (`none` left out).
-pub fn snippet_needs(path: &str, text: &str, exchange: Option<&str>, rules: &UsageRules, table: &ExchangeTable) -> Vec<String> {
+pub fn snippet_needs(
+    path: &str,
+    text: &str,
+    exchange: Option<&str>,
+    rules: &UsageRules,
+    table: &ExchangeTable,
+) -> Vec<String> {
     let fu = code::analyze(path, text, rules, table);
     let mut needs: BTreeSet<String> = BTreeSet::new();
     for call in &fu.calls {
@@ -339,8 +345,11 @@ pub fn snippet_needs(path: &str, text: &str, exchange: Option<&str>, rules: &Usa
         exchange.map(str::to_string).into_iter().chain(fu.clients.iter().filter_map(|c| c.exchange.clone())).collect();
     for ex in &exchanges {
         for lit in &fu.literals {
-            let found =
-                if lit.channel { rules.channel_op(ex, &lit.value) } else { rules.path_op(ex, &lit.value, lit.http.as_deref()) };
+            let found = if lit.channel {
+                rules.channel_op(ex, &lit.value)
+            } else {
+                rules.path_op(ex, &lit.value, lit.http.as_deref())
+            };
             if let Some((rf, oi)) = found {
                 needs.insert(rules.files[rf].operations[oi].permission.clone());
             }
@@ -378,7 +387,11 @@ impl UsageRules {
             if f.examples.is_empty() {
                 failures.push(format!("usage {}: has no examples", f.id));
             }
-            let all = f.examples.iter().map(|e| (e, "example")).chain(f.negative_examples.iter().map(|e| (e, "negative example")));
+            let all = f
+                .examples
+                .iter()
+                .map(|e| (e, "example"))
+                .chain(f.negative_examples.iter().map(|e| (e, "negative example")));
             for (n, (ex, kind)) in all.enumerate() {
                 let got = snippet_needs(&example_path(&ex.language), &ex.code, f.exchange.as_deref(), self, table);
                 let mut want: Vec<String> = ex.needs.iter().filter(|p| *p != "none").cloned().collect();
