@@ -318,6 +318,15 @@ fn used_by_empty_is_silent_and_used_by_links_without_env() {
 }
 
 #[test]
+fn linked_code_without_calls_is_unknown_not_unused() {
+    let m = "keys:\n  - name: okx-bot\n    exchange: okx\n    permissions: [read, trade]\n    secret_ref: vault:kv/okx\n    used_by: [svc/**]\n";
+    assert_eq!(
+        usage_rules(&[("exchange-keys.yaml", m), ("svc/util.py", "def helper():\n    return 1\n")]),
+        loc(&[("key-usage-unknown", "exchange-keys.yaml", 2, 11)])
+    );
+}
+
+#[test]
 fn a_user_usage_file_maps_an_in_house_wrapper() {
     let wrapper = "id: acme\ndescription: in-house OKX wrapper\nlanguages: [python]\nexchange: okx\nsource: https://example.invalid/acme\nclients:\n  - module: acme_okx\n    constructor: AcmeClient\noperations:\n  - method: buy\n    permission: trade\nexamples:\n  - language: python\n    code: |\n      from acme_okx import AcmeClient\n      c = AcmeClient(k)\n      c.buy(1)\n    needs: [trade]\n";
     let code = "import os\nfrom acme_okx import AcmeClient\nc = AcmeClient(os.environ['OKX_API_KEY'])\nc.buy(1)\n";

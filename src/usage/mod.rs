@@ -304,8 +304,22 @@ pub fn link_one(key: &KeyLink, all_env: &BTreeSet<&str>, files: &[AnalyzedFile],
             ),
         };
         usage.reasons.push(Reason { path: None, line: None, message });
-    } else if !usage.reasons.is_empty() {
-        usage.status = Status::Unresolved;
+    } else {
+        if usage.operations.is_empty() && usage.reasons.is_empty() {
+            // Linked files (by `used_by`) without a single call keylint can follow: nothing to
+            // judge, never "every permission is unused".
+            usage.reasons.push(Reason {
+                path: None,
+                line: None,
+                message: format!(
+                    "the code linked to it ({}) makes no client or REST call keylint can follow",
+                    usage.files.join(", ")
+                ),
+            });
+        }
+        if !usage.reasons.is_empty() {
+            usage.status = Status::Unresolved;
+        }
     }
     usage.operations.sort_by(|a, b| (&a.path, a.start.offset).cmp(&(&b.path, b.start.offset)));
     usage.operations.dedup();
