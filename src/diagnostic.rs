@@ -81,6 +81,10 @@ pub struct Related {
     pub label: String,
     pub start: Position,
     pub end: Position,
+    /// The file of a related span in another file than the finding's (e.g. the call that uses
+    /// a key, for a finding in its manifest); absent: the finding's own file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// The source lines around a finding, already redacted, with label ranges relative to `text`.

@@ -26,3 +26,4 @@ pub mod source;
 pub mod suggest;
 pub mod sweep;
 pub mod syntax;
+pub mod usage;

@@ -26,6 +26,12 @@ pub trait DeclarationChecker: Sync {
     fn finish(&self) -> Vec<Finding> {
         Vec::new()
     }
+    /// Called once with every artifact before the scan (e.g. to read the manifests first).
+    fn prepare(&self, _artifacts: &[Artifact]) {}
+    /// The text of a file a repo-wide finding points into, if the checker kept it (excerpts).
+    fn source_text(&self, _path: &str) -> Option<String> {
+        None
+    }
 }
 
 /// What the pipeline needs besides the artifacts.
@@ -93,6 +99,9 @@ struct FileResult {
 /// Scans every artifact; findings come back sorted by path, offset, rule.
 pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary) {
     let projects = crate::detect::project::ProjectMap::build(artifacts);
+    if let Some(checker) = ctx.declarations {
+        checker.prepare(artifacts);
+    }
     // Fold per worker instead of collecting one result per file: memory stays flat on trees of
     // 100k files, and the final sort makes the order independent of scheduling.
     let (mut findings, summary) = artifacts
@@ -134,6 +143,11 @@ pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary
         let redactor = Redactor::new(ctx.token_patterns(), ctx.show_secrets, Vec::new());
         for f in &mut repo_wide {
             mask_texts(f, &redactor);
+            if let Some(text) = checker.source_text(&f.path) {
+                let doc = Document::new(&text);
+                let redactor = Redactor::new(ctx.token_patterns(), ctx.show_secrets, Vec::new()).with_text(doc.text);
+                f.excerpt = Some(excerpt(&doc, f, &redactor));
+            }
         }
         findings.extend(repo_wide);
     }
@@ -475,6 +489,7 @@ fn secret_findings(path: &str, doc: &Document, candidates: &[Candidate], ctx: &S
                         label: format!("{} of the same credential", part(o).as_str()),
                         start: pos(o.start),
                         end: pos(o.end),
+                        path: None,
                     }
                 })
                 .collect();
@@ -531,7 +546,7 @@ fn excerpt(doc: &Document, f: &Finding, redactor: &Redactor) -> Excerpt {
     let near: Vec<&Related> = f
         .related
         .iter()
-        .filter(|r| r.start.line.abs_diff(f.start.line) <= 8 && r.end.line == r.start.line)
+        .filter(|r| r.path.is_none() && r.start.line.abs_diff(f.start.line) <= 8 && r.end.line == r.start.line)
         .filter(|r| !primary_multiline || r.start.offset < f.start.offset)
         .collect();
     // The leftmost tracked position (its column is known), to clip long first lines against.

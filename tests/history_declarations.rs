@@ -15,10 +15,10 @@ const MANIFEST_PATH: &str = "deploy/exchange-keys.yaml";
 
 /// A manifest with two violations: `withdraw` (line 5, column 32) and an allowlist open to the
 /// whole internet (line 6, column 20).
-const BAD_MANIFEST: &str = "keys:\n  - name: okx-mm\n    exchange: okx\n    environment: prod\n    permissions: [read, trade, withdraw]\n    ip_allowlist: [0.0.0.0/0]\n    secret_ref: vault:kv/okx-mm\n    rotated: 2026-10-01\n";
+const BAD_MANIFEST: &str = "keys:\n  - name: okx-mm\n    exchange: okx\n    environment: prod\n    permissions: [read, trade, withdraw]\n    ip_allowlist: [0.0.0.0/0]\n    secret_ref: vault:kv/okx-mm\n    rotated: 2026-10-01\n    used_by: []\n";
 
 /// The same key, fixed: no policy finding.
-const GOOD_MANIFEST: &str = "keys:\n  - name: okx-mm\n    exchange: okx\n    environment: prod\n    permissions: [read, trade]\n    ip_allowlist: [52.28.4.10]\n    secret_ref: vault:kv/okx-mm\n    rotated: 2026-10-01\n";
+const GOOD_MANIFEST: &str = "keys:\n  - name: okx-mm\n    exchange: okx\n    environment: prod\n    permissions: [read, trade]\n    ip_allowlist: [52.28.4.10]\n    secret_ref: vault:kv/okx-mm\n    rotated: 2026-10-01\n    used_by: []\n";
 
 fn scan_json(dir: &std::path::Path, extra: &[&str]) -> (i32, Value, String) {
     let mut args = vec!["scan", "--format", "json", "--today", TODAY];

@@ -26,6 +26,8 @@ fn scan_reports_policy_findings_with_exact_locations() {
     assert_eq!(
         locs(&v),
         owned(&[
+            // No code in the tree uses the key: its privileges cannot be judged (a note).
+            ("key-usage-unknown", p, 2, 11),
             ("key-allows-withdraw", p, 5, 32),
             ("ip-allowlist-not-public", p, 6, 20),
             ("key-rotation-overdue", p, 8, 14),
@@ -63,12 +65,13 @@ fn policy_config_and_user_policy_files_apply() {
         locs(&v),
         owned(&[
             // key-allows-withdraw is disabled; 91 days is within max_age_days = 120.
+            ("key-usage-unknown", p, 2, 11),
             ("prod-needs-owner", p, 2, 11),
             ("ip-allowlist-not-public", p, 6, 20),
         ])
     );
-    assert_eq!(v["findings"][1]["severity"], "error");
-    assert_eq!(v["findings"][0]["message"], "production key `okx-mm` has no owner");
+    assert_eq!(v["findings"][2]["severity"], "error");
+    assert_eq!(v["findings"][1]["message"], "production key `okx-mm` has no owner");
 
     let out = run(dir.path(), &["rules", "list"], None);
     assert!(stdout(&out).contains("prod-needs-owner"), "{}", stdout(&out));
@@ -118,12 +121,13 @@ fn invalid_manifests_are_findings_not_failures() {
         locs(&v),
         owned(&[
             ("manifest-invalid", "a/exchange-keys.json", 1, 23),
+            ("key-usage-unknown", "b/exchange-keys.yaml", 2, 11),
             ("manifest-invalid", "b/exchange-keys.yaml", 5, 5)
         ])
     );
     assert_eq!(v["findings"][0]["category"], "parse");
-    assert_eq!(v["findings"][1]["category"], "config");
-    assert_eq!(v["findings"][1]["severity"], "warning");
+    assert_eq!(v["findings"][2]["category"], "config");
+    assert_eq!(v["findings"][2]["severity"], "warning");
 }
 
 #[test]
@@ -151,12 +155,16 @@ fn duplicate_key_names_across_manifests() {
     assert_eq!(
         locs(&v),
         owned(&[
+            ("key-usage-unknown", "a/exchange-keys.yaml", 2, 11),
             ("key-name-duplicate", "b/exchange-keys.toml", 2, 8),
-            ("key-name-duplicate", "b/exchange-keys.toml", 12, 8)
+            ("key-usage-unknown", "b/exchange-keys.toml", 2, 8),
+            ("key-usage-unknown", "b/exchange-keys.toml", 7, 8),
+            ("key-name-duplicate", "b/exchange-keys.toml", 12, 8),
+            ("key-usage-unknown", "b/exchange-keys.toml", 12, 8)
         ])
     );
-    assert_eq!(v["findings"][0]["message"], "key name `okx-mm` is already used at a/exchange-keys.yaml:2");
-    assert_eq!(v["findings"][1]["message"], "key name `solo` is already used at b/exchange-keys.toml:7");
+    assert_eq!(v["findings"][1]["message"], "key name `okx-mm` is already used at a/exchange-keys.yaml:2");
+    assert_eq!(v["findings"][4]["message"], "key name `solo` is already used at b/exchange-keys.toml:7");
     // Identical output with one thread.
     let one = run(dir.path(), &["scan", "--format", "json", "-j", "1"], None);
     assert_eq!(locs(&json(&one)), locs(&v));

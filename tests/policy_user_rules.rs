@@ -181,7 +181,7 @@ fn user_examples_run_alone() {
     std::fs::write(dir.path().join("p.yaml"), USER_POLICY).unwrap();
     let set = PolicySet::load(&[dir.path().to_path_buf()], &PolicyConfig::default()).unwrap();
     assert_eq!(set.policies.iter().filter(|p| !p.builtin).count(), 1);
-    assert_eq!(set.policies.iter().filter(|p| p.builtin).count(), 20);
+    assert_eq!(set.policies.iter().filter(|p| p.builtin).count(), 23);
     assert!(set.run_user_examples().is_empty());
 }
 

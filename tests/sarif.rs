@@ -100,6 +100,7 @@ fn hand_built_findings_give_schema_valid_github_ready_sarif() {
         label: "api key of the same credential".into(),
         start: Position { line: 3, column: 13, offset: 40 },
         end: Position { line: 3, column: 49, offset: 76 },
+        path: None,
     });
     let mut b = finding("okx-secret-key", Severity::Warning, "ü/config.yaml", (2, 3), (3, 5));
     b.commit = Some(CommitInfo {

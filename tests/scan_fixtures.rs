@@ -156,6 +156,11 @@ const DEMO: &[Expected] = &[
     ("exchange-keys.yaml", 10, 14, "key-rotation-overdue"),
     ("exchange-keys.yaml", 15, 34, "excess-permission"),
     ("exchange-keys.yaml", 16, 20, "ip-allowlist-open"),
+    // least privilege from usage: bot.py reads OKX_SECRET_KEY and only fetches the balance, so
+    // `trade` and `withdraw` are unused; nothing uses binance-data (vault, no `used_by`)
+    ("exchange-keys.yaml", 7, 25, "permission-unused"),
+    ("exchange-keys.yaml", 7, 32, "permission-unused"),
+    ("exchange-keys.yaml", 12, 11, "key-usage-unknown"),
 ];
 
 fn owned(expected: &[Expected]) -> Vec<(String, usize, usize, String)> {

@@ -42,6 +42,9 @@ pub enum Command {
         #[command(subcommand)]
         command: BaselineCommand,
     },
+    /// Per key: the operations its code performs (file:line), the permissions they need, the
+    /// permissions granted, and the difference (least privilege from usage).
+    Usage(Box<UsageArgs>),
     /// Print a shell completion script (e.g. `keylint completions bash > /etc/bash_completion.d/keylint`).
     Completions {
         /// The shell to complete for.
@@ -142,6 +145,35 @@ impl BaselineArgs {
             ..ScanArgs::default()
         }
     }
+}
+
+/// `keylint usage`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct UsageArgs {
+    /// Files or directories to read (default `.`).
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleSourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: UsageFormat,
+    /// Print manifest entries (minimal permissions, the secret references found) for the keys
+    /// found in code that have no manifest entry yet.
+    #[arg(long)]
+    pub suggest_manifest: bool,
+    /// Do not respect .gitignore / .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Never read files matching GLOB (repeatable; added to `[scan] exclude`).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum UsageFormat {
+    #[default]
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -9,3 +9,4 @@ pub mod plan;
 pub mod run;
 mod sweep;
 pub mod terminal;
+mod usage;

@@ -47,6 +47,7 @@ pub fn run(cli: Cli) -> i32 {
             clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "keylint", &mut script);
             print_bytes(&script)
         }
+        Command::Usage(args) => super::usage::run_usage(&args),
         Command::Man => {
             let mut page = Vec::new();
             match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page) {
@@ -65,7 +66,7 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 /// Writes to stdout; a closed pipe is not an error.
-fn print_bytes(bytes: &[u8]) -> Result<i32, Failure> {
+pub(super) fn print_bytes(bytes: &[u8]) -> Result<i32, Failure> {
     match std::io::stdout().lock().write_all(bytes) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Io(e)),
         _ => Ok(EXIT_CLEAN),
@@ -284,6 +285,7 @@ pub(super) fn scan_plan(
     };
     let checker = match plan.source {
         SourceMode::History { .. } | SourceMode::Commits { .. } => PolicyChecker::per_file(policies, today),
+        SourceMode::Tree => PolicyChecker::new(policies, today).with_usage(),
         _ => PolicyChecker::new(policies, today),
     };
     let ctx = ScanContext::new(
@@ -390,7 +392,7 @@ fn pathspec(plan: &ScanPlan) -> Result<git::Pathspec, Failure> {
     }
 }
 
-fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
+pub(super) fn collect_artifacts(plan: &ScanPlan) -> Result<Vec<Artifact>, Failure> {
     match &plan.source {
         SourceMode::Tree => {
             let threads = if plan.threads > 0 {
@@ -661,6 +663,10 @@ fn test_rules(dir: Option<&Path>) -> Result<i32, Failure> {
     let mut failures = detectors.run_examples(dir.is_some());
     let mut tested = detectors.rules.iter().filter(|r| dir.is_none() || !r.builtin).count();
     let policies = PolicySet::load(&dirs, &PolicyConfig::default())?;
+    // Usage files: the built-ins' examples, or with a DIR only those of its `usage/` files.
+    let usage = &policies.usage_rules;
+    failures.extend(usage.run_examples(&policies.table, |builtin| builtin != dir.is_some()));
+    tested += usage.builtin.iter().filter(|b| **b != dir.is_some()).count();
     if dir.is_some() {
         failures.extend(policies.run_user_examples());
         tested += policies.policies.iter().filter(|p| !p.builtin).count();

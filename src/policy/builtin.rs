@@ -25,6 +25,6 @@ mod tests {
         on_disk.sort();
         let embedded: Vec<String> = super::policies().into_iter().map(|(o, _, _)| o).collect();
         assert_eq!(on_disk, embedded);
-        assert_eq!(embedded.len(), 20);
+        assert_eq!(embedded.len(), 23);
     }
 }

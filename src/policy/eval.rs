@@ -88,6 +88,8 @@ pub enum Item<'a> {
         nets: &'a [Option<Net>],
     },
     Problem(&'a Problem),
+    /// One operation the key's linked code performs (`for_each: usage`).
+    Op(&'a crate::usage::Operation),
 }
 
 /// Everything a condition can see.
@@ -102,6 +104,9 @@ pub struct Ctx<'a> {
     pub first_index: &'a FirstIndex,
     pub decl: Option<(usize, &'a Declaration)>,
     pub item: Option<Item<'a>>,
+    /// Usage of each of `decls` (same index) when the usage analysis ran (repo scope); empty
+    /// otherwise, and then every `usage.*` subject is unknown.
+    pub usages: &'a [Option<crate::usage::KeyUsage>],
 }
 
 /// Does entry `j` (`other`) make entry `index` redundant? Equal entries: the later one is
@@ -225,12 +230,16 @@ impl<'a> Ctx<'a> {
             Some(Item::Str { value, .. }) => Some(value.value.as_str()),
             _ => None,
         };
+        if let Some(v) = self.resolve_usage(subject) {
+            return v;
+        }
         match subject {
             "source" => self.decl().map(|d| Val::Str(d.source.to_string())).unwrap_or(Val::Str("manifest".into())),
             "today" => Val::Date(self.today),
             "item" => match self.item {
                 Some(Item::Str { value, .. }) => Val::Str(value.value.clone()),
                 Some(Item::Problem(p)) => Val::Str(p.field.clone()),
+                Some(Item::Op(op)) => Val::Str(op.text.clone()),
                 None => Val::Unknown,
             },
             "item.index" => match self.item {
@@ -240,6 +249,7 @@ impl<'a> Ctx<'a> {
             "item.field" => match self.item {
                 Some(Item::Str { field, .. }) => Val::Str(field.to_string()),
                 Some(Item::Problem(p)) => Val::Str(p.field.clone()),
+                Some(Item::Op(_)) => Val::Str("usage".into()),
                 None => Val::Unknown,
             },
             "item.kind" => match self.item {
@@ -324,6 +334,65 @@ impl<'a> Ctx<'a> {
             },
             _ => self.resolve_exchange_info(subject),
         }
+    }
+
+    /// The key's usage, if the analysis ran for it.
+    fn usage(&self) -> Option<&'a crate::usage::KeyUsage> {
+        let (i, _) = self.decl?;
+        self.usages.get(i)?.as_ref()
+    }
+
+    /// `usage.*`, `item.used`, `item.permission`, `item.granted`, `item.location`; `None` for
+    /// other subjects.
+    fn resolve_usage(&self, subject: &str) -> Option<Val> {
+        use crate::usage::Status;
+        let usage = self.usage();
+        let granted = || -> Option<Vec<String>> {
+            match self.resolve("permissions.canonical") {
+                Val::List(l) => Some(l),
+                _ => None,
+            }
+        };
+        Some(match subject {
+            "usage.status" => usage.map(|u| Val::Str(u.status.as_str().into())).unwrap_or(Val::Unknown),
+            "usage.reason" => usage.map(|u| Val::Str(u.reason_text())).unwrap_or(Val::Unknown),
+            "usage.needs" => usage
+                .filter(|u| u.status == Status::Resolved)
+                .map(|u| Val::List(crate::usage::ordered(u.needs.iter().cloned())))
+                .unwrap_or(Val::Unknown),
+            "usage.files" => usage.map(|u| Val::List(u.files.clone())).unwrap_or(Val::Unknown),
+            "usage.operations" => usage
+                .map(|u| Val::List(u.operations.iter().map(|o| format!("{}:{}", o.path, o.start.line)).collect()))
+                .unwrap_or(Val::Unknown),
+            // A permission item is used when a resolved usage needs it; `read` counts as used by
+            // any key whose code needs a private permission (exchanges require it with them).
+            "item.used" => match (usage, self.item) {
+                (Some(u), Some(Item::Str { field: "permissions", value, .. })) if u.status == Status::Resolved => {
+                    match self.table.canonical_permission(self.exchange_slug(), &value.value) {
+                        Some(c) => Val::Bool(u.needs.contains(&c) || (c == "read" && !u.needs.is_empty())),
+                        None => Val::Unknown,
+                    }
+                }
+                _ => Val::Unknown,
+            },
+            "item.permission" => match self.item {
+                Some(Item::Op(op)) => Val::Str(op.permission.clone()),
+                _ => Val::Unknown,
+            },
+            "item.granted" => match self.item {
+                Some(Item::Op(op)) if op.permission == "none" => Val::Bool(true),
+                Some(Item::Op(op)) => match granted() {
+                    Some(l) => Val::Bool(l.contains(&op.permission)),
+                    None => Val::Unknown,
+                },
+                _ => Val::Unknown,
+            },
+            "item.location" => match self.item {
+                Some(Item::Op(op)) => Val::Str(format!("{}:{}", op.path, op.start.line)),
+                _ => Val::Unknown,
+            },
+            _ => return None,
+        })
     }
 
     fn resolve_exchange_info(&self, subject: &str) -> Val {

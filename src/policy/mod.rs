@@ -67,6 +67,9 @@ pub struct Policy {
     pub when: Option<Cond>,
     pub severity_when: Vec<(Cond, Severity)>,
     pub at: Vec<String>,
+    /// Reads usage facts (`usage.*`, `item.used`, `for_each: usage`, …): evaluated only where
+    /// the usage analysis ran (a repository scan), never per file.
+    pub uses_usage: bool,
 }
 
 impl Policy {
@@ -137,6 +140,24 @@ impl Policy {
             Some("repo") => true,
             Some(other) => return fail(format!("unknown scope `{other}` (use file or repo)"), other),
         };
+        if let Some(r) = &file.related {
+            if !rule::RELATED.contains(&r.as_str()) {
+                return fail(format!("unknown `related: {r}` (known: {})", rule::RELATED.join(", ")), r);
+            }
+        }
+        let conditions = serde_json::to_string(&(&file.when, &file.message, &file.help)).unwrap_or_default();
+        let uses_usage = file.for_each.as_deref() == Some("usage")
+            || file.related.as_deref() == Some("usage")
+            || ["usage.", "item.used", "item.granted", "item.permission", "item.location"]
+                .iter()
+                .any(|w| conditions.contains(w));
+        if uses_usage && !repo_scope {
+            return fail(
+                "a policy that reads usage facts needs `scope: repo` (usage links a manifest to code in other files)"
+                    .into(),
+                "scope",
+            );
+        }
         Ok(Policy {
             file,
             origin: origin.to_string(),
@@ -147,6 +168,7 @@ impl Policy {
             when,
             severity_when,
             at,
+            uses_usage,
         })
     }
 
@@ -168,6 +190,8 @@ pub struct PolicySet {
     globs: ManifestGlobs,
     /// Prefilter for `wants`: exchange names and structural words.
     keywords: aho_corasick::AhoCorasick,
+    /// The usage files (`rules/usage/`), for the least-privilege-from-usage policies.
+    pub usage_rules: crate::usage::rules::UsageRules,
 }
 
 /// One item of a `for_each` collection: (field, value, the list it belongs to).
@@ -241,6 +265,7 @@ impl PolicySet {
             words.push(ex.slug.clone());
             words.extend(ex.aliases.iter().cloned());
         }
+        let usage_rules = crate::usage::rules::UsageRules::load(&dirs, &table)?;
         let keywords = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&words)
@@ -254,6 +279,7 @@ impl PolicySet {
             disabled: config.disabled.clone().unwrap_or_default(),
             globs,
             keywords,
+            usage_rules,
         })
     }
 
@@ -352,13 +378,32 @@ impl PolicySet {
         }
         let path = ex.path.as_deref().unwrap_or("exchange-keys.yaml");
         let doc = Document::new(&ex.manifest);
-        let findings = self.evaluate(path, &doc, today, &params, Some(p.id()));
-        let mut got: Vec<String> = findings.iter().map(|f| format!("{}:{}", f.start.line, f.start.column)).collect();
-        got.sort_by_key(|s| {
-            let (l, c) = s.split_once(':').unwrap_or(("0", "0"));
-            (l.parse::<usize>().unwrap_or(0), c.parse::<usize>().unwrap_or(0))
-        });
+        // (file prefix, line, column): a diagnostic in one of the example's code files is
+        // expected as `path:line:column`, one in the manifest as `line:column`.
+        let mut got: Vec<(String, usize, usize)> = if p.uses_usage || !ex.files.is_empty() {
+            let manifests = vec![(path.to_string(), ex.manifest.clone())];
+            let code: Vec<(String, String)> = ex.files.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            self.check_repo_with(&manifests, Some(&code), today, &params, Some(p.id()))
+                .into_iter()
+                .map(|f| {
+                    let prefix = if f.path == path { String::new() } else { format!("{}:", f.path) };
+                    (prefix, f.start.line, f.start.column)
+                })
+                .collect()
+        } else {
+            self.evaluate(path, &doc, today, &params, Some(p.id()))
+                .into_iter()
+                .map(|f| (String::new(), f.start.line, f.start.column))
+                .collect()
+        };
+        got.sort();
+        let got: Vec<String> = got.into_iter().map(|(p, l, c)| format!("{p}{l}:{c}")).collect();
         Ok(got)
+    }
+
+    /// Does `path` match the manifest globs?
+    pub fn is_manifest_path(&self, path: &str) -> bool {
+        self.globs.is_match(path)
     }
 
     /// Cheap test on path + bytes: could this file hold declarations?
@@ -421,7 +466,7 @@ impl PolicySet {
                 None if self.disabled.iter().any(|d| d == p.id()) => continue,
                 _ => {}
             }
-            if p.repo_scope && !with_repo_scope {
+            if (p.repo_scope && !with_repo_scope) || p.uses_usage {
                 continue;
             }
             let base = Ctx {
@@ -433,6 +478,7 @@ impl PolicySet {
                 first_index: &first_index,
                 decl: None,
                 item: None,
+                usages: &[],
             };
             if p.file.for_each.as_deref() == Some("problems") {
                 for prob in &ex.problems {
@@ -509,6 +555,7 @@ impl PolicySet {
             let Some(&(path, doc)) = set.file_of.get(i).and_then(|&f| set.files.get(f)) else { continue };
             let ctx = Ctx { decl: Some((i, d)), ..*base };
             match p.file.for_each.as_deref() {
+                Some("usage") => {}
                 None => {
                     if self.fires(p, &ctx) {
                         out.push(self.finding(p, &ctx, path, doc, target_span(p, &ctx, d), &d.label()));
@@ -541,15 +588,30 @@ impl PolicySet {
     }
 
     /// Runs the repo-scoped policies once over the manifests of every file (`files`: path and
-    /// text, any order), e.g. `key-name-duplicate` across files.
+    /// text, any order), e.g. `key-name-duplicate` across files. The usage policies do not run
+    /// (no code was read): see `check_repo_with`.
     pub fn check_repo(&self, files: &[(String, String)], today: Date) -> Vec<Finding> {
+        self.check_repo_with(files, None, today, &self.params, None)
+    }
+
+    /// `check_repo`, plus the usage policies when `code` is given: the code files linked to a
+    /// key (path and text; files linked to no key may be left out) are read by the usage
+    /// analysis and every key's usage is judged against its permissions.
+    pub fn check_repo_with(
+        &self,
+        files: &[(String, String)],
+        code: Option<&[(String, String)]>,
+        today: Date,
+        params: &Params,
+        only: Option<&str>,
+    ) -> Vec<Finding> {
         let mut files: Vec<&(String, String)> = files.iter().collect();
         files.sort();
         if files.windows(2).any(|w| w[0].0 == w[1].0) {
             // Several versions of one path (history): no repo to speak of; each file alone.
             let mut out = Vec::new();
             for file in files {
-                out.extend(self.check_repo(std::slice::from_ref(file), today));
+                out.extend(self.check_repo_with(std::slice::from_ref(file), None, today, params, only));
             }
             return out;
         }
@@ -566,24 +628,132 @@ impl PolicySet {
         }
         let file_refs: Vec<(&str, &Document)> = files.iter().zip(&docs).map(|((p, _), d)| (p.as_str(), d)).collect();
         let set = DeclSet { decls: &decls, files: &file_refs, file_of: &file_of };
+        let (analyzed, usages) = match code {
+            Some(code) => {
+                let mut code: Vec<&(String, String)> = code.iter().collect();
+                code.sort();
+                code.dedup_by(|a, b| a.0 == b.0);
+                let analyzed: Vec<crate::usage::AnalyzedFile> = code
+                    .iter()
+                    .map(|(p, t)| crate::usage::AnalyzedFile::new(p, t.clone(), &self.usage_rules, &self.table))
+                    .collect();
+                let keys: Vec<crate::usage::KeyLink> =
+                    decls.iter().map(|d| crate::usage::KeyLink::of(d, &self.table)).collect();
+                let usages = crate::usage::link(&keys, &analyzed, &self.usage_rules).into_iter().map(Some).collect();
+                (analyzed, usages)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        let code_docs: Vec<(&str, Document)> =
+            analyzed.iter().map(|a| (a.usage.path.as_str(), Document::new(&a.text))).collect();
         let first_index = eval::FirstIndex::default();
         let mut out = Vec::new();
-        for p in self.policies.iter().filter(|p| p.repo_scope && !self.disabled.iter().any(|d| d == p.id())) {
+        for p in self.policies.iter().filter(|p| p.repo_scope) {
+            match only {
+                Some(id) if id != p.id() => continue,
+                None if self.disabled.iter().any(|d| d == p.id()) => continue,
+                _ => {}
+            }
+            if p.uses_usage && code.is_none() {
+                continue;
+            }
             let base = Ctx {
                 table: &self.table,
-                params: &self.params,
+                params,
                 today,
                 decls: &decls,
                 locations: &locations,
                 first_index: &first_index,
                 decl: None,
                 item: None,
+                usages: &usages,
             };
-            self.evaluate_declarations(p, &base, &set, &mut out);
+            let from = out.len();
+            if p.file.for_each.as_deref() == Some("usage") {
+                self.evaluate_operations(p, &base, &set, &code_docs, &mut out);
+            } else {
+                self.evaluate_declarations(p, &base, &set, &mut out);
+            }
+            if p.file.related.is_some() {
+                for f in &mut out[from..] {
+                    self.add_related(p, f, &set, &usages);
+                }
+            }
         }
         out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         out.dedup_by(|a, b| a.sort_key() == b.sort_key());
         out
+    }
+
+    /// `for_each: usage`: once per operation of each key's linked code; the span is the call
+    /// (or path literal) in its code file.
+    fn evaluate_operations(
+        &self,
+        p: &Policy,
+        base: &Ctx,
+        set: &DeclSet,
+        code_docs: &[(&str, Document)],
+        out: &mut Vec<Finding>,
+    ) {
+        for (i, d) in set.decls.iter().enumerate() {
+            if waived(d, p.id()) {
+                continue;
+            }
+            let Some(Some(usage)) = base.usages.get(i) else { continue };
+            for op in &usage.operations {
+                let Some((_, doc)) = code_docs.iter().find(|(path, _)| *path == op.path) else { continue };
+                let ctx = Ctx { decl: Some((i, d)), item: Some(Item::Op(op)), ..*base };
+                if self.fires(p, &ctx) {
+                    let mut f = self.finding(p, &ctx, &op.path, doc, (op.start.offset, op.end.offset), &d.label());
+                    f.fingerprint = fingerprint(&[p.id(), &op.path, &d.label(), &op.text, &op.permission]);
+                    out.push(f);
+                }
+            }
+        }
+    }
+
+    /// The secondary spans a policy's `related:` asks for: where the key is used (at most
+    /// `RELATED_MAX`, in path order) or the key's permission list.
+    fn add_related(&self, p: &Policy, f: &mut Finding, set: &DeclSet, usages: &[Option<crate::usage::KeyUsage>]) {
+        const RELATED_MAX: usize = 5;
+        // The finding's key: the declaration whose entry (or operation) it points into.
+        let Some((i, d)) = set.decls.iter().enumerate().find(|(i, d)| {
+            let same_file =
+                set.file_of.get(*i).and_then(|&fi| set.files.get(fi)).is_some_and(|(path, _)| *path == f.path);
+            (same_file && d.start <= f.start.offset && f.start.offset <= d.end)
+                || usages
+                    .get(*i)
+                    .and_then(|u| u.as_ref())
+                    .is_some_and(|u| u.operations.iter().any(|o| o.path == f.path && o.start.offset == f.start.offset))
+        }) else {
+            return;
+        };
+        let Some(&(manifest_path, doc)) = set.file_of.get(i).and_then(|&fi| set.files.get(fi)) else { return };
+        match p.file.related.as_deref() {
+            Some("usage") => {
+                let Some(Some(u)) = usages.get(i) else { return };
+                for op in u.operations.iter().filter(|o| o.permission != "none").take(RELATED_MAX) {
+                    f.related.push(crate::diagnostic::Related {
+                        label: format!("`{}` needs {} ({}:{})", op.text, op.permission, op.path, op.start.line),
+                        start: op.start,
+                        end: op.end,
+                        path: Some(op.path.clone()),
+                    });
+                }
+            }
+            Some("permissions") => {
+                if let Some(l) = d.list("permissions") {
+                    let name = d.str("name").map(|n| n.value.as_str()).unwrap_or("");
+                    f.related.push(crate::diagnostic::Related {
+                        label: format!("permissions of key `{name}` ({manifest_path}:{})", doc.position(l.start).line),
+                        start: doc.position(l.start),
+                        end: doc.position(l.end),
+                        path: (manifest_path != f.path).then(|| manifest_path.to_string()),
+                    });
+                }
+            }
+            _ => {}
+        }
     }
 
     fn fires(&self, p: &Policy, ctx: &Ctx) -> bool {
@@ -753,7 +923,11 @@ fn indent(text: &str) -> String {
 /// files (top-level `rules:`, `_parts.yaml`, …) and may hold an exchange table.
 fn is_other_rule_file(path: &Path, text: &str) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    name.starts_with('_') || text.lines().any(|l| l.starts_with("rules:") || l.starts_with("exchanges:"))
+    // Usage files live in a `usage/` directory of the rule dir (crate::usage::rules).
+    let in_usage_dir = path.parent().and_then(|p| p.file_name()).is_some_and(|d| d == "usage");
+    in_usage_dir
+        || name.starts_with('_')
+        || text.lines().any(|l| l.starts_with("rules:") || l.starts_with("exchanges:"))
 }
 
 /// Compiles every policy file (`*.yaml` / `*.yml`, not a detector file) under `dir`,
@@ -795,19 +969,55 @@ fn load_dir(dir: &Path) -> Result<Vec<Policy>, RuleError> {
 
 /// The policy layer as the scan pipeline's `DeclarationChecker`, with the evaluation date fixed
 /// for the run (`--today`, else today in UTC). Files with manifests are remembered so the
-/// repo-scoped policies (duplicate key names across files) run once in `finish`.
+/// repo-scoped policies (duplicate key names across files) run once in `finish`; with the usage
+/// analysis on, so are the code files linked to a manifest key.
 pub struct PolicyChecker<'a> {
     pub set: &'a PolicySet,
     pub today: Date,
     /// Collect manifests for the repo-scoped pass; off: each file is its own repo.
     repo_scope: bool,
+    /// Run the usage analysis (a scan of a whole tree: linked code can be anywhere in it).
+    usage: bool,
     manifests: std::sync::Mutex<Vec<(String, String)>>,
+    /// What links a code file to a manifest key, from the manifests read in `prepare`.
+    links: std::sync::OnceLock<Option<LinkPlan>>,
+    linked_code: std::sync::Mutex<Vec<(String, String)>>,
+}
+
+/// The env variable names of every manifest key's `secret_ref` and their `used_by` globs: a code
+/// file is read by the usage analysis only when it matches one of them.
+struct LinkPlan {
+    env: aho_corasick::AhoCorasick,
+    used_by: Vec<String>,
+}
+
+impl LinkPlan {
+    fn links(&self, path: &str, bytes: &[u8]) -> bool {
+        if crate::usage::code::language_of(path).is_none() {
+            return false;
+        }
+        if crate::usage::used_by_matches(&self.used_by, path) {
+            return true;
+        }
+        let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        self.env
+            .find_iter(bytes)
+            .any(|m| !word(m.start().checked_sub(1).and_then(|i| bytes.get(i))) && !word(bytes.get(m.end())))
+    }
 }
 
 impl<'a> PolicyChecker<'a> {
     /// For a tree (or stdin): repo-scoped policies see every file, once, in `finish`.
     pub fn new(set: &'a PolicySet, today: Date) -> Self {
-        PolicyChecker { set, today, repo_scope: true, manifests: std::sync::Mutex::new(Vec::new()) }
+        PolicyChecker {
+            set,
+            today,
+            repo_scope: true,
+            usage: false,
+            manifests: std::sync::Mutex::new(Vec::new()),
+            links: std::sync::OnceLock::new(),
+            linked_code: std::sync::Mutex::new(Vec::new()),
+        }
     }
 
     /// For git history: many versions of one file are not a repo, so each file is checked alone
@@ -815,11 +1025,64 @@ impl<'a> PolicyChecker<'a> {
     pub fn per_file(set: &'a PolicySet, today: Date) -> Self {
         PolicyChecker { repo_scope: false, ..PolicyChecker::new(set, today) }
     }
+
+    /// Also link manifest keys to the code that uses them and run the usage policies
+    /// (`permission-unused`, `permission-missing`, `key-usage-unknown`). For scans of a whole
+    /// tree only: a diff or the staged files do not hold the code a key is used by.
+    pub fn with_usage(mut self) -> Self {
+        self.usage = self.repo_scope
+            && self.set.policies.iter().any(|p| p.uses_usage && !self.set.disabled.iter().any(|d| d == p.id()));
+        self
+    }
+
+    fn link_plan(&self) -> Option<&LinkPlan> {
+        self.links.get().and_then(|p| p.as_ref())
+    }
+}
+
+/// Text of an artifact read before the scan (manifests only: few and small).
+fn artifact_text(a: &crate::source::Artifact) -> Option<String> {
+    match &a.content {
+        crate::source::Content::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
+        crate::source::Content::OnDisk { .. } => match &a.provenance {
+            crate::source::Provenance::File(p) => {
+                crate::source::file::read_text(p, crate::source::file::RULE_FILE_MAX).ok()
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 impl crate::scan::DeclarationChecker for PolicyChecker<'_> {
+    fn prepare(&self, artifacts: &[crate::source::Artifact]) {
+        if !self.usage {
+            return;
+        }
+        // Only the manifests are read here; code files are matched against their env names and
+        // `used_by` globs during the scan, so a repository without manifests pays nothing.
+        let mut env: Vec<String> = Vec::new();
+        let mut used_by: Vec<String> = Vec::new();
+        for a in artifacts.iter().filter(|a| a.current && self.set.globs.is_match(&a.path)) {
+            let Some(text) = artifact_text(a) else { continue };
+            for d in self.set.extract(&a.path, &text).declarations.iter().filter(|d| d.source == "manifest") {
+                let link = crate::usage::KeyLink::of(d, &self.set.table);
+                env.extend(link.env);
+                used_by.extend(link.used_by.unwrap_or_default());
+            }
+        }
+        env.sort();
+        env.dedup();
+        let plan = if env.is_empty() && used_by.is_empty() {
+            None
+        } else {
+            aho_corasick::AhoCorasick::new(&env).ok().map(|env| LinkPlan { env, used_by })
+        };
+        let _ = self.links.set(plan);
+    }
+
     fn wants(&self, path: &str, bytes: &[u8]) -> bool {
-        self.set.wants(path, bytes)
+        self.set.wants(path, bytes) || self.link_plan().is_some_and(|p| p.links(path, bytes))
     }
 
     fn check(&self, path: &str, doc: &Document, bindings: &crate::bindings::FileBindings) -> Vec<Finding> {
@@ -830,11 +1093,29 @@ impl crate::scan::DeclarationChecker for PolicyChecker<'_> {
             let mut m = self.manifests.lock().unwrap_or_else(|e| e.into_inner());
             m.push((path.to_string(), doc.text.to_string()));
         }
+        if self.link_plan().is_some_and(|p| p.links(path, doc.text.as_bytes())) {
+            let mut c = self.linked_code.lock().unwrap_or_else(|e| e.into_inner());
+            c.push((path.to_string(), doc.text.to_string()));
+        }
         findings
     }
 
     fn finish(&self) -> Vec<Finding> {
-        let files = std::mem::take(&mut *self.manifests.lock().unwrap_or_else(|e| e.into_inner()));
-        self.set.check_repo(&files, self.today)
+        // Kept (not taken): `source_text` serves the excerpts of these findings afterwards.
+        let files = self.manifests.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if !self.usage {
+            return self.set.check_repo(&files, self.today);
+        }
+        let code = self.linked_code.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        self.set.check_repo_with(&files, Some(&code), self.today, &self.set.params, None)
+    }
+
+    fn source_text(&self, path: &str) -> Option<String> {
+        // Repo-wide findings point into manifests and linked code files: their excerpts.
+        let find = |list: &std::sync::Mutex<Vec<(String, String)>>| {
+            let l = list.lock().unwrap_or_else(|e| e.into_inner());
+            l.iter().find(|(p, _)| p == path).map(|(_, t)| t.clone())
+        };
+        find(&self.manifests).or_else(|| find(&self.linked_code))
     }
 }

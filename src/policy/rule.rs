@@ -59,6 +59,10 @@ pub struct PolicyFile {
     pub params: BTreeMap<String, serde_yaml::Value>,
     #[serde(default)]
     pub severity_when: Vec<SeverityWhen>,
+    /// Secondary spans to show: `usage` (where the key's code uses it) or `permissions` (the
+    /// key's permission list).
+    #[serde(default)]
+    pub related: Option<String>,
     #[serde(default)]
     pub examples: Vec<Example>,
     #[serde(default)]
@@ -96,13 +100,21 @@ pub struct Example {
     /// Parameter overrides, as `.keylint.toml` would set them.
     #[serde(default)]
     pub params: BTreeMap<String, serde_yaml::Value>,
-    /// `line:column` of every expected diagnostic of this policy (examples only).
+    /// `line:column` of every expected diagnostic of this policy (examples only); a diagnostic
+    /// in one of `files` is written `path:line:column`.
     #[serde(default)]
     pub expect: Vec<String>,
+    /// Code files beside the manifest (path → text), for the usage policies: the example runs
+    /// the usage analysis over them as a scan of a repository holding these files would.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
 }
 
 /// The collections a policy can iterate.
-pub const COLLECTIONS: &[&str] = &["permissions", "ip_allowlist", "allow", "used_by", "strings", "problems"];
+pub const COLLECTIONS: &[&str] = &["permissions", "ip_allowlist", "allow", "used_by", "strings", "problems", "usage"];
+
+/// What `related:` can attach to a diagnostic.
+pub const RELATED: &[&str] = &["usage", "permissions"];
 
 /// Subjects other than declaration fields.
 pub const SUBJECTS: &[&str] = &[
@@ -137,6 +149,15 @@ pub const SUBJECTS: &[&str] = &[
     "ip_allowlist.count",
     "permissions.count",
     "today",
+    "usage.status",
+    "usage.reason",
+    "usage.needs",
+    "usage.files",
+    "usage.operations",
+    "item.used",
+    "item.permission",
+    "item.granted",
+    "item.location",
 ];
 
 /// Is `name` a subject conditions and templates may use? (`<date field>.age_days` included.)

@@ -141,6 +141,11 @@ impl Reporter for HumanReporter {
                 writeln!(out, "{}:{}:{}", finding.path, finding.start.line, finding.start.column)?;
             }
             write!(out, "{rendered}")?;
+            // Related spans in other files (where a key is used, for a finding in its
+            // manifest) have no place in the excerpt: one line each.
+            for r in finding.related.iter().filter(|r| r.path.is_some()) {
+                writeln!(out, "  related: {}", r.label)?;
+            }
         }
         if self.summary {
             writeln!(out, "{}", summary_line(report.summary))?;

@@ -277,7 +277,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
                 json!({
                     "id": i,
                     "message": {"text": non_empty(&rel.label, "related")},
-                    "physicalLocation": physical_location(&f.path, rel.start, rel.end),
+                    "physicalLocation": physical_location(rel.path.as_deref().unwrap_or(&f.path), rel.start, rel.end),
                 })
             })
             .collect();
