@@ -126,6 +126,8 @@ fn unknown_rule_ids_in_the_config_are_errors_with_did_you_mean() {
             "did you mean `key-allows-withdraw`?",
         ),
         ("[scan]\nexclud = [\"x\"]\n", "unknown field `exclud`, expected one of `exclude`", ""),
+        // A usage file's id (rules/usage/ccxt.yaml) is no rule.
+        ("[rules]\ndisable = [\"ccxt\"]\n", "unknown rule id `ccxt` in [rules]", ""),
     ] {
         let dir = tree(&[(".keylint.toml", config), ("a.env", "X=1\n")]);
         let out = run(dir.path(), &["scan", "--color", "never"], None);

@@ -191,8 +191,13 @@ fn run_scan(args: &ScanArgs) -> Result<i32, Failure> {
 fn known_rule_ids(rule_dirs: &[PathBuf]) -> Result<BTreeSet<String>, Failure> {
     let mut ids: BTreeSet<String> = builtin_diagnostic_rules().into_iter().map(|r| r.id).collect();
     let user = rule_files(rule_dirs)?;
-    let texts =
-        crate::rules_embedded::RULE_FILES.iter().map(|(_, yaml, _)| *yaml).chain(user.iter().map(|(_, t)| t.as_str()));
+    // Usage files and the applications table have ids too, but they are no rules to disable.
+    let is_rule_file = |p: &str| !p.starts_with("usage/") && !p.contains("/usage/");
+    let texts = crate::rules_embedded::RULE_FILES
+        .iter()
+        .filter(|(p, _, _)| is_rule_file(p))
+        .map(|(_, yaml, _)| *yaml)
+        .chain(user.iter().filter(|(p, _)| is_rule_file(&p.to_string_lossy())).map(|(_, t)| t.as_str()));
     for text in texts {
         for line in text.lines() {
             let line = line.trim_start().trim_start_matches("- ");
