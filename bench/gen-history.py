@@ -289,7 +289,7 @@ def gen_large(s, commits, rng):
         for kind, krng in plan.get(i, []):
             if kind == "binance-constants":
                 lines = big[carrier][0]
-                at = len(lines) // 2
+                at = 1  # module constants, under the first comment line
                 lines[at:at] = binance_constants(krng)
                 changes[carrier] = None  # rendered below
                 removals.setdefault(i + KEEP, []).append(("unconstant", at))
@@ -362,7 +362,7 @@ def gen_small(s, commits, rng):
         changes = {}
         for kind, krng in plan.get(i, []):
             if kind == "binance-constants":
-                files[carrier][5:5] = binance_constants(krng)
+                files[carrier][1:1] = binance_constants(krng)
                 changes[carrier] = None
                 removals.setdefault(i + KEEP, []).append(("unconstant", carrier))
             else:
@@ -413,7 +413,10 @@ def main():
     ap.add_argument("--scale", type=float, default=1.0, help="fraction of the full commit count (default 1)")
     ap.add_argument("--commits", type=int, help="commit count (overrides --scale)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--gc", action="store_true", help="git gc --aggressive afterwards (slow at full scale)")
+    ap.add_argument("--no-repack", dest="repack", action="store_false",
+                    help="keep fast-import's pack (each version a delta on the previous one) instead of "
+                         "`git repack -adf --depth=50 --window=10` (git's layout: newer versions are the bases, "
+                         "as in a clone of a real repository)")
     ap.add_argument("dest")
     a = ap.parse_args()
     commits = a.commits or max(50, int(FULL[a.shape] * a.scale))
@@ -425,8 +428,8 @@ def main():
     (gen_large if a.shape == "large" else gen_small)(s, commits, rng)
     s.close()
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=a.dest, check=True)
-    if a.gc:
-        subprocess.run(["git", "gc", "-q", "--aggressive"], cwd=a.dest, check=True)
+    if a.repack:
+        subprocess.run(["git", "repack", "-q", "-a", "-d", "-f", "--depth=50", "--window=10"], cwd=a.dest, check=True)
     packs = os.path.join(a.dest, ".git", "objects", "pack")
     pack_bytes = sum(os.path.getsize(os.path.join(packs, f)) for f in os.listdir(packs) if f.endswith(".pack"))
     print(f"{a.shape}: {commits:,} commits, {s.bytes / 1e6:,.1f} MB of blobs written (unique: about the same), "
