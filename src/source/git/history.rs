@@ -215,10 +215,8 @@ const LINE_MEMORY_HASHES: usize = 2 << 20;
 impl LineMemory {
     /// Remembers this version of `path` and returns the byte ranges of its lines that the
     /// previous version did not have (`None` for a first version).
-    fn revise(&mut self, path: &str, bytes: &[u8], hashes: Vec<u64>) -> Option<Vec<(usize, usize)>> {
-        let mut sorted = hashes.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
+    fn revise(&mut self, path: &str, bytes: &[u8], hashes: blobs::LineHashes) -> Option<Vec<(usize, usize)>> {
+        let blobs::LineHashes { ordered: hashes, sorted } = hashes;
         if self.hashes + sorted.len() > LINE_MEMORY_HASHES {
             self.by_path.clear();
             self.hashes = 0;
@@ -303,13 +301,15 @@ impl Chunker {
     ) -> Result<(), SourceError> {
         blobs::ensure_present(repo, self.pending.iter().map(|p| p.blob), &self.blobs)?;
         let pending = std::mem::take(&mut self.pending);
+        let all: Vec<gix::ObjectId> = pending.iter().map(|p| p.blob).collect();
+        let sizes = reader.sizes(&all);
         let mut start = 0;
         while start < pending.len() {
             let room = self.limit.saturating_sub(self.size);
             let mut end = start;
             let mut bytes = 0usize;
             while end < pending.len() && (end == start || bytes < room) {
-                if let Some(size) = blobs::size(repo, pending[end].blob).filter(|&s| s <= self.blobs.max_size) {
+                if let Some(size) = sizes[end].filter(|&s| s <= self.blobs.max_size) {
                     bytes = bytes.saturating_add(size as usize);
                 }
                 end += 1;
