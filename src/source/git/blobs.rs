@@ -84,10 +84,9 @@ impl ParallelReader {
     /// hashes of its lines (`line_hashes`): in line order, and sorted without duplicates.
     pub(crate) fn contents(&self, ids: &[gix::ObjectId], max_size: u64) -> Vec<(Content, Option<LineHashes>)> {
         use rayon::prelude::*;
-        // Contiguous runs: consecutive blobs are often versions of one file, deltas on each
-        // other, so a run stays on one handle's cache.
-        let tasks = rayon::current_num_threads().max(1) * 2;
-        let run = ids.len().div_ceil(tasks).max(1);
+        // One contiguous run per worker: consecutive blobs are often versions of one file,
+        // deltas on each other, so a run stays on one handle's cache.
+        let run = ids.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
         let runs: Vec<Vec<(Content, Option<LineHashes>)>> = ids
             .par_chunks(run)
             .map(|run| {
@@ -106,7 +105,10 @@ impl ParallelReader {
                     };
                     (content, hashes)
                 };
-                let out: Vec<_> = run.iter().map(read).collect();
+                // Newest first: git packs a file's newer version whole and the older ones as
+                // deltas on it, so the next older one is one delta on the one just read.
+                let mut out: Vec<_> = run.iter().rev().map(read).collect();
+                out.reverse();
                 self.give_back(repo);
                 out
             })
