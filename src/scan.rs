@@ -255,8 +255,9 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
     let windows = if project.is_none() && !wants_declarations {
         let keyword_windows = hits.windows(&doc);
         match &triggers {
-            // Only the windows around the new lines: the rest was read in an earlier version.
-            Some(offsets) if decoded.map == OffsetMap::Identity => {
+            // Only the windows around the new lines of a large file (as for a large file's
+            // keywords): the rest was read in an earlier version. A small file is read whole.
+            Some(offsets) if decoded.map == OffsetMap::Identity && crate::detect::reads_in_windows(&doc) => {
                 let whole = [(0, doc.text.len())];
                 let around_new = crate::detect::windows_around(&doc, offsets);
                 Some(crate::detect::intersect_ranges(keyword_windows.as_deref().unwrap_or(&whole), &around_new))

@@ -120,6 +120,12 @@ impl Hits {
     }
 }
 
+/// Is `doc` large enough to be read in windows (around keywords, or around the new lines of a
+/// later version in history) rather than whole?
+pub fn reads_in_windows(doc: &Document) -> bool {
+    doc.text.len() > WINDOW_MIN_FILE
+}
+
 /// The runs of whole lines within `WINDOW_LINES` lines of any of `offsets`, merged, in order.
 pub fn windows_around(doc: &Document, offsets: &[usize]) -> Vec<(usize, usize)> {
     let mut lines: Vec<usize> = offsets.iter().map(|&o| doc.line_index(o)).collect();

@@ -43,6 +43,12 @@ pub(crate) struct ParallelReader {
 /// little; measured on the generated histories of bench/, CPU time is the same with and without.
 const PACK_CACHE_BYTES: usize = 16 << 20;
 
+/// Gives `repo` a delta-base cache of `PACK_CACHE_BYTES` (gix sets none without its
+/// `max-performance` feature).
+fn set_pack_cache(repo: &mut gix::Repository) {
+    repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(PACK_CACHE_BYTES)));
+}
+
 impl ParallelReader {
     pub(crate) fn new(repo: &gix::Repository) -> ParallelReader {
         ParallelReader { repo: repo.clone().into_sync(), handles: std::sync::Mutex::new(Vec::new()) }
@@ -52,8 +58,7 @@ impl ParallelReader {
         let pooled = self.handles.lock().ok().and_then(|mut h| h.pop());
         pooled.unwrap_or_else(|| {
             let mut repo = self.repo.to_thread_local();
-            repo.objects
-                .set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(PACK_CACHE_BYTES)));
+            set_pack_cache(&mut repo);
             repo
         })
     }
