@@ -134,7 +134,7 @@ pub(crate) fn line_hashes(bytes: &[u8]) -> Vec<u64> {
     let mut out = Vec::with_capacity(bytes.len() / 32 + 1);
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', bytes)
-        .chain((bytes.len() > 0 && bytes[bytes.len() - 1] != b'\n').then_some(bytes.len()))
+        .chain((!bytes.is_empty() && bytes[bytes.len() - 1] != b'\n').then_some(bytes.len()))
     {
         out.push(hash_line(&bytes[start..end]));
         start = end + 1;

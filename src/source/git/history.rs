@@ -90,7 +90,6 @@ pub fn history_each(
     // Commits are parsed twice (walk, then attribution); keep them cached.
     repo.object_cache_size_if_unset(32 * 1024 * 1024);
     let repo = repo;
-    let reader = blobs::ParallelReader::new(&repo);
 
     let tips = tips(&repo, options)?;
     let current = tip_blobs(&repo, &tips, &options.paths);
@@ -146,22 +145,22 @@ pub fn history_each(
     let chunk_bytes = if options.chunk_bytes == 0 { 64 << 20 } else { options.chunk_bytes };
     // Blobs just before the range only tell what is not new in it, declarations included (a
     // manifest's old violation is not the range's doing): all of them count as current.
-    let mut before = Chunker::new(chunk_bytes, Origin::BeforeRange, options, None);
+    let mut before = Chunker::new(&repo, chunk_bytes, Origin::BeforeRange, options, None);
     if options.since.is_some() {
         for parent in boundary {
             // In a shallow clone the parent may be absent; then there is nothing to exclude.
             if let Ok(tree) = commit_tree(&repo, parent) {
-                before.commit(&repo, parent, tree, &mut seen_trees, &mut seen_blobs, &reader, &mut sink)?;
+                before.commit(&repo, parent, tree, &mut seen_trees, &mut seen_blobs, &mut sink)?;
             }
         }
     }
-    before.finish(&repo, &reader, &mut sink)?;
+    before.finish(&repo, &mut sink)?;
 
-    let mut range = Chunker::new(chunk_bytes, Origin::InRange, options, Some(current));
+    let mut range = Chunker::new(&repo, chunk_bytes, Origin::InRange, options, Some(current));
     for &idx in &order {
         let id = commits[idx].id;
         match commit_tree(&repo, id) {
-            Ok(tree) => range.commit(&repo, id, tree, &mut seen_trees, &mut seen_blobs, &reader, &mut sink)?,
+            Ok(tree) => range.commit(&repo, id, tree, &mut seen_trees, &mut seen_blobs, &mut sink)?,
             Err(e) => range.unreadable_commit(&repo, id, &format!("its tree cannot be read ({e})")),
         }
     }
@@ -169,7 +168,7 @@ pub fn history_each(
         let tip = order.last().map(|&i| commits[i].id);
         range.unreadable_history(tip, &why);
     }
-    range.finish(&repo, &reader, &mut sink)?;
+    range.finish(&repo, &mut sink)?;
     Ok(HistoryStats { commits: order.len() as u64, ..range.stats })
 }
 
@@ -199,6 +198,8 @@ struct Chunker {
     current: Option<HashSet<gix::ObjectId>>,
     /// The lines of the last version of each file, to tell a later version's new lines.
     lines: LineMemory,
+    /// Reads the blobs on every worker.
+    reader: blobs::ParallelReader,
 }
 
 /// Per path, the (sorted) line hashes of the last version read, within a memory budget.
@@ -245,8 +246,15 @@ impl LineMemory {
 }
 
 impl Chunker {
-    fn new(limit: usize, origin: Origin, options: &HistoryOptions, current: Option<HashSet<gix::ObjectId>>) -> Chunker {
+    fn new(
+        repo: &gix::Repository,
+        limit: usize,
+        origin: Origin,
+        options: &HistoryOptions,
+        current: Option<HashSet<gix::ObjectId>>,
+    ) -> Chunker {
         Chunker {
+            reader: blobs::ParallelReader::new(repo),
             limit,
             origin,
             paths: options.paths.clone(),
@@ -268,7 +276,6 @@ impl Chunker {
         tree: gix::ObjectId,
         seen_trees: &mut HashSet<gix::ObjectId>,
         seen_blobs: &mut HashSet<gix::ObjectId>,
-        reader: &blobs::ParallelReader,
         sink: &mut impl FnMut(Vec<Artifact>, Origin),
     ) -> Result<(), SourceError> {
         let mut new_blobs = Vec::new();
@@ -284,7 +291,7 @@ impl Chunker {
         let info = std::sync::Arc::new(commit_info(repo, commit));
         self.pending.extend(new_blobs.into_iter().map(|(path, blob)| Pending { path, blob, commit: info.clone() }));
         if self.pending.len() >= READ_BATCH {
-            self.read_pending(repo, reader, sink)?;
+            self.read_pending(repo, sink)?;
         }
         Ok(())
     }
@@ -296,13 +303,12 @@ impl Chunker {
     fn read_pending(
         &mut self,
         repo: &gix::Repository,
-        reader: &blobs::ParallelReader,
         sink: &mut impl FnMut(Vec<Artifact>, Origin),
     ) -> Result<(), SourceError> {
         blobs::ensure_present(repo, self.pending.iter().map(|p| p.blob), &self.blobs)?;
         let pending = std::mem::take(&mut self.pending);
         let all: Vec<gix::ObjectId> = pending.iter().map(|p| p.blob).collect();
-        let sizes = reader.sizes(&all);
+        let sizes = self.reader.sizes(&all);
         let mut start = 0;
         while start < pending.len() {
             let room = self.limit.saturating_sub(self.size);
@@ -315,7 +321,7 @@ impl Chunker {
                 end += 1;
             }
             let ids: Vec<gix::ObjectId> = pending[start..end].iter().map(|p| p.blob).collect();
-            let contents = reader.contents(&ids, self.blobs.max_size);
+            let contents = self.reader.contents(&ids, self.blobs.max_size);
             for (p, (content, hashes)) in pending[start..end].iter().zip(contents) {
                 let mut revised = None;
                 if let Content::Bytes(bytes) = &content {
@@ -387,10 +393,9 @@ impl Chunker {
     fn finish(
         &mut self,
         repo: &gix::Repository,
-        reader: &blobs::ParallelReader,
         sink: &mut impl FnMut(Vec<Artifact>, Origin),
     ) -> Result<(), SourceError> {
-        self.read_pending(repo, reader, sink)?;
+        self.read_pending(repo, sink)?;
         self.emit(sink);
         Ok(())
     }
