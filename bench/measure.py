@@ -515,7 +515,8 @@ def cmd_history(a):
         s.note = "no --history in this build (see below)"
         series = {"keylint": s, **series}
     print_table(f"history: {commits:,} commits, {blob_bytes / 1e6:.1f} MB unique blobs", series, blob_bytes,
-                extra_cols=[("commits/s", lambda s: f"{commits / s.median:,.0f}")])
+                extra_cols=[("commits/s", lambda s: f"{commits / s.median:,.0f}"),
+                            ("CPU s", lambda s: fmt(s.cpu_median, ".2f"))])
     if note:
         print(note)
     dump(a.results, "history", os.path.basename(a.repo), series, commits=commits, bytes=blob_bytes, note=note)
@@ -684,6 +685,23 @@ def cmd_verdict(a):
             out.append(f"info  linux: keylint {km:.2f} s = {linux['bytes'] / 1e6 / km:.0f} MB/s (issue's absolute bar: about 2.2 s)")
     else:
         out.append("n/a   linux tree targets (linux corpus not measured)")
+    for r in recs:
+        if r["section"] != "history" or not r["name"].startswith(("large-", "small-")):
+            continue
+        t = r["tools"]
+        k = t.get("keylint", {})
+        km = k.get("median_s")
+        peers = {n: v["median_s"] for n, v in t.items() if n not in ("keylint", "keylint-base") and v.get("median_s")}
+        if km and peers:
+            fastest = min(peers, key=peers.get)
+            line(km * 2 <= peers[fastest],
+                 f"history {r['name']}: keylint {km:.2f} s is {peers[fastest] / km:.2f}x faster than the fastest peer "
+                 f"({fastest} {peers[fastest]:.2f} s); target >= 2x")
+        if k.get("peak_rss"):
+            line(k["peak_rss"] <= 256 * MIB,
+                 f"history {r['name']}: keylint peak RSS {k['peak_rss'] / MIB:.1f} MiB (max over runs); target <= 256 MiB")
+        if k.get("cpu_s") and km:
+            out.append(f"info  history {r['name']}: keylint {k['cpu_s']:.2f} s CPU (user+sys, median) = {k['cpu_s'] / km:.2f} cores")
     pre = {r["name"]: r for r in recs if r["section"] == "precommit"}
     if "fresh" in pre:
         k = pre["fresh"]["tools"].get("keylint", {})

@@ -21,6 +21,9 @@ usage: bench/run.sh [options]
   --cold-n N        rounds without tool caches / with the page cache dropped (default 5)
   --history-n N     rounds for the history section (default 3)
   --commits N       commits in the synthetic history repo (default 3000)
+  --shapes LIST     generated history shapes for the history section: large,small (default both;
+                    "none" for none); built by bench/gen-history.py once per scale
+  --shape-scale S   fraction of the full shapes' commits (default 0.25: 2,750 and 6,500 commits)
   --no-drop-caches  do not drop the kernel page cache for the cold precommit runs (dropping
                     needs root and slows every other process on the machine for a moment)
   --keylint PATH    benchmark this binary instead of building target/release/keylint
@@ -49,7 +52,7 @@ corpora_dir=$KEYLINT_BENCH/corpora
 sections=tree,precommit,history
 corpora=linux,ccxt,freqtrade
 peers=kingfisher,betterleaks,gitleaks,rg
-n=5 slow_n=3 pre_n=30 cold_n=5 hist_n=3 commits=3000
+n=5 slow_n=3 pre_n=30 cold_n=5 hist_n=3 commits=3000 shapes=large,small shape_scale=0.25
 drop=() keylint='' results=''
 while [ $# -gt 0 ]; do
   case $1 in
@@ -62,6 +65,8 @@ while [ $# -gt 0 ]; do
     --cold-n) cold_n=$2; shift ;;
     --history-n) hist_n=$2; shift ;;
     --commits) commits=$2; shift ;;
+    --shapes) shapes=$2; shift ;;
+    --shape-scale) shape_scale=$2; shift ;;
     --no-drop-caches) drop=(--no-drop-caches) ;;
     --keylint) keylint=$2; shift ;;
     --baseline) export KEYLINT_BENCH_BASELINE=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
@@ -157,6 +162,17 @@ if has "$sections" history; then
     case $p in kingfisher|betterleaks|gitleaks) htools+=",$p" ;; esac
   done
   m history --keylint "$keylint" --tools "$htools" -n "$hist_n" --slow-n "$slow_n" --results "$results" "$hist"
+  # The two shapes of the issue's real repositories (large files rewritten; many small files).
+  for shape in ${shapes//,/ }; do
+    [ "$shape" = none ] && continue
+    dest=$KEYLINT_BENCH/history-shapes/$shape-$shape_scale
+    if [ "$(cat "$dest/.git/keylint-bench-shape" 2>/dev/null)" != "$shape $shape_scale seed=1" ]; then
+      echo "generating the '$shape' history at scale $shape_scale (once; minutes)..." >&2
+      python3 "$here/gen-history.py" --shape "$shape" --scale "$shape_scale" --seed 1 "$dest" || die "gen-history.py failed"
+      echo "$shape $shape_scale seed=1" > "$dest/.git/keylint-bench-shape"
+    fi
+    m history --keylint "$keylint" --tools "$htools" -n "$hist_n" --slow-n "$slow_n" --results "$results" "$dest"
+  done
 fi
 
 m verdict "$results"

@@ -171,6 +171,13 @@ impl TokenPatterns {
         matches.iter().any(|i| self.min_entropy.get(i).is_some_and(|&min| entropy >= min))
     }
 
+    /// Does `token` or one of its `/ + _ -` separated pieces hold key material?
+    pub fn holds_key_material(&self, token: &str) -> bool {
+        let mut masks = Vec::new();
+        self.masks_in(token, &mut masks);
+        !masks.is_empty()
+    }
+
     /// Does `token` or one of its `/ + _ -` separated pieces hold key material? Returns the
     /// byte ranges (relative to `token`) to mask.
     fn masks_in(&self, token: &str, out: &mut Vec<(usize, usize)>) {

@@ -241,10 +241,19 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
     };
     let text_bytes = utf16.as_ref().map_or(bytes, |d| d.text.as_bytes());
     let mut result = FileResult { bytes: bytes.len() as u64, scanned: true, ..Default::default() };
-    let hits = ctx.detectors.prefilter(text_bytes);
     // Declarations describe how things are now: a version of a file that is no longer at the tip
     // of history is searched for secrets only.
     let wants_declarations = artifact.current && ctx.declarations.is_some_and(|d| d.wants(&artifact.path, text_bytes));
+    // A later version of a file in history: a finding its earlier versions did not have starts
+    // at one of its new lines (a new value, or a new name or exchange beside an old one).
+    let triggers = match (&artifact.revised, &utf16) {
+        (Some(new_lines), None) => Some(revision_triggers(text_bytes, new_lines, ctx)),
+        _ => None,
+    };
+    if triggers.as_ref().is_some_and(Vec::is_empty) && !wants_declarations {
+        return result;
+    }
+    let hits = ctx.detectors.prefilter(text_bytes);
     let project = projects.exchange_for(&artifact.path);
     let mut wants_detection = ctx.detectors.wants(&artifact.path, &hits, project.is_some(), text_bytes);
     if !wants_detection && !wants_declarations && !hits.any() {
@@ -260,7 +269,21 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
     }
     let doc = Document::new(text);
     // One structure model per file, read by the detectors and the declaration extractors.
-    let windows = if project.is_none() && !wants_declarations { hits.windows(&doc) } else { None };
+    let windows = if project.is_none() && !wants_declarations {
+        let keyword_windows = hits.windows(&doc);
+        match &triggers {
+            // Only the windows around the new lines of a large file (as for a large file's
+            // keywords): the rest was read in an earlier version. A small file is read whole.
+            Some(offsets) if decoded.map == OffsetMap::Identity && crate::detect::reads_in_windows(&doc) => {
+                let whole = [(0, doc.text.len())];
+                let around_new = crate::detect::windows_around(&doc, offsets);
+                Some(crate::detect::intersect_ranges(keyword_windows.as_deref().unwrap_or(&whole), &around_new))
+            }
+            _ => keyword_windows,
+        }
+    } else {
+        None
+    };
     let bindings = match &windows {
         Some(w) if crate::detect::evidence::path_exchange(&artifact.path).is_none() => {
             crate::bindings::collect_windows(&artifact.path, text, w)
@@ -288,6 +311,39 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
     }
     result.findings = findings;
     result
+}
+
+/// Where in the new lines of a file's later version (`Artifact::revised`) a finding could
+/// start: keywords, credential words and tokens shaped like key material (the redact stage's
+/// value patterns). Empty: nothing new to read.
+fn revision_triggers(bytes: &[u8], new_lines: &[(usize, usize)], ctx: &ScanContext) -> Vec<usize> {
+    let mut out = Vec::new();
+    for &(start, end) in new_lines {
+        let Some(part) = bytes.get(start..end) else { continue };
+        ctx.detectors.revision_triggers(part, start, &mut out);
+        let is_token = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-');
+        let mut i = 0;
+        while i < part.len() {
+            if !is_token(&part[i]) {
+                i += 1;
+                continue;
+            }
+            let from = i;
+            while i < part.len() && is_token(&part[i]) {
+                i += 1;
+            }
+            if i - from >= 16 {
+                if let Ok(token) = std::str::from_utf8(&part[from..i]) {
+                    if ctx.token_patterns().holds_key_material(token) {
+                        out.push(start + from);
+                    }
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Offsets in findings count bytes of the file, not of the decoded text (UTF-16, repaired

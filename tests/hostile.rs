@@ -587,6 +587,7 @@ fn a_file_truncated_or_grown_during_the_scan_is_read_as_it_is() {
         content: Content::OnDisk { size },
         provenance: Provenance::File(dir.path().join(name)),
         changed_lines: None,
+        revised: None,
         current: true,
     };
     // The walk saw 900 bytes (the file was truncated since) / 10 bytes (it grew past the limit).

@@ -36,6 +36,7 @@ fn artifact(path: &str, text: String) -> Artifact {
         content: Content::Bytes(text.into_bytes()),
         provenance: Provenance::Stdin,
         changed_lines: None,
+        revised: None,
         current: true,
     }
 }

@@ -15,6 +15,7 @@ fn unreadable_and_oversized_files_never_stop_the_scan() {
             content: Content::Unreadable("Permission denied (os error 13)".into()),
             provenance: Provenance::Stdin,
             changed_lines: None,
+            revised: None,
             current: true,
         },
         Artifact {
@@ -22,6 +23,7 @@ fn unreadable_and_oversized_files_never_stop_the_scan() {
             content: Content::Bytes(vec![b'x'; 17]),
             provenance: Provenance::Stdin,
             changed_lines: None,
+            revised: None,
             current: true,
         },
         Artifact {
@@ -29,6 +31,7 @@ fn unreadable_and_oversized_files_never_stop_the_scan() {
             content: Content::Bytes(b"hello".to_vec()),
             provenance: Provenance::Stdin,
             changed_lines: None,
+            revised: None,
             current: true,
         },
     ];

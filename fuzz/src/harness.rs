@@ -113,6 +113,7 @@ pub fn pipeline(data: &[u8]) -> bool {
         content: Content::Bytes(bytes.clone()),
         provenance: Provenance::Stdin,
         changed_lines: None,
+        revised: None,
         current: true,
     };
     let (findings, summary) = scan(std::slice::from_ref(&artifact), context());

@@ -114,22 +114,49 @@ impl Hits {
         {
             return None;
         }
-        let mut lines: Vec<usize> = self.binding_hits.iter().map(|&o| doc.line_index(o)).collect();
-        lines.sort_unstable();
-        lines.dedup();
-        let mut out: Vec<(usize, usize)> = Vec::new();
-        for l in lines {
-            let (lo, hi) = (l.saturating_sub(WINDOW_LINES), (l + WINDOW_LINES).min(doc.line_count().saturating_sub(1)));
-            match out.last_mut() {
-                Some(last) if lo <= last.1 + 1 => last.1 = hi,
-                _ => out.push((lo, hi)),
-            }
-        }
-        let ranges: Vec<(usize, usize)> =
-            out.into_iter().map(|(a, b)| (doc.line_range(a).0, doc.line_range(b).1)).collect();
+        let ranges = windows_around(doc, &self.binding_hits);
         let covered: usize = ranges.iter().map(|(a, b)| b - a).sum();
         (covered * 2 < doc.text.len()).then_some(ranges)
     }
+}
+
+/// Is `doc` large enough to be read in windows (around keywords, or around the new lines of a
+/// later version in history) rather than whole?
+pub fn reads_in_windows(doc: &Document) -> bool {
+    doc.text.len() > WINDOW_MIN_FILE
+}
+
+/// The runs of whole lines within `WINDOW_LINES` lines of any of `offsets`, merged, in order.
+pub fn windows_around(doc: &Document, offsets: &[usize]) -> Vec<(usize, usize)> {
+    let mut lines: Vec<usize> = offsets.iter().map(|&o| doc.line_index(o)).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for l in lines {
+        let (lo, hi) = (l.saturating_sub(WINDOW_LINES), (l + WINDOW_LINES).min(doc.line_count().saturating_sub(1)));
+        match out.last_mut() {
+            Some(last) if lo <= last.1 + 1 => last.1 = hi,
+            _ => out.push((lo, hi)),
+        }
+    }
+    out.into_iter().map(|(a, b)| (doc.line_range(a).0, doc.line_range(b).1)).collect()
+}
+
+/// The parts of `a` that `b` also covers (both sorted, non-overlapping byte ranges).
+pub fn intersect_ranges(a: &[(usize, usize)], b: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        let (lo, hi) = (a[i].0.max(b[j].0), a[i].1.min(b[j].1));
+        if lo < hi {
+            out.push((lo, hi));
+        }
+        if a[i].1 < b[j].1 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
 }
 
 /// A value read from a binding, ready for the format checks.
@@ -369,6 +396,21 @@ impl DetectorSet {
                 // The keyword automaton first: most paths name no exchange at all.
                 || (self.path_words.is_match(path.as_bytes()) && evidence::path_exchange(path).is_some()))
                 && (self.credential_words.is_match(bytes) || self.credential_words.is_match(path)))
+    }
+
+    /// Offsets in `bytes` where a finding could start that an earlier version of the file did
+    /// not have, when `bytes` are lines new in this version: keywords (an exchange named, a
+    /// key's name) and credential words (`key`, `secret`, `pass`, ...). Tokens shaped like key
+    /// material are the caller's check (the redact stage's patterns).
+    pub fn revision_triggers(&self, bytes: &[u8], base: usize, out: &mut Vec<usize>) {
+        for m in self.keywords.find_iter(bytes) {
+            let word =
+                self.targets.get(m.pattern().as_usize()).is_none_or(|t| !t.word_start || starts_word(bytes, m.start()));
+            if word {
+                out.push(base + m.start());
+            }
+        }
+        out.extend(self.credential_words.find_iter(bytes).map(|m| base + m.start()));
     }
 
     /// A file whose only keywords belong to bare patterns (`master-`, `PRIVATE KEY-----`) needs

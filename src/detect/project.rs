@@ -155,6 +155,7 @@ mod tests {
             content: Content::Bytes(text.as_bytes().to_vec()),
             provenance: Provenance::Stdin,
             changed_lines: None,
+            revised: None,
             current: true,
         }
     }

@@ -32,6 +32,11 @@ pub struct Artifact {
     pub provenance: Provenance,
     /// When set (diff mode), only findings touching these 1-based line ranges are kept.
     pub changed_lines: Option<Vec<(usize, usize)>>,
+    /// In git history, a later version of a file scanned before (same path): the byte ranges of
+    /// its lines that no earlier version had. Only windows around those lines that could start
+    /// a finding are read again (the rest was searched in the earlier version); `None`: the
+    /// whole file.
+    pub revised: Option<Vec<(usize, usize)>>,
     /// The file as it is now: in the working tree, the index, a diff's head, stdin, or, in git
     /// history, a blob that the tip of a scanned ref still holds. Declaration policies
     /// (manifests, configs) run only on current artifacts, so a manifest fixed since does not

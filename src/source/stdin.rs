@@ -22,6 +22,7 @@ pub fn read(mut reader: impl Read, name: &str) -> Result<Artifact, SourceError> 
         content: Content::Bytes(bytes),
         provenance: Provenance::Stdin,
         changed_lines: None,
+        revised: None,
         current: true,
     })
 }

@@ -84,6 +84,7 @@ pub fn walk(roots: &[PathBuf], base: &Path, opts: &WalkOptions) -> Vec<Artifact>
             content,
             provenance: Provenance::File(abs),
             changed_lines: None,
+            revised: None,
             current: true,
         })
         .collect()

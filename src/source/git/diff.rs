@@ -115,6 +115,7 @@ fn diff_with(
             path: file.path,
             content,
             changed_lines: Some(changed),
+            revised: None,
             current: true,
         });
     }

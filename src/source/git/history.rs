@@ -145,7 +145,7 @@ pub fn history_each(
     let chunk_bytes = if options.chunk_bytes == 0 { 64 << 20 } else { options.chunk_bytes };
     // Blobs just before the range only tell what is not new in it, declarations included (a
     // manifest's old violation is not the range's doing): all of them count as current.
-    let mut before = Chunker::new(chunk_bytes, Origin::BeforeRange, options, None);
+    let mut before = Chunker::new(&repo, chunk_bytes, Origin::BeforeRange, options, None);
     if options.since.is_some() {
         for parent in boundary {
             // In a shallow clone the parent may be absent; then there is nothing to exclude.
@@ -156,7 +156,7 @@ pub fn history_each(
     }
     before.finish(&repo, &mut sink)?;
 
-    let mut range = Chunker::new(chunk_bytes, Origin::InRange, options, Some(current));
+    let mut range = Chunker::new(&repo, chunk_bytes, Origin::InRange, options, Some(current));
     for &idx in &order {
         let id = commits[idx].id;
         match commit_tree(&repo, id) {
@@ -196,11 +196,65 @@ struct Chunker {
     stats: HistoryStats,
     /// The blobs of the tips (`tip_blobs`): only these are `current`. `None`: every blob is.
     current: Option<HashSet<gix::ObjectId>>,
+    /// The lines of the last version of each file, to tell a later version's new lines.
+    lines: LineMemory,
+    /// Reads the blobs on every worker.
+    reader: blobs::ParallelReader,
+}
+
+/// Per path, the (sorted) line hashes of the last version read, within a memory budget.
+#[derive(Default)]
+struct LineMemory {
+    by_path: HashMap<String, Vec<u64>>,
+    hashes: usize,
+}
+
+/// Line hashes remembered at most (8 bytes each): past it, the memory starts over, and the next
+/// version of each file is read whole.
+const LINE_MEMORY_HASHES: usize = 2 << 20;
+
+impl LineMemory {
+    /// Remembers this version of `path` and returns the byte ranges of its lines that the
+    /// previous version did not have (`None` for a first version).
+    fn revise(&mut self, path: &str, bytes: &[u8], hashes: blobs::LineHashes) -> Option<Vec<(usize, usize)>> {
+        let blobs::LineHashes { ordered: hashes, sorted } = hashes;
+        if self.hashes + sorted.len() > LINE_MEMORY_HASHES {
+            self.by_path.clear();
+            self.hashes = 0;
+        }
+        self.hashes += sorted.len();
+        let previous = self.by_path.insert(path.to_string(), sorted)?;
+        self.hashes -= previous.len();
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        for (i, end) in memchr::memchr_iter(b'\n', bytes).map(|e| e + 1).chain(std::iter::once(bytes.len())).enumerate()
+        {
+            if start >= bytes.len() && i > 0 {
+                break;
+            }
+            let Some(h) = hashes.get(i) else { break };
+            if previous.binary_search(h).is_err() {
+                match ranges.last_mut() {
+                    Some(last) if last.1 == start => last.1 = end,
+                    _ => ranges.push((start, end)),
+                }
+            }
+            start = end;
+        }
+        Some(ranges)
+    }
 }
 
 impl Chunker {
-    fn new(limit: usize, origin: Origin, options: &HistoryOptions, current: Option<HashSet<gix::ObjectId>>) -> Chunker {
+    fn new(
+        repo: &gix::Repository,
+        limit: usize,
+        origin: Origin,
+        options: &HistoryOptions,
+        current: Option<HashSet<gix::ObjectId>>,
+    ) -> Chunker {
         Chunker {
+            reader: blobs::ParallelReader::new(repo),
             limit,
             origin,
             paths: options.paths.clone(),
@@ -210,6 +264,7 @@ impl Chunker {
             size: 0,
             stats: HistoryStats::default(),
             current,
+            lines: LineMemory::default(),
         }
     }
 
@@ -242,26 +297,56 @@ impl Chunker {
     }
 
     /// Reads the pending blobs (after fetching those a partial clone lacks), checking each
-    /// header's size before inflating it.
+    /// header's size before inflating it. Blobs are read in segments that fill the current
+    /// chunk (by header sizes), each segment on all workers at once; they are then added in
+    /// order, so chunks are cut exactly where a one-by-one read would cut them.
     fn read_pending(
         &mut self,
         repo: &gix::Repository,
         sink: &mut impl FnMut(Vec<Artifact>, Origin),
     ) -> Result<(), SourceError> {
         blobs::ensure_present(repo, self.pending.iter().map(|p| p.blob), &self.blobs)?;
-        for p in std::mem::take(&mut self.pending) {
-            let content = blobs::content(repo, p.blob, self.blobs.max_size);
-            if let Content::Bytes(bytes) = &content {
-                self.stats.blobs += 1;
-                self.stats.bytes += bytes.len() as u64;
-                self.size += bytes.len();
+        let pending = std::mem::take(&mut self.pending);
+        let all: Vec<gix::ObjectId> = pending.iter().map(|p| p.blob).collect();
+        let sizes = self.reader.sizes(&all);
+        let mut start = 0;
+        while start < pending.len() {
+            let room = self.limit.saturating_sub(self.size);
+            let mut end = start;
+            let mut bytes = 0usize;
+            while end < pending.len() && (end == start || bytes < room) {
+                if let Some(size) = sizes[end].filter(|&s| s <= self.blobs.max_size) {
+                    bytes = bytes.saturating_add(size as usize);
+                }
+                end += 1;
             }
-            let provenance = Provenance::Commit((*p.commit).clone());
-            let current = self.current.as_ref().is_none_or(|tip| tip.contains(&p.blob));
-            self.chunk.push(Artifact { path: p.path, content, provenance, changed_lines: None, current });
-            if self.size >= self.limit {
-                self.emit(sink);
+            let ids: Vec<gix::ObjectId> = pending[start..end].iter().map(|p| p.blob).collect();
+            let contents = self.reader.contents(&ids, self.blobs.max_size);
+            for (p, (content, hashes)) in pending[start..end].iter().zip(contents) {
+                let mut revised = None;
+                if let Content::Bytes(bytes) = &content {
+                    self.stats.blobs += 1;
+                    self.stats.bytes += bytes.len() as u64;
+                    self.size += bytes.len();
+                    if let Some(hashes) = hashes {
+                        revised = self.lines.revise(&p.path, bytes, hashes);
+                    }
+                }
+                let provenance = Provenance::Commit((*p.commit).clone());
+                let current = self.current.as_ref().is_none_or(|tip| tip.contains(&p.blob));
+                self.chunk.push(Artifact {
+                    path: p.path.clone(),
+                    content,
+                    provenance,
+                    changed_lines: None,
+                    revised,
+                    current,
+                });
+                if self.size >= self.limit {
+                    self.emit(sink);
+                }
             }
+            start = end;
         }
         Ok(())
     }
@@ -274,6 +359,7 @@ impl Chunker {
             content: Content::Unreadable(format!("commit {commit}: {why}; its files were not scanned")),
             provenance: Provenance::Commit(info),
             changed_lines: None,
+            revised: None,
             current: false,
         });
     }
@@ -291,6 +377,7 @@ impl Chunker {
             )),
             provenance,
             changed_lines: None,
+            revised: None,
             current: false,
         });
     }

@@ -61,7 +61,14 @@ pub fn staged_with(
     let mut out = Vec::with_capacity(selected.len());
     for (path, id) in selected {
         let content = blobs::content(&repo, id, policy.max_size);
-        out.push(Artifact { path, content, provenance: Provenance::Index, changed_lines: None, current: true });
+        out.push(Artifact {
+            path,
+            content,
+            provenance: Provenance::Index,
+            changed_lines: None,
+            revised: None,
+            current: true,
+        });
     }
     // The index is sorted by git's byte order; sort by our path string for determinism.
     out.sort_by(|a, b| a.path.cmp(&b.path));

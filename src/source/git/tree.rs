@@ -23,6 +23,7 @@ pub fn head_tree(repo_path: &Path, policy: &BlobPolicy) -> Result<Vec<Artifact>,
             provenance: Provenance::Index,
             changed_lines: None,
             current: true,
+            revised: None,
         })
         .collect())
 }

@@ -1,0 +1,105 @@
+//! `--history` reads a later version of a file only around its new lines that could start a
+//! finding (`Artifact::revised`): keys filled in on lines that name no exchange, and keys in a
+//! large file edited in many commits, are still found once, at the commit that added them.
+
+mod common;
+mod gitutil;
+
+use common::locations;
+use gitutil::{fake_binance_key, keylint, Repo};
+use serde_json::Value;
+
+fn history_json(dir: &std::path::Path) -> (i32, Value, String) {
+    let (code, stdout, stderr) = keylint(dir, &["scan", "--format", "json", "--history"]);
+    (code, serde_json::from_str(&stdout).unwrap_or(Value::Null), stderr)
+}
+
+fn loc(rule: &str, path: &str, line: u64, col: u64) -> (String, String, u64, u64) {
+    (rule.to_string(), path.to_string(), line, col)
+}
+
+fn config(key: &str, secret: &str, trades: u32) -> String {
+    format!(
+        "{{\n    \"max_open_trades\": {trades},\n    \"exchange\": {{\n        \"name\": \"binance\",\n        \
+         \"key\": \"{key}\",\n        \"secret\": \"{secret}\",\n        \"pair_whitelist\": [\"BTC/USDT\"]\n    }}\n}}\n"
+    )
+}
+
+#[test]
+fn keys_filled_in_beside_an_old_exchange_name_are_found_at_that_commit() {
+    let (key, secret) = (fake_binance_key("revised-key"), fake_binance_key("revised-secret"));
+    let mut repo = Repo::new();
+    repo.write("user_data/config.json", &config("", "", 3));
+    repo.commit("empty config");
+    repo.write("user_data/config.json", &config("", "", 4));
+    repo.commit("more trades");
+    // The new lines name no exchange ("binance" is on an unchanged line above them).
+    repo.write("user_data/config.json", &config(&key, &secret, 4));
+    let filled = repo.commit("live keys");
+    repo.write("user_data/config.json", &config(&key, &secret, 5));
+    repo.commit("even more trades");
+
+    let (code, json, stderr) = history_json(repo.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        locations(&json),
+        vec![
+            loc("binance-api-key", "user_data/config.json", 5, 17),
+            loc("binance-secret-key", "user_data/config.json", 6, 20),
+        ]
+    );
+    for f in json["findings"].as_array().unwrap() {
+        assert_eq!(f["commit"]["id"], filled.as_str());
+    }
+    let text = serde_json::to_string(&json).unwrap();
+    assert!(!text.contains(&key) && !text.contains(&secret));
+}
+
+/// A Python module of about 120 KB that names an exchange here and there, with `edit` changing
+/// one line far from the top and `keys` put under the first line.
+fn module(edit: u32, keys: Option<(&str, &str)>) -> String {
+    let mut out = String::from("# exchange client\n");
+    if let Some((key, secret)) = keys {
+        out.push_str(&format!("BINANCE_API_KEY = \"{key}\"\nBINANCE_SECRET_KEY = \"{secret}\"\n"));
+    }
+    for i in 0..3000u32 {
+        if i % 150 == 0 {
+            out.push_str("# binance returns the order book in levels\n");
+        }
+        if i == 2500 {
+            out.push_str(&format!("LIMIT = {edit}\n"));
+        }
+        out.push_str(&format!("def fetch_order_{i}(self):\n    return self.request({i})\n"));
+    }
+    out
+}
+
+#[test]
+fn keys_in_a_large_file_edited_in_many_commits_are_found_once() {
+    let (key, secret) = (fake_binance_key("large-key"), fake_binance_key("large-secret"));
+    let mut repo = Repo::new();
+    repo.write("src/client.py", &module(0, None));
+    repo.commit("client");
+    assert!(module(0, None).len() > 100_000);
+    repo.write("src/client.py", &module(1, Some((&key, &secret))));
+    let added = repo.commit("hard-coded keys");
+    for edit in 2..6 {
+        repo.write("src/client.py", &module(edit, Some((&key, &secret))));
+        repo.commit("tune the limit");
+    }
+    repo.write("src/client.py", &module(6, None));
+    repo.commit("keys out");
+
+    let (code, json, stderr) = history_json(repo.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        locations(&json),
+        vec![loc("binance-api-key", "src/client.py", 2, 20), loc("binance-secret-key", "src/client.py", 3, 23)]
+    );
+    for f in json["findings"].as_array().unwrap() {
+        assert_eq!(f["commit"]["id"], added.as_str());
+    }
+    assert_eq!(json["summary"]["commits_scanned"], 7);
+    // Every version was read (counted), the later ones only around their new lines.
+    assert_eq!(json["summary"]["files_scanned"], 7);
+}
