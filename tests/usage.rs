@@ -365,3 +365,42 @@ fn usage_policies_stay_quiet_outside_a_tree_scan() {
     let rules: Vec<String> = locations(&json(&out)).into_iter().map(|(r, _, _, _)| r).collect();
     assert!(!rules.iter().any(|r| r.starts_with("permission-") || r == "key-usage-unknown"), "{rules:?}");
 }
+
+/// A key linked by `used_by` to a known application's config needs what the application needs
+/// in the configured mode (rules/usage/applications.yaml): Freqtrade live = read + trade,
+/// dry run = read.
+#[test]
+fn known_application_configs_give_their_needs() {
+    let dir = common::repo_root().join("fixtures/usage-apps");
+    let out = run(&dir, SCAN, None);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let v = json(&out);
+    assert_eq!(
+        locations(&v),
+        loc(&[
+            // ft-binance: `enableWithdrawals` (Freqtrade never withdraws).
+            ("permission-unused", "fixtures/usage-apps/exchange-keys.yaml", 5, 62),
+            // ft-paper: `trade` on a dry-run bot.
+            ("permission-unused", "fixtures/usage-apps/exchange-keys.yaml", 14, 25),
+        ])
+    );
+    let out = run(&dir, &["usage", ".", "--isolated", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let v = json(&out);
+    let live = key(&v, "ft-binance");
+    assert_eq!(
+        ops(live),
+        vec![
+            app_op("bots/freqtrade/config.json", 1, "Freqtrade", "read"),
+            app_op("bots/freqtrade/config.json", 1, "Freqtrade", "trade"),
+        ]
+    );
+    let paper = key(&v, "ft-paper");
+    assert_eq!(ops(paper), vec![app_op("bots/paper/config.json", 1, "Freqtrade (dry_run: true)", "read")]);
+    assert_eq!(strings(&paper["needs"]), vec!["read"]);
+    assert_eq!(strings(&live["unused"]), vec!["withdraw"]);
+}
+
+fn app_op(path: &str, line: u64, text: &str, perm: &str) -> (String, u64, String, String) {
+    (format!("fixtures/usage-apps/{path}"), line, text.to_string(), perm.to_string())
+}

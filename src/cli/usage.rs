@@ -97,7 +97,12 @@ fn usage_reports(set: &PolicySet, artifacts: &[Artifact], max: u64) -> Vec<KeyRe
     let mut decls = Vec::new();
     let mut code: Vec<AnalyzedFile> = Vec::new();
     for a in artifacts.iter().filter(|a| a.current) {
-        let is_code = usage::code::language_of(&a.path).is_some();
+        // Code, and files an application's config could be (read only if linked by `used_by`).
+        let is_code = usage::code::language_of(&a.path).is_some()
+            || rules
+                .applications
+                .iter()
+                .any(|app| app.config.as_ref().is_some_and(|c| usage::used_by_matches(&c.paths, &a.path)));
         let manifest = set.is_manifest_path(&a.path);
         if !is_code && !manifest {
             continue;

@@ -993,11 +993,12 @@ struct LinkPlan {
 
 impl LinkPlan {
     fn links(&self, path: &str, bytes: &[u8]) -> bool {
+        if crate::usage::used_by_matches(&self.used_by, path) {
+            // Code, or a known application's config (a Freqtrade `config.json`).
+            return true;
+        }
         if crate::usage::code::language_of(path).is_none() {
             return false;
-        }
-        if crate::usage::used_by_matches(&self.used_by, path) {
-            return true;
         }
         let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
         self.env

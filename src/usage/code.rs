@@ -80,6 +80,8 @@ pub struct FileUsage {
     pub literals: Vec<Literal>,
     /// Method calls on a client that its usage file does not map: (client, text, start, end).
     pub unmapped: Vec<Call>,
+    /// A known application's config file (`rules/usage/applications.yaml`).
+    pub application: Option<super::apps::AppUse>,
 }
 
 /// The usage-file language name of a code family (`python`, `javascript`, …); `None` for files

@@ -8,6 +8,7 @@
 //!   read by the file) and each key's usage: operations, needed permissions, and whether the
 //!   usage is resolved (only then may a permission be called unused).
 
+pub mod apps;
 pub mod code;
 pub mod rules;
 
@@ -52,7 +53,7 @@ pub struct Operation {
     pub path: String,
     pub start: Position,
     pub end: Position,
-    /// `method`, `path` or `channel`.
+    /// `method`, `path`, `channel` or `application` (a known bot's config).
     pub kind: &'static str,
     /// The call as written (`self.exchange.create_order`) or the path / channel literal.
     pub text: String,
@@ -118,7 +119,9 @@ pub struct AnalyzedFile {
 
 impl AnalyzedFile {
     pub fn new(path: &str, text: String, rules: &UsageRules, table: &ExchangeTable) -> AnalyzedFile {
-        AnalyzedFile { usage: code::analyze(path, &text, rules, table), text }
+        let mut usage = code::analyze(path, &text, rules, table);
+        usage.application = apps::recognise(path, &text, &rules.applications);
+        AnalyzedFile { usage, text }
     }
 }
 
@@ -197,6 +200,10 @@ pub fn link_one(key: &KeyLink, all_env: &BTreeSet<&str>, files: &[AnalyzedFile],
         if !by_glob && reads.is_empty() {
             continue;
         }
+        // A linked file that is neither code nor a known application's config says nothing.
+        if fu.application.is_none() && code::language_of(&fu.path).is_none() {
+            continue;
+        }
         usage.files.push(fu.path.clone());
         let doc = Document::new(&f.text);
         let at = |o: usize| doc.position(o);
@@ -216,6 +223,22 @@ pub fn link_one(key: &KeyLink, all_env: &BTreeSet<&str>, files: &[AnalyzedFile],
             explicit
         };
         usage.clients.extend(clients.iter().map(|&c| (fu.path.clone(), c)));
+        // A known application's config linked by `used_by` (a Freqtrade `config.json`): the key
+        // needs what the application needs in the configured mode.
+        if let Some(app) = fu.application.as_ref().filter(|_| by_glob) {
+            for need in &app.needs {
+                usage.operations.push(Operation {
+                    path: fu.path.clone(),
+                    start: at(app.start),
+                    end: at(app.end),
+                    kind: "application",
+                    text: app.label.clone(),
+                    permission: need.clone(),
+                    rules: "applications".to_string(),
+                    source: Some(app.source.clone()),
+                });
+            }
+        }
         let before = usage.operations.len();
         for call in fu.calls.iter().filter(|c| clients.contains(&c.client)) {
             let rf = fu.clients[call.client].rules;

@@ -94,6 +94,18 @@ pub struct Application {
     pub modes: Vec<ApplicationMode>,
     #[serde(default)]
     pub never: Vec<String>,
+    /// How keylint recognises the application's config file among the files linked to a key.
+    #[serde(default)]
+    pub config: Option<AppConfig>,
+}
+
+/// An application's config file: its path (globs) and strings its text holds.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub contains: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
