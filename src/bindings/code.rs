@@ -1953,7 +1953,7 @@ fn urls(text: &str, b: &mut Builder, holder: usize) {
     }
 }
 
-/// Decodes `%XX` sequences; `None` when there are none.
+/// Decodes `%XX` sequences (`+` stays `+`: keys hold it); `None` when there are none.
 pub fn url_decode(raw: &str) -> Option<String> {
     if !raw.contains('%') {
         return None;

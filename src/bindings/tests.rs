@@ -227,3 +227,13 @@ fn name_value_rows_and_postman_apikey_items_pair_up() {
     let got = bound("V.cs", r#"var d = new Dictionary<string, object>() { { "apiKey", "v3" }, { "secret", "v4" } };"#);
     assert!(has(&got, "apiKey", "v3") && has(&got, "secret", "v4"), "{got:?}");
 }
+
+#[test]
+fn url_encoding_decodes_percent_escapes_only() {
+    use super::code::url_decode;
+    assert_eq!(url_decode("ab%2Bc%3D").as_deref(), Some("ab+c="));
+    // `+` is kept (keys hold it); a truncated escape stays as written; no `%`, no decoding.
+    assert_eq!(url_decode("a+b%2F").as_deref(), Some("a+b/"));
+    assert_eq!(url_decode("ab%2").as_deref(), Some("ab%2"));
+    assert_eq!(url_decode("plain"), None);
+}

@@ -1,52 +1,6 @@
-//! Encoded forms of a value: JSON/source string escapes, URL encoding, base64 (Kubernetes
-//! Secret `data:`). Each returns `None` when the value is not in that form.
-
-/// Resolves backslash escapes (`\"`, `\/`, `\n`, `\uXXXX`).
-pub fn unescape(raw: &str) -> Option<String> {
-    if !raw.contains('\\') {
-        return None;
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next()? {
-            'n' => out.push('\n'),
-            't' => out.push('\t'),
-            'r' => out.push('\r'),
-            'u' => {
-                let hex: String = chars.by_ref().take(4).collect();
-                out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
-            }
-            other => out.push(other),
-        }
-    }
-    Some(out)
-}
-
-/// Decodes `%XX` sequences (and `+` as space is deliberately not applied: keys hold `+`).
-pub fn percent_decode(raw: &str) -> Option<String> {
-    if !raw.contains('%') {
-        return None;
-    }
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
+//! Base64 forms of a value (Kubernetes Secret `data:`, DER keys). Each returns `None` when the
+//! value is not in that form. (String escapes and URL encoding are decoded where values are
+//! bound: `bindings::lexer::unescape`, `bindings::code::url_decode`.)
 
 /// Decodes standard base64 to printable text.
 pub fn base64_text(raw: &str) -> Option<String> {
@@ -95,10 +49,6 @@ mod tests {
 
     #[test]
     fn decodes_each_form() {
-        assert_eq!(unescape(r#"a\/b\"c\u0041"#).as_deref(), Some("a/b\"cA"));
-        assert_eq!(unescape("plain"), None);
-        assert_eq!(percent_decode("ab%2Bc%3D").as_deref(), Some("ab+c="));
-        assert_eq!(percent_decode("ab%2"), Some("ab%2".to_string()));
         assert_eq!(base64_text("aGVsbG8gd29ybGQ=").as_deref(), Some("hello world"));
         assert_eq!(base64_text("not base64!"), None);
     }
