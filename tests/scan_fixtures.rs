@@ -296,7 +296,7 @@ fn planted_secrets(root: &Path) -> Vec<String> {
         let raw = token_at(&text, line, column);
         // The engine's own decoders: the forms in which a planted secret could be printed.
         let mut forms = vec![raw.clone(), raw.replace("\\/", "/")];
-        forms.extend(decode_value::percent_decode(&raw));
+        forms.extend(keylint::bindings::code::url_decode(&raw));
         if path.starts_with("k8s/") {
             forms.extend(decode_value::base64_text(&raw));
         }
