@@ -1236,8 +1236,11 @@ impl Parser<'_, '_> {
             }
             if !followed_by_space && self.frames.is_empty() {
                 // HTTPie `Bitvavo-Access-Key:V`: glued, but the name is an exchange's header.
+                if self.mode.lang != Lang::Shell {
+                    return false;
+                }
                 let info = super::names::Vocabulary::get().classify(name.text(self.text));
-                return self.mode.lang == Lang::Shell && info.part.is_some() && info.exchange.is_some();
+                return info.part.is_some() && info.exchange.is_some();
             }
             return !self.frames.is_empty()
                 || self.line_start_name(name_tok)

@@ -23,16 +23,11 @@ pub fn produce_csv(text: &str, sep: u8, b: &mut Builder, parent: usize) {
             header = Some(cells.iter().take(MAX_COLUMNS).map(|c| c.2.clone()).collect());
             continue;
         };
-        let row = b.open(StructureKind::Row, "", parent, start);
-        for (i, (s, e, value, quoted)) in cells.into_iter().enumerate() {
-            let Some(name) = cols.get(i) else { break };
-            if value.is_empty() {
-                continue;
-            }
+        let cells = cells.into_iter().map(|(s, e, value, quoted)| {
             let enc = if quoted && value.len() != e - s { Encoding::Escaped } else { Encoding::Raw };
-            b.bind(name, start + s, value, start + s, start + e, enc, true, Role::Column, row);
-        }
-        b.close(row, start + body.len());
+            (start + s, start + e, value, enc)
+        });
+        bind_row(b, parent, (start, start + body.len()), cols, cells);
     }
 }
 
@@ -49,15 +44,11 @@ pub fn produce_copy(text: &str, b: &mut Builder, parent: usize) {
                 columns = None;
                 continue;
             }
-            let row = b.open(StructureKind::Row, "", parent, start);
-            for (i, (s, e, value, _)) in split_row(body, b'\t').into_iter().enumerate() {
-                let Some(name) = cols.get(i) else { break };
-                if value.is_empty() || value == "\\N" {
-                    continue;
-                }
-                b.bind(name, start + s, value, start + s, start + e, Encoding::Raw, true, Role::Column, row);
-            }
-            b.close(row, start + body.len());
+            // `\N` is SQL NULL.
+            let cells = split_row(body, b'\t').into_iter().map(|(s, e, value, _)| {
+                (start + s, start + e, if value == "\\N" { String::new() } else { value }, Encoding::Raw)
+            });
+            bind_row(b, parent, (start, start + body.len()), cols, cells);
             continue;
         }
         let upper = body.trim_start().to_ascii_uppercase();
@@ -97,25 +88,11 @@ pub fn produce_pipe_tables(text: &str, b: &mut Builder, parent: usize) {
         }
         let cells = pipe_cells(body);
         if let Some(cols) = &header {
-            let row = b.open(StructureKind::Row, "", parent, start);
-            for (i, (s, e)) in cells.into_iter().enumerate() {
-                let Some(name) = cols.get(i) else { break };
+            let cells = cells.into_iter().map(|(s, e)| {
                 let (s, e) = unwrap_code_span(body, s, e);
-                if s < e && !name.is_empty() {
-                    b.bind(
-                        name,
-                        start + s,
-                        body[s..e].to_string(),
-                        start + s,
-                        start + e,
-                        Encoding::Raw,
-                        true,
-                        Role::Column,
-                        row,
-                    );
-                }
-            }
-            b.close(row, start + body.len());
+                (start + s, start + e, body[s..e].to_string(), Encoding::Raw)
+            });
+            bind_row(b, parent, (start, start + body.len()), cols, cells);
         } else if pending.is_some() && is_delimiter_row(body) {
             header = pending.take();
         } else {
@@ -123,6 +100,24 @@ pub fn produce_pipe_tables(text: &str, b: &mut Builder, parent: usize) {
             pending = Some(names);
         }
     }
+}
+
+/// One table row: each non-empty cell (absolute start, end, value, encoding) binds to its
+/// column's name, inside a row structure spanning `span`.
+fn bind_row(
+    b: &mut Builder,
+    parent: usize,
+    span: (usize, usize),
+    cols: &[String],
+    cells: impl Iterator<Item = (usize, usize, String, Encoding)>,
+) {
+    let row = b.open(StructureKind::Row, "", parent, span.0);
+    for ((s, e, value, enc), name) in cells.zip(cols) {
+        if !value.is_empty() && !name.is_empty() {
+            b.bind(name, s, value, s, e, enc, true, Role::Column, row);
+        }
+    }
+    b.close(row, span.1);
 }
 
 /// `|---|:---:|`: only pipes, dashes, colons and blanks, with at least one run of dashes.
@@ -195,15 +190,12 @@ pub fn produce_html_tables(text: &str, b: &mut Builder, parent: usize) {
         match &header {
             None => header = Some(cells.iter().take(MAX_COLUMNS).map(|&(s, e)| header_name(&text[s..e])).collect()),
             Some(cols) => {
-                let row = b.open(StructureKind::Row, "", parent, tr);
-                for (i, &(s, e)) in cells.iter().enumerate() {
-                    let Some(name) = cols.get(i) else { break };
+                // Markup or entities inside a cell: not a plain value.
+                let cells = cells.iter().map(|&(s, e)| {
                     let value = &text[s..e];
-                    if s < e && !name.is_empty() && !value.contains(['<', '&']) {
-                        b.bind(name, s, value.to_string(), s, e, Encoding::Raw, true, Role::Column, row);
-                    }
-                }
-                b.close(row, table_end);
+                    (s, e, if value.contains(['<', '&']) { String::new() } else { value.to_string() }, Encoding::Raw)
+                });
+                bind_row(b, parent, (tr, table_end), cols, cells);
             }
         }
         if table_end < row_end {
