@@ -103,3 +103,70 @@ fn keys_in_a_large_file_edited_in_many_commits_are_found_once() {
     // Every version was read (counted), the later ones only around their new lines.
     assert_eq!(json["summary"]["files_scanned"], 7);
 }
+
+/// Blobs are read in pack order (each delta after its base) whatever order the pack was
+/// written in: the same history gives the same findings with loose objects, in a pack git wrote
+/// (newer versions whole, older ones deltas on them) and in a pack `git fast-import` wrote
+/// (older versions whole, newer ones deltas on them), with delta chains 30 versions deep.
+#[test]
+fn findings_do_not_depend_on_how_the_history_is_packed() {
+    let (key, secret) = (fake_binance_key("packed-key"), fake_binance_key("packed-secret"));
+    let mut repo = Repo::new();
+    let mut added = String::new();
+    for edit in 0..32u32 {
+        let keys = (10..20).contains(&edit).then_some((key.as_str(), secret.as_str()));
+        repo.write("src/client.py", &module(edit, keys));
+        repo.write("user_data/config.json", &config("", "", edit));
+        let id = repo.commit("tune the limit");
+        if edit == 10 {
+            added = id;
+        }
+    }
+    let (code, loose, stderr) = history_json(repo.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        locations(&loose),
+        vec![loc("binance-api-key", "src/client.py", 2, 20), loc("binance-secret-key", "src/client.py", 3, 23)]
+    );
+    for f in loose["findings"].as_array().unwrap() {
+        assert_eq!(f["commit"]["id"], added.as_str());
+    }
+    assert_eq!(loose["summary"]["files_scanned"], 64);
+
+    repo.git(&["repack", "-a", "-d", "-f", "-q", "--depth=50", "--window=50"]);
+    let packed = |dir: &std::path::Path| {
+        let counts = gitutil::git_in(dir, &["count-objects", "-v"], 0);
+        counts.lines().any(|l| l == "count: 0") && counts.lines().any(|l| l == "packs: 1")
+    };
+    assert!(packed(repo.path()));
+    let (code, repacked, stderr) = history_json(repo.path());
+    assert_eq!(code, 1, "{stderr}");
+
+    let imported = tempfile::tempdir().expect("tempdir");
+    gitutil::git_in(imported.path(), &["init", "-q", "-b", "main"], 0);
+    let export = std::process::Command::new("git")
+        .args(["fast-export", "--all"])
+        .current_dir(repo.path())
+        .output()
+        .expect("git fast-export");
+    assert!(export.status.success());
+    let mut import = std::process::Command::new("git")
+        .args(["fast-import", "--quiet", "--depth=50"])
+        .current_dir(imported.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("git fast-import");
+    use std::io::Write;
+    import.stdin.take().expect("stdin").write_all(&export.stdout).expect("feed fast-import");
+    assert!(import.wait().expect("fast-import ends").success());
+    assert_eq!(gitutil::git_in(imported.path(), &["rev-parse", "main"], 0).trim(), repo.head());
+    assert!(packed(imported.path()));
+    let (code, fast_imported, stderr) = history_json(imported.path());
+    assert_eq!(code, 1, "{stderr}");
+
+    for other in [&repacked, &fast_imported] {
+        assert_eq!(other["findings"], loose["findings"]);
+        assert_eq!(other["summary"]["files_scanned"], loose["summary"]["files_scanned"]);
+        assert_eq!(other["summary"]["bytes_scanned"], loose["summary"]["bytes_scanned"]);
+    }
+}

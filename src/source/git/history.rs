@@ -14,8 +14,12 @@ use super::{commit_tree, git_err, join, open, resolve_commit, walk, SourceError}
 use crate::diagnostic::CommitInfo;
 use crate::source::{Artifact, Content, Provenance};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap};
 use std::path::Path;
+
+/// A set of object ids hashed by their first bytes (they are already uniformly random): the
+/// walk checks every entry of every new tree against it.
+type IdSet = gix::hashtable::HashSet<gix::ObjectId>;
 
 /// What to walk.
 #[derive(Debug, Clone, Default)]
@@ -27,7 +31,7 @@ pub struct HistoryOptions {
     /// Start from every reference instead.
     pub all: bool,
     /// Hand artifacts to the callback once their contents add up to this many bytes
-    /// (default 64 MiB), so a large history never sits in memory whole.
+    /// (default 32 MiB), so a large history never sits in memory whole.
     pub chunk_bytes: usize,
     /// Only blobs at these paths (empty: every path).
     pub paths: super::Pathspec,
@@ -87,8 +91,9 @@ pub fn history_each(
     mut sink: impl FnMut(Vec<Artifact>, Origin),
 ) -> Result<HistoryStats, SourceError> {
     let mut repo = open(repo_path)?;
-    // Commits are parsed twice (walk, then attribution); keep them cached.
+    // This handle walks the commits and the tips' trees; the tree walk has its own.
     repo.object_cache_size_if_unset(32 * 1024 * 1024);
+    blobs::set_pack_cache(&mut repo);
     let repo = repo;
 
     let tips = tips(&repo, options)?;
@@ -131,45 +136,143 @@ pub fn history_each(
     }
     let order = parents_first(&commits);
 
-    let mut seen_trees: HashSet<gix::ObjectId> = HashSet::new();
-    let mut seen_blobs: HashSet<gix::ObjectId> = HashSet::new();
-
     // Blobs that already existed just outside the selected range (the `--since` boundary) are
     // not new in it. They are handed over as `BeforeRange` so that a key they hold is not
     // reported when a later blob of the same file (an edit of another line) still has it.
-    let selected: HashSet<gix::ObjectId> = commits.iter().map(|c| c.id).collect();
+    let selected: IdSet = commits.iter().map(|c| c.id).collect();
     let mut boundary: Vec<gix::ObjectId> =
         commits.iter().flat_map(|c| c.parents.iter().copied()).filter(|p| !selected.contains(p)).collect();
     boundary.sort();
     boundary.dedup();
-    let chunk_bytes = if options.chunk_bytes == 0 { 64 << 20 } else { options.chunk_bytes };
+    if options.since.is_none() {
+        boundary.clear();
+    }
+    let range: Vec<gix::ObjectId> = order.iter().map(|&i| commits[i].id).collect();
+    let chunk_bytes = if options.chunk_bytes == 0 { 32 << 20 } else { options.chunk_bytes };
     // Blobs just before the range only tell what is not new in it, declarations included (a
     // manifest's old violation is not the range's doing): all of them count as current.
     let mut before = Chunker::new(&repo, chunk_bytes, Origin::BeforeRange, options, None);
-    if options.since.is_some() {
-        for parent in boundary {
-            // In a shallow clone the parent may be absent; then there is nothing to exclude.
-            if let Ok(tree) = commit_tree(&repo, parent) {
-                before.commit(&repo, parent, tree, &mut seen_trees, &mut seen_blobs, &mut sink)?;
+    let mut in_range = Chunker::new(&repo, chunk_bytes, Origin::InRange, options, Some(current));
+
+    // The trees are walked on a thread of their own while the blobs found so far are read (on
+    // the workers) and handed over: the walk is serial, and would otherwise leave them idle.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Walked>(WALK_AHEAD);
+    let walker_repo = repo.clone().into_sync();
+    let paths = &options.paths;
+    std::thread::scope(|scope| -> Result<(), SourceError> {
+        let walker = scope.spawn(move || walk_commits(walker_repo, &boundary, &range, paths, send));
+        let mut chunker = &mut before;
+        let mut result = Ok(());
+        for walked in receive.iter() {
+            result = match walked {
+                Walked::Blobs(new_blobs) => chunker.add(&repo, new_blobs, &mut sink),
+                Walked::Unreadable(info, why) => {
+                    chunker.unreadable_commit(info, &why);
+                    Ok(())
+                }
+                Walked::BoundaryDone => {
+                    let done = before.finish(&repo, &mut sink);
+                    chunker = &mut in_range;
+                    done
+                }
+            };
+            if result.is_err() {
+                break;
+            }
+        }
+        // Hanging up stops the walker at its next send (after a failure here).
+        drop(receive);
+        // A panic of the walker goes on here.
+        walker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        result
+    })?;
+    if let Some(why) = broken {
+        let tip = order.last().map(|&i| commits[i].id);
+        in_range.unreadable_history(tip, &why);
+    }
+    in_range.finish(&repo, &mut sink)?;
+    Ok(HistoryStats { commits: order.len() as u64, ..in_range.stats })
+}
+
+/// What the tree walk hands to the reader, in commit order.
+enum Walked {
+    /// The blobs one commit introduces.
+    Blobs(Vec<Pending>),
+    /// A commit whose tree (or part of it) cannot be read, and why.
+    Unreadable(CommitInfo, String),
+    /// The commits just before the `--since` range are walked; the range's come next.
+    BoundaryDone,
+}
+
+/// Commits the walk may run ahead of the reader (a few batches of blobs to read).
+const WALK_AHEAD: usize = 1024;
+
+/// Walks the trees of the `--since` boundary's commits, then of the range's, parents first,
+/// and sends the blobs each commit introduces (those under trees not seen before).
+fn walk_commits(
+    repo: gix::ThreadSafeRepository,
+    boundary: &[gix::ObjectId],
+    range: &[gix::ObjectId],
+    paths: &super::Pathspec,
+    send: std::sync::mpsc::SyncSender<Walked>,
+) {
+    let mut repo = repo.to_thread_local();
+    // Commits are parsed twice (walk, then attribution); keep them cached. Trees are deltas on
+    // their earlier versions: without a pack cache, each would cost its whole chain.
+    repo.object_cache_size_if_unset(32 * 1024 * 1024);
+    blobs::set_pack_cache(&mut repo);
+    let mut seen_trees = IdSet::default();
+    let mut seen_blobs = IdSet::default();
+    // A send fails only when the reader stopped (an error): then the walk stops too.
+    for &parent in boundary {
+        // In a shallow clone the parent may be absent; then there is nothing to exclude.
+        if let Ok(tree) = commit_tree(&repo, parent) {
+            if !walk_commit(&repo, parent, tree, paths, &mut seen_trees, &mut seen_blobs, &send) {
+                return;
             }
         }
     }
-    before.finish(&repo, &mut sink)?;
-
-    let mut range = Chunker::new(&repo, chunk_bytes, Origin::InRange, options, Some(current));
-    for &idx in &order {
-        let id = commits[idx].id;
-        match commit_tree(&repo, id) {
-            Ok(tree) => range.commit(&repo, id, tree, &mut seen_trees, &mut seen_blobs, &mut sink)?,
-            Err(e) => range.unreadable_commit(&repo, id, &format!("its tree cannot be read ({e})")),
+    if send.send(Walked::BoundaryDone).is_err() {
+        return;
+    }
+    for &id in range {
+        let sent = match commit_tree(&repo, id) {
+            Ok(tree) => walk_commit(&repo, id, tree, paths, &mut seen_trees, &mut seen_blobs, &send),
+            Err(e) => {
+                send.send(Walked::Unreadable(commit_info(&repo, id), format!("its tree cannot be read ({e})"))).is_ok()
+            }
+        };
+        if !sent {
+            return;
         }
     }
-    if let Some(why) = broken {
-        let tip = order.last().map(|&i| commits[i].id);
-        range.unreadable_history(tip, &why);
+}
+
+/// Sends the blobs `commit` introduces; false if the reader stopped.
+fn walk_commit(
+    repo: &gix::Repository,
+    commit: gix::ObjectId,
+    tree: gix::ObjectId,
+    paths: &super::Pathspec,
+    seen_trees: &mut IdSet,
+    seen_blobs: &mut IdSet,
+    send: &std::sync::mpsc::SyncSender<Walked>,
+) -> bool {
+    let mut new_blobs = Vec::new();
+    let walked = walk_tree(repo, tree, paths, seen_trees, seen_blobs, &mut |path, blob| new_blobs.push((path, blob)));
+    if let Err(e) = walked {
+        // A missing subtree: what was walked is kept, the gap is reported on the commit.
+        let why = format!("part of its tree cannot be read ({e})");
+        if send.send(Walked::Unreadable(commit_info(repo, commit), why)).is_err() {
+            return false;
+        }
     }
-    range.finish(&repo, &mut sink)?;
-    Ok(HistoryStats { commits: order.len() as u64, ..range.stats })
+    if new_blobs.is_empty() {
+        return true;
+    }
+    let info = std::sync::Arc::new(commit_info(repo, commit));
+    let pending = new_blobs.into_iter().map(|(path, blob)| Pending { path, blob, commit: info.clone() }).collect();
+    send.send(Walked::Blobs(pending)).is_ok()
 }
 
 /// A blob to read: where it was first met.
@@ -187,20 +290,21 @@ const READ_BATCH: usize = 4096;
 struct Chunker {
     limit: usize,
     origin: Origin,
-    /// Only blobs at these paths.
-    paths: super::Pathspec,
     blobs: BlobPolicy,
     pending: Vec<Pending>,
     chunk: Vec<Artifact>,
     size: usize,
     stats: HistoryStats,
     /// The blobs of the tips (`tip_blobs`): only these are `current`. `None`: every blob is.
-    current: Option<HashSet<gix::ObjectId>>,
+    current: Option<IdSet>,
     /// The lines of the last version of each file, to tell a later version's new lines.
     lines: LineMemory,
     /// Reads the blobs on every worker.
     reader: blobs::ParallelReader,
 }
+
+/// Byte ranges of whole lines.
+type Ranges = Vec<(usize, usize)>;
 
 /// Per path, the (sorted) line hashes of the last version read, within a memory budget.
 #[derive(Default)]
@@ -214,35 +318,76 @@ struct LineMemory {
 const LINE_MEMORY_HASHES: usize = 2 << 20;
 
 impl LineMemory {
-    /// Remembers this version of `path` and returns the byte ranges of its lines that the
-    /// previous version did not have (`None` for a first version).
-    fn revise(&mut self, path: &str, bytes: &[u8], hashes: blobs::LineHashes) -> Option<Vec<(usize, usize)>> {
-        let blobs::LineHashes { ordered: hashes, sorted } = hashes;
-        if self.hashes + sorted.len() > LINE_MEMORY_HASHES {
+    /// Remembers these versions of files (in commit order) and returns, for each, the byte
+    /// ranges of its lines that the previous version of its file did not have (`None` for a
+    /// first version). Files are compared in parallel, the versions of one file in order.
+    fn revise(&mut self, versions: Vec<(&str, &[u8], blobs::LineHashes)>) -> Vec<Option<Vec<(usize, usize)>>> {
+        use rayon::prelude::*;
+        let incoming: usize = versions.iter().map(|v| v.2.sorted.len()).sum();
+        if self.hashes + incoming > LINE_MEMORY_HASHES {
             self.by_path.clear();
             self.hashes = 0;
         }
-        self.hashes += sorted.len();
-        let previous = self.by_path.insert(path.to_string(), sorted)?;
-        self.hashes -= previous.len();
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        let mut start = 0;
-        for (i, end) in memchr::memchr_iter(b'\n', bytes).map(|e| e + 1).chain(std::iter::once(bytes.len())).enumerate()
-        {
-            if start >= bytes.len() && i > 0 {
-                break;
-            }
-            let Some(h) = hashes.get(i) else { break };
-            if previous.binary_search(h).is_err() {
-                match ranges.last_mut() {
-                    Some(last) if last.1 == start => last.1 = end,
-                    _ => ranges.push((start, end)),
-                }
-            }
-            start = end;
+        let count = versions.len();
+        // Per file (in order of first appearance): its last version's lines, its new versions.
+        type Versions<'a> = Vec<(usize, &'a [u8], blobs::LineHashes)>;
+        let mut files: Vec<(&str, Option<Vec<u64>>, Versions)> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (i, (path, bytes, hashes)) in versions.into_iter().enumerate() {
+            let file = *index.entry(path).or_insert_with(|| {
+                files.push((path, None, Vec::new()));
+                files.len() - 1
+            });
+            files[file].2.push((i, bytes, hashes));
         }
-        Some(ranges)
+        for (path, previous, _) in &mut files {
+            *previous = self.by_path.remove(*path);
+            self.hashes -= previous.as_ref().map_or(0, Vec::len);
+        }
+        // Per file: its path, its last version's lines, and each version's new lines.
+        type Revised<'a> = (&'a str, Vec<u64>, Vec<(usize, Option<Ranges>)>);
+        let revised: Vec<Revised> = files
+            .into_par_iter()
+            .map(|(path, mut previous, versions)| {
+                let mut out = Vec::with_capacity(versions.len());
+                for (i, bytes, blobs::LineHashes { ordered, sorted }) in versions {
+                    out.push((i, previous.as_deref().map(|before| new_lines(bytes, &ordered, before))));
+                    previous = Some(sorted);
+                }
+                (path, previous.unwrap_or_default(), out)
+            })
+            .collect();
+        let mut result = vec![None; count];
+        for (path, last, out) in revised {
+            self.hashes += last.len();
+            self.by_path.insert(path.to_string(), last);
+            for (i, ranges) in out {
+                result[i] = ranges;
+            }
+        }
+        result
     }
+}
+
+/// The byte ranges of the lines of `bytes` (with hashes `hashes`, in line order) whose hash is
+/// not among `before` (sorted), adjacent lines merged.
+fn new_lines(bytes: &[u8], hashes: &[u64], before: &[u64]) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for (i, end) in memchr::memchr_iter(b'\n', bytes).map(|e| e + 1).chain(std::iter::once(bytes.len())).enumerate() {
+        if start >= bytes.len() && i > 0 {
+            break;
+        }
+        let Some(h) = hashes.get(i) else { break };
+        if before.binary_search(h).is_err() {
+            match ranges.last_mut() {
+                Some(last) if last.1 == start => last.1 = end,
+                _ => ranges.push((start, end)),
+            }
+        }
+        start = end;
+    }
+    ranges
 }
 
 impl Chunker {
@@ -251,13 +396,12 @@ impl Chunker {
         limit: usize,
         origin: Origin,
         options: &HistoryOptions,
-        current: Option<HashSet<gix::ObjectId>>,
+        current: Option<IdSet>,
     ) -> Chunker {
         Chunker {
             reader: blobs::ParallelReader::new(repo),
             limit,
             origin,
-            paths: options.paths.clone(),
             blobs: options.blobs,
             pending: Vec::new(),
             chunk: Vec::new(),
@@ -268,28 +412,14 @@ impl Chunker {
         }
     }
 
-    /// Adds the blobs `commit` introduces (those under `tree` not seen before).
-    fn commit(
+    /// Adds the blobs a commit introduces, and reads them once there are enough.
+    fn add(
         &mut self,
         repo: &gix::Repository,
-        commit: gix::ObjectId,
-        tree: gix::ObjectId,
-        seen_trees: &mut HashSet<gix::ObjectId>,
-        seen_blobs: &mut HashSet<gix::ObjectId>,
+        new_blobs: Vec<Pending>,
         sink: &mut impl FnMut(Vec<Artifact>, Origin),
     ) -> Result<(), SourceError> {
-        let mut new_blobs = Vec::new();
-        let walked =
-            walk_tree(repo, tree, &self.paths, seen_trees, seen_blobs, &mut |path, blob| new_blobs.push((path, blob)));
-        if let Err(e) = walked {
-            // A missing subtree: what was walked is kept, the gap is reported on the commit.
-            self.unreadable_commit(repo, commit, &format!("part of its tree cannot be read ({e})"));
-        }
-        if new_blobs.is_empty() {
-            return Ok(());
-        }
-        let info = std::sync::Arc::new(commit_info(repo, commit));
-        self.pending.extend(new_blobs.into_iter().map(|(path, blob)| Pending { path, blob, commit: info.clone() }));
+        self.pending.extend(new_blobs);
         if self.pending.len() >= READ_BATCH {
             self.read_pending(repo, sink)?;
         }
@@ -320,17 +450,30 @@ impl Chunker {
                 }
                 end += 1;
             }
-            let ids: Vec<gix::ObjectId> = pending[start..end].iter().map(|p| p.blob).collect();
+            let ids: Vec<(gix::ObjectId, Option<u64>)> =
+                pending[start..end].iter().zip(&sizes[start..end]).map(|(p, &size)| (p.blob, size)).collect();
             let contents = self.reader.contents(&ids, self.blobs.max_size);
-            for (p, (content, hashes)) in pending[start..end].iter().zip(contents) {
-                let mut revised = None;
+            let (contents, hashes): (Vec<Content>, Vec<Option<blobs::LineHashes>>) = contents.into_iter().unzip();
+            // The versions read (with their line hashes), by their place in the segment.
+            let (read, versions): (Vec<usize>, Vec<_>) = pending[start..end]
+                .iter()
+                .zip(&contents)
+                .zip(hashes)
+                .enumerate()
+                .filter_map(|(k, ((p, content), hashes))| match (content, hashes) {
+                    (Content::Bytes(bytes), Some(hashes)) => Some((k, (p.path.as_str(), bytes.as_slice(), hashes))),
+                    _ => None,
+                })
+                .unzip();
+            let mut revised = vec![None; contents.len()];
+            for (k, ranges) in read.into_iter().zip(self.lines.revise(versions)) {
+                revised[k] = ranges;
+            }
+            for ((p, content), revised) in pending[start..end].iter().zip(contents).zip(revised) {
                 if let Content::Bytes(bytes) = &content {
                     self.stats.blobs += 1;
                     self.stats.bytes += bytes.len() as u64;
                     self.size += bytes.len();
-                    if let Some(hashes) = hashes {
-                        revised = self.lines.revise(&p.path, bytes, hashes);
-                    }
                 }
                 let provenance = Provenance::Commit((*p.commit).clone());
                 let current = self.current.as_ref().is_none_or(|tip| tip.contains(&p.blob));
@@ -352,11 +495,10 @@ impl Chunker {
     }
 
     /// A commit whose tree (or part of it) cannot be read: one `io-error` on that commit.
-    fn unreadable_commit(&mut self, repo: &gix::Repository, commit: gix::ObjectId, why: &str) {
-        let info = commit_info(repo, commit);
+    fn unreadable_commit(&mut self, info: CommitInfo, why: &str) {
         self.chunk.push(Artifact {
             path: ".".into(),
-            content: Content::Unreadable(format!("commit {commit}: {why}; its files were not scanned")),
+            content: Content::Unreadable(format!("commit {}: {why}; its files were not scanned", info.id)),
             provenance: Provenance::Commit(info),
             changed_lines: None,
             revised: None,
@@ -440,9 +582,9 @@ fn tips(repo: &gix::Repository, options: &HistoryOptions) -> Result<Vec<gix::Obj
 /// it, so these are the same pairs except for a file renamed (or copied) since, unchanged —
 /// whose one artifact must still be checked, or a renamed manifest would never be.
 /// What cannot be read of a tip tree is left out here; the walk reports it as an `io-error`.
-fn tip_blobs(repo: &gix::Repository, tips: &[gix::ObjectId], paths: &super::Pathspec) -> HashSet<gix::ObjectId> {
-    let mut seen_trees = HashSet::new();
-    let mut blobs = HashSet::new();
+fn tip_blobs(repo: &gix::Repository, tips: &[gix::ObjectId], paths: &super::Pathspec) -> IdSet {
+    let mut seen_trees = IdSet::default();
+    let mut blobs = IdSet::default();
     for &tip in tips {
         if let Ok(tree) = commit_tree(repo, tip) {
             let _ = walk_tree(repo, tree, paths, &mut seen_trees, &mut blobs, &mut |_, _| {});
@@ -496,8 +638,8 @@ fn walk_tree(
     repo: &gix::Repository,
     tree: gix::ObjectId,
     paths: &super::Pathspec,
-    seen_trees: &mut HashSet<gix::ObjectId>,
-    seen_blobs: &mut HashSet<gix::ObjectId>,
+    seen_trees: &mut IdSet,
+    seen_blobs: &mut IdSet,
     visit: &mut dyn FnMut(String, gix::ObjectId),
 ) -> Result<(), SourceError> {
     if !paths.is_everything() {

@@ -237,11 +237,19 @@ pub(crate) fn join(prefix: &str, name: &gix::bstr::BStr) -> String {
 
 /// Reads a blob's bytes.
 pub(crate) fn read_blob(repo: &gix::Repository, id: gix::ObjectId) -> Result<Vec<u8>, String> {
-    let mut buf = Vec::new();
-    match repo.objects.find_blob(&id, &mut buf) {
-        Ok(blob) => Ok(blob.data.to_vec()),
-        Err(e) => Err(format!("cannot read blob {id}: {e}")),
-    }
+    read_blob_with(repo, id, &mut Vec::new())
+}
+
+/// `read_blob` decoding in `scratch`, kept between calls: gix needs room for two versions of
+/// the blob plus its deltas, and a fresh buffer each time is that much memory zeroed and
+/// page-faulted in again. The blob is then copied out at its exact size.
+pub(crate) fn read_blob_with(
+    repo: &gix::Repository,
+    id: gix::ObjectId,
+    scratch: &mut Vec<u8>,
+) -> Result<Vec<u8>, String> {
+    let blob = repo.objects.find_blob(&id, scratch).map_err(|e| format!("cannot read blob {id}: {e}"))?;
+    Ok(blob.data.to_vec())
 }
 
 #[cfg(test)]
