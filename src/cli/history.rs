@@ -6,7 +6,7 @@ use crate::diagnostic::Finding;
 use crate::report::Summary;
 use crate::scan::{scan, sort_findings, ScanContext};
 use crate::source::git::{self, DiffRange, HistoryOptions, Origin, SourceError};
-use crate::source::Provenance;
+use crate::source::{Artifact, Provenance};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -24,45 +24,54 @@ pub fn scan_history(
     let mut summary = Summary::default();
     let mut commit_order: HashMap<String, usize> = HashMap::new();
     let mut before_range: HashSet<String> = HashSet::new();
-    // The history is read on a thread of its own while the chunk before is scanned: its serial
-    // parts then overlap the scan instead of idling the workers. One chunk waits at most, so
-    // memory stays bounded; chunks are scanned in the order they were read.
-    let (send, receive) = std::sync::mpsc::sync_channel::<(Vec<crate::source::Artifact>, Origin)>(0);
-    let stats = std::thread::scope(|scope| {
-        let reader = scope.spawn(move || {
-            git::history_each(repo, options, |chunk, origin| {
-                // The receiver only hangs up after the walk ends.
-                let _ = send.send((chunk, origin));
-            })
-        });
-        for (mut chunk, origin) in receive {
-            // `[scan] exclude` / `--exclude`: never scanned, as in the working tree.
-            if !exclude.is_empty() {
-                chunk.retain(|a| !exclude.is_match(&a.path));
-            }
-            if origin == Origin::BeforeRange {
-                before_range.extend(scan(&chunk, ctx).0.into_iter().map(|f| f.fingerprint));
-                continue;
-            }
-            for a in &chunk {
-                if let Provenance::Commit(c) = &a.provenance {
-                    let next = commit_order.len();
-                    commit_order.entry(c.id.clone()).or_insert(next);
-                }
-            }
-            crate::progress::commits_done(commit_order.len() as u64);
-            let (f, s) = scan(&chunk, ctx);
-            findings.extend(f);
-            summary.files_scanned += s.files_scanned;
-            summary.bytes_scanned += s.bytes_scanned;
-            summary.suppressed += s.suppressed;
-            for (reason, n) in s.skipped {
-                *summary.skipped.entry(reason).or_default() += n;
-            }
-            summary.skipped_files.extend(s.skipped_files);
+    let mut scan_chunk = |mut chunk: Vec<Artifact>, origin: Origin| {
+        // `[scan] exclude` / `--exclude`: never scanned, as in the working tree.
+        if !exclude.is_empty() {
+            chunk.retain(|a| !exclude.is_match(&a.path));
         }
-        reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
+        if origin == Origin::BeforeRange {
+            before_range.extend(scan(&chunk, ctx).0.into_iter().map(|f| f.fingerprint));
+            return;
+        }
+        for a in &chunk {
+            if let Provenance::Commit(c) = &a.provenance {
+                let next = commit_order.len();
+                commit_order.entry(c.id.clone()).or_insert(next);
+            }
+        }
+        crate::progress::commits_done(commit_order.len() as u64);
+        let (f, s) = scan(&chunk, ctx);
+        findings.extend(f);
+        summary.files_scanned += s.files_scanned;
+        summary.bytes_scanned += s.bytes_scanned;
+        summary.suppressed += s.suppressed;
+        for (reason, n) in s.skipped {
+            *summary.skipped.entry(reason).or_default() += n;
+        }
+        summary.skipped_files.extend(s.skipped_files);
+    };
+    let stats = if rayon::current_thread_index().is_some() {
+        // On a worker (a sweep scans repositories in parallel), waiting for another thread
+        // would hold a worker that thread may need: each chunk is scanned as it is read.
+        git::history_each(repo, options, scan_chunk)
+    } else {
+        // The history is read on a thread of its own while the chunk before is scanned: its
+        // serial parts then overlap the scan instead of idling the workers. One chunk waits at
+        // most, so memory stays bounded; chunks are scanned in the order they were read.
+        let (send, receive) = std::sync::mpsc::sync_channel::<(Vec<Artifact>, Origin)>(0);
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                git::history_each(repo, options, |chunk, origin| {
+                    // The receiver only hangs up after the walk ends.
+                    let _ = send.send((chunk, origin));
+                })
+            });
+            for (chunk, origin) in receive {
+                scan_chunk(chunk, origin);
+            }
+            reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
     .map_err(|e| Failure::Usage(e.to_string()))?;
     summary.commits_scanned = stats.commits;
     let order = |f: &Finding| f.commit.as_ref().and_then(|c| commit_order.get(&c.id).copied()).unwrap_or(usize::MAX);

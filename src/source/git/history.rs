@@ -196,7 +196,7 @@ pub fn history_each(
 
 /// What the tree walk hands to the reader, in commit order.
 enum Walked {
-    /// The blobs one commit introduces.
+    /// The blobs the next commits introduce.
     Blobs(Vec<Pending>),
     /// A commit whose tree (or part of it) cannot be read, and why.
     Unreadable(CommitInfo, String),
@@ -204,8 +204,32 @@ enum Walked {
     BoundaryDone,
 }
 
-/// Commits the walk may run ahead of the reader (a few batches of blobs to read).
-const WALK_AHEAD: usize = 1024;
+/// Messages the walk may run ahead of the reader.
+const WALK_AHEAD: usize = 64;
+/// Blobs sent at once: a message per commit would wake the reader thousands of times.
+const WALK_BATCH: usize = 512;
+
+/// The sending end of the walk: blobs are sent in batches, everything else after the blobs
+/// before it. A send fails only when the reader stopped (an error); then the walk stops too.
+struct WalkSender {
+    send: std::sync::mpsc::SyncSender<Walked>,
+    blobs: Vec<Pending>,
+}
+
+impl WalkSender {
+    fn blobs(&mut self, new_blobs: impl IntoIterator<Item = Pending>) -> bool {
+        self.blobs.extend(new_blobs);
+        self.blobs.len() < WALK_BATCH || self.flush()
+    }
+
+    fn flush(&mut self) -> bool {
+        self.blobs.is_empty() || self.send.send(Walked::Blobs(std::mem::take(&mut self.blobs))).is_ok()
+    }
+
+    fn other(&mut self, walked: Walked) -> bool {
+        self.flush() && self.send.send(walked).is_ok()
+    }
+}
 
 /// Walks the trees of the `--since` boundary's commits, then of the range's, parents first,
 /// and sends the blobs each commit introduces (those under trees not seen before).
@@ -223,29 +247,28 @@ fn walk_commits(
     blobs::set_pack_cache(&mut repo);
     let mut seen_trees = IdSet::default();
     let mut seen_blobs = IdSet::default();
-    // A send fails only when the reader stopped (an error): then the walk stops too.
+    let mut send = WalkSender { send, blobs: Vec::new() };
     for &parent in boundary {
         // In a shallow clone the parent may be absent; then there is nothing to exclude.
         if let Ok(tree) = commit_tree(&repo, parent) {
-            if !walk_commit(&repo, parent, tree, paths, &mut seen_trees, &mut seen_blobs, &send) {
+            if !walk_commit(&repo, parent, tree, paths, &mut seen_trees, &mut seen_blobs, &mut send) {
                 return;
             }
         }
     }
-    if send.send(Walked::BoundaryDone).is_err() {
+    if !send.other(Walked::BoundaryDone) {
         return;
     }
     for &id in range {
         let sent = match commit_tree(&repo, id) {
-            Ok(tree) => walk_commit(&repo, id, tree, paths, &mut seen_trees, &mut seen_blobs, &send),
-            Err(e) => {
-                send.send(Walked::Unreadable(commit_info(&repo, id), format!("its tree cannot be read ({e})"))).is_ok()
-            }
+            Ok(tree) => walk_commit(&repo, id, tree, paths, &mut seen_trees, &mut seen_blobs, &mut send),
+            Err(e) => send.other(Walked::Unreadable(commit_info(&repo, id), format!("its tree cannot be read ({e})"))),
         };
         if !sent {
             return;
         }
     }
+    send.flush();
 }
 
 /// Sends the blobs `commit` introduces; false if the reader stopped.
@@ -256,14 +279,14 @@ fn walk_commit(
     paths: &super::Pathspec,
     seen_trees: &mut IdSet,
     seen_blobs: &mut IdSet,
-    send: &std::sync::mpsc::SyncSender<Walked>,
+    send: &mut WalkSender,
 ) -> bool {
     let mut new_blobs = Vec::new();
     let walked = walk_tree(repo, tree, paths, seen_trees, seen_blobs, &mut |path, blob| new_blobs.push((path, blob)));
     if let Err(e) = walked {
         // A missing subtree: what was walked is kept, the gap is reported on the commit.
         let why = format!("part of its tree cannot be read ({e})");
-        if send.send(Walked::Unreadable(commit_info(repo, commit), why)).is_err() {
+        if !send.other(Walked::Unreadable(commit_info(repo, commit), why)) {
             return false;
         }
     }
@@ -271,8 +294,7 @@ fn walk_commit(
         return true;
     }
     let info = std::sync::Arc::new(commit_info(repo, commit));
-    let pending = new_blobs.into_iter().map(|(path, blob)| Pending { path, blob, commit: info.clone() }).collect();
-    send.send(Walked::Blobs(pending)).is_ok()
+    send.blobs(new_blobs.into_iter().map(|(path, blob)| Pending { path, blob, commit: info.clone() }))
 }
 
 /// A blob to read: where it was first met.
