@@ -565,6 +565,28 @@ exchanges:
       ⟪coinbase-private-key|indent6:ecpem⟫
 """,
     ),
+    "playbooks/roles/bot/tasks/main.yml": (
+        "Ansible `lineinfile` lines and `blockinfile` blocks writing env files: `NAME=value` inside a YAML string",
+        """\
+- name: Deribit client id for the options bot
+  ansible.builtin.lineinfile:
+    path: /etc/bots/deribit.env
+    line: "DERIBIT_CLIENT_ID=⟪deribit-client-id|alnum8⟫"
+    create: true
+    mode: "0600"
+- name: Deribit client secret
+  ansible.builtin.lineinfile:
+    path: /etc/bots/deribit.env
+    regexp: "^DERIBIT_CLIENT_SECRET="
+    line: DERIBIT_CLIENT_SECRET=⟪deribit-client-secret|url43⟫
+- name: Kraken keys
+  ansible.builtin.blockinfile:
+    path: /etc/bots/kraken.env
+    block: |
+      KRAKEN_API_KEY=⟪kraken-api-key|b64_56⟫
+      KRAKEN_PRIVATE_KEY=⟪kraken-private-key|b64_88⟫
+""",
+    ),
     "docker-compose.yml": (
         "compose `environment:` list, bare and quoted items; the account address is public",
         """\
@@ -1335,6 +1357,29 @@ data:
 }
 
 DECOYS["commands"] = {
+    "playbooks/env.yml": (
+        "Ansible env lines holding templates, vault lookups and non-credential settings",
+        """\
+- name: Deribit client id from the vault
+  ansible.builtin.lineinfile:
+    path: /etc/bots/deribit.env
+    line: "DERIBIT_CLIENT_ID={{ vault_deribit_client_id }}"
+- name: Deribit client secret from the environment
+  ansible.builtin.lineinfile:
+    path: /etc/bots/deribit.env
+    line: DERIBIT_CLIENT_SECRET=${DERIBIT_CLIENT_SECRET}
+- name: Bot settings
+  ansible.builtin.lineinfile:
+    path: /etc/bots/deribit.env
+    line: "DERIBIT_CLIENT_NAME=⟪~letters8⟫"
+- name: Kraken endpoint
+  ansible.builtin.blockinfile:
+    path: /etc/bots/kraken.env
+    block: |
+      KRAKEN_API_URL=https://api.kraken.com
+      KRAKEN_CLIENT_ORDER_PREFIX=⟪~alnum8⟫
+""",
+    ),
     "scripts/secrets.ps1": (
         "quoted names followed by references, not values",
         """\

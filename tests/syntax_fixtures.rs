@@ -263,7 +263,7 @@ const INI_PROPERTIES: &[Expected] = &[
     ("src/main/resources/application.properties", 5, 20, "bitmex-secret-key", "bitmex"),
 ];
 
-/// fixtures/syntax/yaml: 12 planted values
+/// fixtures/syntax/yaml: 16 planted values
 const YAML: &[Expected] = &[
     // config/venues.yaml: anchor + alias, flow mapping, `>-` and `|` scalars (value on the next line), PEM in `|`
     ("config/venues.yaml", 4, 13, "okx-api-key", "okx"),
@@ -275,6 +275,11 @@ const YAML: &[Expected] = &[
     ("config/venues.yaml", 15, 7, "bitmex-secret-key", "bitmex"),
     ("config/venues.yaml", 17, 15, "coinbase-cdp-key-name", "coinbase"),
     ("config/venues.yaml", 19, 7, "coinbase-private-key", "coinbase"),
+    // playbooks/roles/bot/tasks/main.yml: Ansible `lineinfile` lines and `blockinfile` blocks writing env files: `NAME=value` inside a YAML string
+    ("playbooks/roles/bot/tasks/main.yml", 4, 30, "deribit-client-id", "deribit"),
+    ("playbooks/roles/bot/tasks/main.yml", 11, 33, "deribit-client-secret", "deribit"),
+    ("playbooks/roles/bot/tasks/main.yml", 16, 22, "kraken-api-key", "kraken"),
+    ("playbooks/roles/bot/tasks/main.yml", 17, 26, "kraken-private-key", "kraken"),
     // docker-compose.yml: compose `environment:` list, bare and quoted items; the account address is public
     ("docker-compose.yml", 5, 33, "hyperliquid-private-key", "hyperliquid"),
     ("docker-compose.yml", 7, 23, "gate-api-key", "gate"),
@@ -550,7 +555,7 @@ const FAMILIES: &[(&str, &[Expected])] = &[
 const DECOYS: &[(&str, usize)] = &[
     ("placeholders", 24),
     ("k8s-placeholders", 3),
-    ("commands", 0),
+    ("commands", 2),
     ("docs-tables", 0),
     ("other-services", 3),
     ("passphrase-words", 7),

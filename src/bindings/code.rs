@@ -1917,8 +1917,21 @@ fn sed_replacements(value: &str) -> Option<String> {
 
 /// A credential word anywhere in `value` (ASCII case-insensitive).
 fn mentions_credential_word(value: &str) -> bool {
-    const WORDS: &[&[u8]] =
-        &[b"key", b"secret", b"pass", b"token", b"private", b"auth", b"access", b"sign", b"wallet", b"cred"];
+    // `client_id`: Deribit's key id (`line: "DERIBIT_CLIENT_ID=…"` in an Ansible task).
+    const WORDS: &[&[u8]] = &[
+        b"key",
+        b"secret",
+        b"pass",
+        b"token",
+        b"private",
+        b"auth",
+        b"access",
+        b"sign",
+        b"wallet",
+        b"cred",
+        b"client_id",
+        b"clientid",
+    ];
     let bytes = value.as_bytes();
     bytes.windows(3).enumerate().any(|(i, w)| {
         WORDS.iter().any(|word| {
