@@ -1233,6 +1233,18 @@ Owner: desk-ops. **Move these to Vault.**
 | OKX | grid | `37c5****-****-****-****-********8418` | see 1Password | masked in the UI |
 """,
     ),
+    "docs/runbooks/keys.md": (
+        "Markdown list items `- name: value` (name in backticks or bold) under a sentence naming the exchange; the name must say it is a key",
+        """\
+# Signing keys
+
+Gate.io API keys of the market-making account (rotate after the audit):
+
+- `gate-mm-api.key`: ⟪gate-api-key|hex32⟫
+- **Secret**: ⟪gate-secret-key|hex64⟫
+* Bybit API key: `⟪bybit-api-key|alnum18⟫`
+""",
+    ),
     "docs/deploy-vars.md": (
         "a `Variable | Value` table: the name cell names the value cell",
         """\
@@ -1398,6 +1410,22 @@ http GET https://api.bitvavo.com/v2/time Bitvavo-Access-Key:${BITVAVO_KEY}
 }
 
 DECOYS["docs-tables"] = {
+    "docs/runbooks/setup.md": (
+        "Markdown list items naming versions, paths, placeholders and references; a hex value under a name that names no credential",
+        """\
+# Setup
+
+Gate.io API keys of the market-making account:
+
+- `gate-mm-api.key`: `<your Gate API key>`
+- `gate-mm-main`: ⟪~hex32⟫
+- **Secret**: ${GATE_API_SECRET}
+- Python: 3.11.9-slim
+- Config: `/etc/bots/gate-mm/config.json`
+- Commit: ⟪~hex40⟫
+* Bybit API key: see 1Password (`vault://desk/bybit`)
+""",
+    ),
     "docs/okx-api.md": (
         "an API reference table of parameter names, types and descriptions",
         """\

@@ -507,11 +507,15 @@ const TEXT: &[Expected] = &[
     ("docs/endpoints.txt", 5, 55, "htx-api-key", "htx"),
 ];
 
-/// fixtures/syntax/docs-tables: 8 planted values
+/// fixtures/syntax/docs-tables: 11 planted values
 const DOCS_TABLES: &[Expected] = &[
     // docs/venues/credentials-matrix.md: a Markdown pipe table: cells bind to their column header; a `Venue` cell names the exchange
     ("docs/venues/credentials-matrix.md", 7, 28, "cryptocom-api-key", "cryptocom"),
     ("docs/venues/credentials-matrix.md", 7, 55, "cryptocom-secret-key", "cryptocom"),
+    // docs/runbooks/keys.md: Markdown list items `- name: value` (name in backticks or bold) under a sentence naming the exchange; the name must say it is a key
+    ("docs/runbooks/keys.md", 5, 22, "gate-api-key", "gate"),
+    ("docs/runbooks/keys.md", 6, 15, "gate-secret-key", "gate"),
+    ("docs/runbooks/keys.md", 7, 19, "bybit-api-key", "bybit"),
     // docs/deploy-vars.md: a `Variable | Value` table: the name cell names the value cell
     ("docs/deploy-vars.md", 5, 22, "bybit-api-key", "bybit"),
     ("docs/deploy-vars.md", 6, 25, "bybit-secret-key", "bybit"),
@@ -556,7 +560,7 @@ const DECOYS: &[(&str, usize)] = &[
     ("placeholders", 24),
     ("k8s-placeholders", 3),
     ("commands", 2),
-    ("docs-tables", 0),
+    ("docs-tables", 2),
     ("other-services", 3),
     ("passphrase-words", 7),
     ("header-names", 11),

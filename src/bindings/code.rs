@@ -270,6 +270,7 @@ pub fn produce_markdown(text: &str, b: &mut Builder, parent: usize) {
         } else if fence.is_none() {
             prose_spans(line, offset, b, parent);
             field_list_item(line, offset, b, parent);
+            list_item_field(line, offset, b, parent);
         }
         offset += line.len();
     }
@@ -323,6 +324,29 @@ fn field_list_item(line: &str, offset: usize, b: &mut Builder, parent: usize) {
         Role::Named,
         parent,
     );
+}
+
+/// A Markdown list item naming its value: `` - `binance-rsa.pem`: value ``, `- **API key**: value`,
+/// `* Secret: value` binds the value to the name (backticks and emphasis dropped).
+fn list_item_field(line: &str, offset: usize, b: &mut Builder, parent: usize) {
+    let lead = line.len() - line.trim_start().len();
+    let Some(rest) = line[lead..].strip_prefix(['-', '*', '+']).filter(|r| r.starts_with(' ')) else { return };
+    let item = lead + 1 + (rest.len() - rest.trim_start().len());
+    let body = &line[item..];
+    let Some(close) = body.find(": ").filter(|&c| c > 0 && c <= 80) else { return };
+    let name = body[..close].trim_matches(['`', '*', '_']);
+    if name.is_empty() || name.contains(['`', ':', '[', '(']) {
+        return;
+    }
+    let after = &body[close + 1..];
+    let value = after.trim().trim_matches('`');
+    if value.len() < 8 || value.contains(char::is_whitespace) {
+        return;
+    }
+    let start = offset + item + close + 1 + (after.len() - after.trim_start().len());
+    let start = start + usize::from(after.trim_start().starts_with('`'));
+    let name_start = offset + item + body[..close].find(name).unwrap_or(0);
+    b.bind(name, name_start, value.to_string(), start, start + value.len(), Encoding::Raw, true, Role::Named, parent);
 }
 
 fn fence_family(info: &str) -> Option<super::family::Family> {
