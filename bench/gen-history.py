@@ -268,6 +268,44 @@ PLANT_MAKERS = {"okx-env": okx_env, "binance-config": binance_config, "kraken-ya
 KEEP = 30  # commits a planted key stays before it is removed
 
 
+def plant_and_remove(i, plan, removals, carrier, carrier_lines, changes):
+    """Commit i's planted keys (into `changes`; the Binance constants into `carrier_lines`, under
+    its first line) and the removal of those planted KEEP commits ago."""
+    for kind, krng in plan.get(i, []):
+        if kind == "binance-constants":
+            carrier_lines[1:1] = binance_constants(krng)
+            changes[carrier] = None  # rendered from its lines
+            removals.setdefault(i + KEEP, []).append(("unconstant", carrier))
+        else:
+            p = PLANT_PATHS[kind]
+            changes[p] = PLANT_MAKERS[kind](krng)
+            removals.setdefault(i + KEEP, []).append(("delete", p))
+    for what, arg in removals.pop(i, []):
+        if what == "delete":
+            changes[arg] = b"DELETE"
+        else:
+            # Edits since may have moved them: find the constants again.
+            idx = next((k for k, l in enumerate(carrier_lines) if l.startswith(b"BINANCE_API_KEY = ")), None)
+            if idx is not None:
+                del carrier_lines[idx - 1:idx + 3]
+            changes[carrier] = None
+
+
+def rendered(changes, lines_of):
+    """A commit's (path, bytes or None for a deletion), in path order; `None` changes are
+    rendered from `lines_of(path)`."""
+    out = []
+    for p in sorted(changes):
+        data = changes[p]
+        if data == b"DELETE":
+            out.append((p, None))
+        elif data is None:
+            out.append((p, b"\n".join(lines_of(p)) + b"\n"))
+        else:
+            out.append((p, data))
+    return out
+
+
 def gen_large(s, commits, rng):
     t = Text(rng)
     big = {  # path -> (lines, kind, rewrite probability per commit, edits per rewrite)
@@ -286,27 +324,7 @@ def gen_large(s, commits, rng):
     small_paths = sorted(small)
     for i in range(1, commits):
         changes = {}
-        for kind, krng in plan.get(i, []):
-            if kind == "binance-constants":
-                lines = big[carrier][0]
-                at = 1  # module constants, under the first comment line
-                lines[at:at] = binance_constants(krng)
-                changes[carrier] = None  # rendered below
-                removals.setdefault(i + KEEP, []).append(("unconstant", at))
-            else:
-                p = PLANT_PATHS[kind]
-                changes[p] = PLANT_MAKERS[kind](krng)
-                removals.setdefault(i + KEEP, []).append(("delete", p))
-        for what, arg in removals.pop(i, []):
-            if what == "delete":
-                changes[arg] = b"DELETE"
-            else:
-                lines = big[carrier][0]
-                # Edits since may have moved it: find the constants again.
-                idx = next((k for k, l in enumerate(lines) if l.startswith(b"BINANCE_API_KEY = ")), None)
-                if idx is not None:
-                    del lines[idx - 1:idx + 3]
-                changes[carrier] = None
+        plant_and_remove(i, plan, removals, carrier, big[carrier][0], changes)
         for p, v in big.items():
             lines, kind, prob, edits = v
             if rng.random() < prob:
@@ -317,16 +335,7 @@ def gen_large(s, commits, rng):
             p = rng.choice(small_paths)
             edit_text(t, small[p], rng.randint(1, 4))
             changes[p] = None
-        out = []
-        for p in sorted(changes):
-            data = changes[p]
-            if data == b"DELETE":
-                out.append((p, None))
-            elif data is None:
-                src = big[p][0] if p in big else small[p]
-                out.append((p, b"\n".join(src) + b"\n"))
-            else:
-                out.append((p, data))
+        out = rendered(changes, lambda p: big[p][0] if p in big else small[p])
         s.commit(out, f"update {', '.join(p for p, _ in out[:3])}")
 
 
@@ -360,24 +369,7 @@ def gen_small(s, commits, rng):
     carrier = next(p for p in paths if p.endswith(".py") and p.startswith("freqbot/"))
     for i in range(1, commits):
         changes = {}
-        for kind, krng in plan.get(i, []):
-            if kind == "binance-constants":
-                files[carrier][1:1] = binance_constants(krng)
-                changes[carrier] = None
-                removals.setdefault(i + KEEP, []).append(("unconstant", carrier))
-            else:
-                p = PLANT_PATHS[kind]
-                changes[p] = PLANT_MAKERS[kind](krng)
-                removals.setdefault(i + KEEP, []).append(("delete", p))
-        for what, arg in removals.pop(i, []):
-            if what == "delete":
-                changes[arg] = b"DELETE"
-            else:
-                lines = files[carrier]
-                idx = next((k for k, l in enumerate(lines) if l.startswith(b"BINANCE_API_KEY = ")), None)
-                if idx is not None:
-                    del lines[idx - 1:idx + 3]
-                changes[carrier] = None
+        plant_and_remove(i, plan, removals, carrier, files[carrier], changes)
         # A handful of files, mostly in one directory and its neighbours.
         k = min(40, 1 + int(rng.expovariate(1 / 6)))
         d = rng.randrange(len(dirs))
@@ -392,15 +384,7 @@ def gen_small(s, commits, rng):
             else:
                 edit_text(t, lines, rng.randint(1, 3))
             changes[p] = None
-        out = []
-        for p in sorted(changes):
-            data = changes[p]
-            if data == b"DELETE":
-                out.append((p, None))
-            elif data is None:
-                out.append((p, b"\n".join(files[p]) + b"\n"))
-            else:
-                out.append((p, data))
+        out = rendered(changes, lambda p: files[p])
         s.commit(out, f"update {len(out)} files")
 
 
