@@ -151,8 +151,10 @@ pub fn history_each(
     let chunk_bytes = if options.chunk_bytes == 0 { 32 << 20 } else { options.chunk_bytes };
     // Blobs just before the range only tell what is not new in it, declarations included (a
     // manifest's old violation is not the range's doing): all of them count as current.
-    let mut before = Chunker::new(&repo, chunk_bytes, Origin::BeforeRange, options, None);
-    let mut in_range = Chunker::new(&repo, chunk_bytes, Origin::InRange, options, Some(current));
+    // One reader (pack indexes, handles with warm caches) for both sides of `--since`.
+    let reader = std::sync::Arc::new(blobs::ParallelReader::new(&repo));
+    let mut before = Chunker::new(reader.clone(), chunk_bytes, Origin::BeforeRange, options, None);
+    let mut in_range = Chunker::new(reader, chunk_bytes, Origin::InRange, options, Some(current));
 
     // The trees are walked on a thread of their own while the blobs found so far are read (on
     // the workers) and handed over: the walk is serial, and would otherwise leave them idle.
@@ -322,7 +324,7 @@ struct Chunker {
     /// The lines of the last version of each file, to tell a later version's new lines.
     lines: LineMemory,
     /// Reads the blobs on every worker.
-    reader: blobs::ParallelReader,
+    reader: std::sync::Arc<blobs::ParallelReader>,
 }
 
 /// Byte ranges of whole lines.
@@ -414,14 +416,14 @@ fn new_lines(bytes: &[u8], hashes: &[u64], before: &[u64]) -> Vec<(usize, usize)
 
 impl Chunker {
     fn new(
-        repo: &gix::Repository,
+        reader: std::sync::Arc<blobs::ParallelReader>,
         limit: usize,
         origin: Origin,
         options: &HistoryOptions,
         current: Option<IdSet>,
     ) -> Chunker {
         Chunker {
-            reader: blobs::ParallelReader::new(repo),
+            reader,
             limit,
             origin,
             blobs: options.blobs,
