@@ -36,8 +36,8 @@ pub(crate) struct ParallelReader {
     /// Handles with warm caches and their decode buffers, handed to whichever task runs next
     /// (at most one per worker).
     handles: std::sync::Mutex<Vec<(gix::Repository, Vec<u8>)>>,
-    /// Where each packed object sits, to read blobs in pack order.
-    packs: PackOrder,
+    /// The pack files, read directly where they can be (each delta base decoded once).
+    packs: super::packs::Packs,
 }
 
 /// Objects kept per worker: the blobs just read, so the next one, when it is a delta on one of
@@ -53,47 +53,12 @@ pub(crate) fn set_pack_cache(repo: &mut gix::Repository) {
     repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(PACK_CACHE_BYTES)));
 }
 
-/// The pack indexes of a repository, to sort objects by where their packs hold them. A delta
-/// always follows its base in a pack (an offset delta points backwards), so reading in pack
-/// order finds each base in the cache, whichever way the pack was written: oldest version
-/// first (`git fast-import`) or newest first (`git repack`). ReadBlob in commit order instead, a
-/// blob 30 deltas deep costs 30 inflates and 30 copies of the file.
-struct PackOrder {
-    indexes: Vec<gix::odb::pack::index::File>,
-}
-
-impl PackOrder {
-    fn load(repo: &gix::Repository) -> PackOrder {
-        let dir = repo.common_dir().join("objects").join("pack");
-        let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
-            .map(|entries| {
-                entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "idx")).collect()
-            })
-            .unwrap_or_default();
-        paths.sort();
-        let kind = repo.object_hash();
-        // An index that cannot be read only loses the order: the blob is still read.
-        let indexes = paths.iter().filter_map(|p| gix::odb::pack::index::File::at(p, kind).ok()).collect();
-        PackOrder { indexes }
-    }
-
-    /// (pack, offset) of `id`; loose objects and those of unreadable packs last.
-    fn position(&self, id: &gix::ObjectId) -> (usize, u64) {
-        for (n, index) in self.indexes.iter().enumerate() {
-            if let Some(i) = index.lookup(id) {
-                return (n, index.pack_offset_at_index(i));
-            }
-        }
-        (usize::MAX, 0)
-    }
-}
-
 impl ParallelReader {
     pub(crate) fn new(repo: &gix::Repository) -> ParallelReader {
         ParallelReader {
             repo: repo.clone().into_sync(),
             handles: std::sync::Mutex::new(Vec::new()),
-            packs: PackOrder::load(repo),
+            packs: super::packs::Packs::load(repo),
         }
     }
 
@@ -141,38 +106,52 @@ impl ParallelReader {
         max_size: u64,
     ) -> Vec<(Content, Option<LineHashes>)> {
         use rayon::prelude::*;
-        // ReadBlob in pack order (bases before their deltas), one contiguous run per worker so a run
-        // stays on one handle's cache; put back in the order asked for.
-        let mut order: Vec<usize> = (0..ids.len()).collect();
-        order.sort_by_cached_key(|&i| self.packs.position(&ids[i].0));
-        let run = ids.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
-        let runs: Vec<Vec<(usize, ReadBlob)>> = order
+        let wanted: Vec<Option<super::packs::Position>> = ids
+            .iter()
+            .map(|&(id, size)| size.filter(|&s| s <= max_size).and_then(|_| self.packs.position(&id)))
+            .collect();
+        let mut read: Vec<Option<Vec<u8>>> = self.packs.read(&wanted);
+        // The rest through gix, in pack order (bases before their deltas), one contiguous run per
+        // worker so a run stays on one handle's cache.
+        let mut rest: Vec<usize> = (0..ids.len()).filter(|&i| read[i].is_none()).collect();
+        rest.sort_by_cached_key(|&i| self.packs.position(&ids[i].0).unwrap_or((usize::MAX, 0)));
+        let run = rest.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+        let runs: Vec<Vec<(usize, Content)>> = rest
             .par_chunks(run)
             .map(|run| {
                 let mut repo = self.handle();
                 let (handle, scratch) = (&repo.0, &mut repo.1);
-                let out = run.iter().map(|&i| (i, read_with_hashes(handle, ids[i], max_size, scratch))).collect();
+                let out = run.iter().map(|&i| (i, read_content(handle, ids[i], max_size, scratch))).collect();
                 self.give_back(repo);
                 out
             })
             .collect();
-        let mut read: Vec<(usize, ReadBlob)> = runs.into_iter().flatten().collect();
-        read.sort_unstable_by_key(|(i, _)| *i);
-        read.into_iter().map(|(_, r)| r).collect()
+        let mut contents: Vec<Option<Content>> = read.iter_mut().map(|r| r.take().map(Content::Bytes)).collect();
+        for (i, content) in runs.into_iter().flatten() {
+            contents[i] = Some(content);
+        }
+        contents
+            .into_par_iter()
+            .map(|content| {
+                let content = content.unwrap_or_else(|| Content::Unreadable("blob not read".into()));
+                let hashes = match &content {
+                    Content::Bytes(bytes) => Some(LineHashes::of(bytes)),
+                    _ => None,
+                };
+                (content, hashes)
+            })
+            .collect()
     }
 }
 
-/// A blob's content and, when read, its line hashes.
-type ReadBlob = (Content, Option<LineHashes>);
-
-/// Reads one blob (its size known from its header) with its line hashes.
-fn read_with_hashes(
+/// Reads one blob through gix (its size known from its header).
+fn read_content(
     repo: &gix::Repository,
     (id, size): (gix::ObjectId, Option<u64>),
     max_size: u64,
     scratch: &mut Vec<u8>,
-) -> ReadBlob {
-    let content = match size {
+) -> Content {
+    match size {
         // The header lookup failed before: once more, for its message.
         None => content(repo, id, max_size),
         Some(size) if size > max_size => Content::Skipped("too-large"),
@@ -180,24 +159,23 @@ fn read_with_hashes(
             Ok(bytes) => Content::Bytes(bytes),
             Err(e) => Content::Unreadable(e),
         },
-    };
-    let hashes = match &content {
-        Content::Bytes(bytes) => {
-            let ordered = line_hashes(bytes);
-            let mut sorted = ordered.clone();
-            sorted.sort_unstable();
-            sorted.dedup();
-            Some(LineHashes { ordered, sorted })
-        }
-        _ => None,
-    };
-    (content, hashes)
+    }
 }
 
 /// The line hashes of a blob: in line order, and sorted without duplicates (for lookups).
 pub(crate) struct LineHashes {
     pub ordered: Vec<u64>,
     pub sorted: Vec<u64>,
+}
+
+impl LineHashes {
+    pub(crate) fn of(bytes: &[u8]) -> LineHashes {
+        let ordered = line_hashes(bytes);
+        let mut sorted = ordered.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        LineHashes { ordered, sorted }
+    }
 }
 
 /// A 64-bit hash of every line of `bytes` (split at `\n`), in order: enough to tell which

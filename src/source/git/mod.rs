@@ -7,6 +7,7 @@
 mod blobs;
 mod diff;
 mod history;
+mod packs;
 mod staged;
 mod tree;
 
