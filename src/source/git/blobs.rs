@@ -37,7 +37,7 @@ pub(crate) struct ParallelReader {
     /// (at most one per worker).
     handles: std::sync::Mutex<Vec<(gix::Repository, Vec<u8>)>>,
     /// The pack files, read directly where they can be (each delta base decoded once).
-    packs: super::packs::Packs,
+    packs: std::sync::Arc<super::packs::Packs>,
 }
 
 /// Objects kept per worker: the blobs just read, so the next one, when it is a delta on one of
@@ -58,8 +58,13 @@ impl ParallelReader {
         ParallelReader {
             repo: repo.clone().into_sync(),
             handles: std::sync::Mutex::new(Vec::new()),
-            packs: super::packs::Packs::load(repo),
+            packs: std::sync::Arc::new(super::packs::Packs::load(repo)),
         }
+    }
+
+    /// The packs, for reading trees beside the blobs.
+    pub(crate) fn packs(&self) -> std::sync::Arc<super::packs::Packs> {
+        self.packs.clone()
     }
 
     fn handle(&self) -> (gix::Repository, Vec<u8>) {

@@ -10,7 +10,7 @@
 //! scanned ref still holds (`Artifact::current`): a manifest fixed since is not a violation.
 
 use super::blobs::{self, BlobPolicy};
-use super::{commit_tree, git_err, join, open, resolve_commit, walk, SourceError};
+use super::{commit_tree, git_err, join, open, resolve_commit, walk_with, SourceError, TreeSource};
 use crate::diagnostic::CommitInfo;
 use crate::source::{Artifact, Content, Provenance};
 use std::cmp::Reverse;
@@ -154,6 +154,7 @@ pub fn history_each(
     // One reader (pack indexes, handles with warm caches) for both sides of `--since`.
     let reader = std::sync::Arc::new(blobs::ParallelReader::new(&repo));
     let mut before = Chunker::new(reader.clone(), chunk_bytes, Origin::BeforeRange, options, None);
+    let packs = reader.packs();
     let mut in_range = Chunker::new(reader, chunk_bytes, Origin::InRange, options, Some(current));
 
     // The trees are walked on a thread of their own while the blobs found so far are read (on
@@ -162,7 +163,7 @@ pub fn history_each(
     let walker_repo = repo.clone().into_sync();
     let paths = &options.paths;
     std::thread::scope(|scope| -> Result<(), SourceError> {
-        let walker = scope.spawn(move || walk_commits(walker_repo, &boundary, &range, paths, send));
+        let walker = scope.spawn(move || walk_commits(walker_repo, packs, &boundary, &range, paths, send));
         let mut chunker = &mut before;
         let mut result = Ok(());
         for walked in receive.iter() {
@@ -237,6 +238,7 @@ impl WalkSender {
 /// and sends the blobs each commit introduces (those under trees not seen before).
 fn walk_commits(
     repo: gix::ThreadSafeRepository,
+    packs: std::sync::Arc<super::packs::Packs>,
     boundary: &[gix::ObjectId],
     range: &[gix::ObjectId],
     paths: &super::Pathspec,
@@ -244,16 +246,17 @@ fn walk_commits(
 ) {
     let mut repo = repo.to_thread_local();
     // Commits are parsed twice (walk, then attribution); keep them cached. Trees are deltas on
-    // their earlier versions: without a pack cache, each would cost its whole chain.
+    // their other versions: without a pack cache, each would cost its whole chain.
     repo.object_cache_size_if_unset(32 * 1024 * 1024);
     blobs::set_pack_cache(&mut repo);
+    let mut trees = WalkTrees { repo: &repo, chains: super::packs::ChainReader::new(packs, TREE_CHAIN_BYTES) };
     let mut seen_trees = IdSet::default();
     let mut seen_blobs = IdSet::default();
     let mut send = WalkSender { send, blobs: Vec::new() };
     for &parent in boundary {
         // In a shallow clone the parent may be absent; then there is nothing to exclude.
         if let Ok(tree) = commit_tree(&repo, parent) {
-            if !walk_commit(&repo, parent, tree, paths, &mut seen_trees, &mut seen_blobs, &mut send) {
+            if !walk_commit(&mut trees, parent, tree, paths, &mut seen_trees, &mut seen_blobs, &mut send) {
                 return;
             }
         }
@@ -263,7 +266,7 @@ fn walk_commits(
     }
     for &id in range {
         let sent = match commit_tree(&repo, id) {
-            Ok(tree) => walk_commit(&repo, id, tree, paths, &mut seen_trees, &mut seen_blobs, &mut send),
+            Ok(tree) => walk_commit(&mut trees, id, tree, paths, &mut seen_trees, &mut seen_blobs, &mut send),
             Err(e) => send.other(Walked::Unreadable(commit_info(&repo, id), format!("its tree cannot be read ({e})"))),
         };
         if !sent {
@@ -273,9 +276,31 @@ fn walk_commits(
     send.flush();
 }
 
+/// Bytes of trees the walk keeps decoded (see `ChainReader`).
+const TREE_CHAIN_BYTES: usize = 16 << 20;
+
+/// The walk's trees: from the packs with the chains just decoded kept, else through gix.
+struct WalkTrees<'r> {
+    repo: &'r gix::Repository,
+    chains: super::packs::ChainReader,
+}
+
+impl TreeSource for WalkTrees<'_> {
+    fn tree(&mut self, id: &gix::oid, buf: &mut Vec<u8>) -> Result<(), SourceError> {
+        match self.chains.object(id) {
+            Some((gix::objs::Kind::Tree, bytes)) => {
+                buf.clear();
+                buf.extend_from_slice(&bytes);
+                Ok(())
+            }
+            _ => { self.repo }.tree(id, buf),
+        }
+    }
+}
+
 /// Sends the blobs `commit` introduces; false if the reader stopped.
 fn walk_commit(
-    repo: &gix::Repository,
+    trees: &mut WalkTrees,
     commit: gix::ObjectId,
     tree: gix::ObjectId,
     paths: &super::Pathspec,
@@ -284,7 +309,10 @@ fn walk_commit(
     send: &mut WalkSender,
 ) -> bool {
     let mut new_blobs = Vec::new();
-    let walked = walk_tree(repo, tree, paths, seen_trees, seen_blobs, &mut |path, blob| new_blobs.push((path, blob)));
+    let repo = trees.repo;
+    let walked = walk_tree(trees, repo.object_hash(), tree, paths, seen_trees, seen_blobs, &mut |path, blob| {
+        new_blobs.push((path, blob))
+    });
     if let Err(e) = walked {
         // A missing subtree: what was walked is kept, the gap is reported on the commit.
         let why = format!("part of its tree cannot be read ({e})");
@@ -611,7 +639,8 @@ fn tip_blobs(repo: &gix::Repository, tips: &[gix::ObjectId], paths: &super::Path
     let mut blobs = IdSet::default();
     for &tip in tips {
         if let Ok(tree) = commit_tree(repo, tip) {
-            let _ = walk_tree(repo, tree, paths, &mut seen_trees, &mut blobs, &mut |_, _| {});
+            let _ =
+                walk_tree(&mut { repo }, repo.object_hash(), tree, paths, &mut seen_trees, &mut blobs, &mut |_, _| {});
         }
     }
     blobs
@@ -659,7 +688,8 @@ fn parents_first(commits: &[Node]) -> Vec<usize> {
 /// a blob counts as seen only once met at a matching path, and no tree is skipped (the same
 /// tree may sit both outside and inside the pathspec).
 fn walk_tree(
-    repo: &gix::Repository,
+    trees: &mut dyn super::TreeSource,
+    hash: gix::hash::Kind,
     tree: gix::ObjectId,
     paths: &super::Pathspec,
     seen_trees: &mut IdSet,
@@ -667,7 +697,7 @@ fn walk_tree(
     visit: &mut dyn FnMut(String, gix::ObjectId),
 ) -> Result<(), SourceError> {
     if !paths.is_everything() {
-        return walk(repo, tree, &mut |_| true, &mut |dir, name, blob| {
+        return walk_with(trees, hash, tree, &mut |_| true, &mut |dir, name, blob| {
             let path = join(dir, name);
             if paths.matches(&path) && seen_blobs.insert(blob.to_owned()) {
                 visit(path, blob.to_owned());
@@ -677,7 +707,7 @@ fn walk_tree(
     if !seen_trees.insert(tree) {
         return Ok(());
     }
-    walk(repo, tree, &mut |id| seen_trees.insert(id.to_owned()), &mut |dir, name, blob| {
+    walk_with(trees, hash, tree, &mut |id| seen_trees.insert(id.to_owned()), &mut |dir, name, blob| {
         if seen_blobs.insert(blob.to_owned()) {
             visit(join(dir, name), blob.to_owned());
         }

@@ -196,6 +196,23 @@ pub(crate) fn tree_files(repo: &gix::Repository, tree: gix::ObjectId) -> Result<
     Ok(out)
 }
 
+/// Where `walk` reads trees from.
+pub(crate) trait TreeSource {
+    /// Puts the raw bytes of tree `id` in `buf`.
+    fn tree(&mut self, id: &gix::oid, buf: &mut Vec<u8>) -> Result<(), SourceError>;
+}
+
+impl TreeSource for &gix::Repository {
+    fn tree(&mut self, id: &gix::oid, buf: &mut Vec<u8>) -> Result<(), SourceError> {
+        if id == gix::ObjectId::empty_tree(id.kind()) {
+            // gix answers the empty tree without reading (or writing) anything.
+            buf.clear();
+            return Ok(());
+        }
+        self.objects.find_tree(id, buf).map(|_| ()).map_err(git_err)
+    }
+}
+
 /// Depth-first walk of `tree` in tree order: descends into a subtree only if `enter` says so
 /// and calls `file` for every regular or executable file with its directory and name (joined
 /// by the caller only when needed: most files of a history walk were seen before).
@@ -205,10 +222,22 @@ pub(crate) fn walk(
     enter: &mut dyn FnMut(&gix::oid) -> bool,
     file: &mut dyn FnMut(&str, &gix::bstr::BStr, &gix::oid),
 ) -> Result<(), SourceError> {
+    walk_with(&mut { repo }, repo.object_hash(), tree, enter, file)
+}
+
+/// `walk`, reading trees from `trees`.
+pub(crate) fn walk_with(
+    trees: &mut dyn TreeSource,
+    hash: gix::hash::Kind,
+    tree: gix::ObjectId,
+    enter: &mut dyn FnMut(&gix::oid) -> bool,
+    file: &mut dyn FnMut(&str, &gix::bstr::BStr, &gix::oid),
+) -> Result<(), SourceError> {
     let mut stack = vec![(tree, String::new())];
     let mut buf = Vec::new();
     while let Some((id, prefix)) = stack.pop() {
-        let tree = repo.objects.find_tree(&id, &mut buf).map_err(git_err)?;
+        trees.tree(&id, &mut buf)?;
+        let tree = gix::objs::TreeRef::from_bytes(&buf, hash).map_err(|e| git_err(format!("tree {id}: {e}")))?;
         let mut subtrees = Vec::new();
         for entry in &tree.entries {
             if entry.mode.is_tree() {

@@ -59,7 +59,7 @@ impl Packs {
                 Some(Pack { index, data })
             })
             .collect();
-        Packs { packs, kept: Mutex::new(Kept::default()) }
+        Packs { packs, kept: Mutex::new(Kept::new(KEPT_BYTES)) }
     }
 
     /// Where `id` is packed, if in one of these packs.
@@ -180,7 +180,8 @@ impl Packs {
             let node = &plan.nodes[n];
             let Some(pack) = self.packs.get(node.pack) else { continue };
             let bytes = match (&node.kept, node.base) {
-                (Some(kept), _) => Some(kept.clone()),
+                (Some((gix::objs::Kind::Blob, kept)), _) => Some(kept.clone()),
+                (Some(_), _) => None,
                 (None, None) if node.entry.header == pack::data::entry::Header::Blob => {
                     let mut whole = Vec::new();
                     inflated(pack, &node.entry, &mut inflate, &mut whole).is_some().then(|| Arc::new(whole))
@@ -207,11 +208,8 @@ impl Packs {
                 out.push((request, bytes.as_ref().clone()));
             }
             if plan.worth_keeping(n) {
-                self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).put(
-                    node.pack,
-                    node.offset,
-                    bytes.clone(),
-                );
+                let object = (gix::objs::Kind::Blob, bytes.clone());
+                self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).put(node.pack, node.offset, object);
             }
             if !node.children.is_empty() {
                 live.insert(n, (bytes, node.children.len()));
@@ -220,6 +218,67 @@ impl Packs {
             }
         }
         out
+    }
+}
+
+/// Reads objects one at a time (a history walk's trees), keeping every object decoded on the
+/// way: the walk reads a directory's versions in commit order, and in a clone's pack (newest
+/// whole, older ones deltas on newer ones) each version's chain passes through the next one.
+pub(crate) struct ChainReader {
+    packs: Arc<Packs>,
+    kept: Kept,
+    inflate: gix::zlib::Inflate,
+    delta: Vec<u8>,
+}
+
+impl ChainReader {
+    pub(crate) fn new(packs: Arc<Packs>, budget: usize) -> ChainReader {
+        ChainReader { packs, kept: Kept::new(budget), inflate: gix::zlib::Inflate::default(), delta: Vec::new() }
+    }
+
+    /// Object `id`, or `None` if not packed here or not decodable here (left to gix).
+    pub(crate) fn object(&mut self, id: &gix::oid) -> Option<Object> {
+        let (pack, offset) = self.packs.position(&id.to_owned())?;
+        let p = self.packs.packs.get(pack)?;
+        // Up the chain to a kept or whole object.
+        let mut chain: Vec<(u64, pack::data::Entry)> = Vec::new();
+        let mut at = offset;
+        let (kind, mut bytes) = loop {
+            if let Some(object) = self.kept.get(pack, at) {
+                break object.clone();
+            }
+            if chain.len() > MAX_CHAIN {
+                return None;
+            }
+            let entry = p.data.entry(at).ok()?;
+            match entry.header {
+                pack::data::entry::Header::OfsDelta { base_distance } => {
+                    let base = entry.checked_base_pack_offset(base_distance)?;
+                    chain.push((at, entry));
+                    at = base;
+                }
+                pack::data::entry::Header::RefDelta { base_id } => {
+                    let base = p.index.lookup(base_id).map(|i| p.index.pack_offset_at_index(i))?;
+                    chain.push((at, entry));
+                    at = base;
+                }
+                header => {
+                    let kind = header.as_kind()?;
+                    let mut whole = Vec::new();
+                    inflated(p, &entry, &mut self.inflate, &mut whole)?;
+                    let object = (kind, Arc::new(whole));
+                    self.kept.put(pack, at, object.clone());
+                    break object;
+                }
+            }
+        };
+        // Down again, keeping each version on the way.
+        for (at, entry) in chain.iter().rev() {
+            let delta = inflated(p, entry, &mut self.inflate, &mut self.delta)?;
+            bytes = Arc::new(apply_delta(&bytes, delta)?);
+            self.kept.put(pack, *at, (kind, bytes.clone()));
+        }
+        Some((kind, bytes))
     }
 }
 
@@ -257,7 +316,7 @@ struct Node {
     /// The requests that want this object.
     wanted: Vec<usize>,
     /// Its bytes, when kept from a batch before.
-    kept: Option<Arc<Vec<u8>>>,
+    kept: Option<Object>,
 }
 
 /// Inflates one entry (a whole object, or a delta's instructions) into `buf`.
@@ -279,35 +338,47 @@ fn inflated<'a>(
 }
 
 /// Objects decoded in earlier batches, oldest dropped first past `KEPT_BYTES`.
-#[derive(Default)]
 struct Kept {
-    objects: HashMap<Position, Arc<Vec<u8>>>,
+    objects: HashMap<Position, Object>,
     order: VecDeque<Position>,
     bytes: usize,
+    /// Bytes kept at most.
+    budget: usize,
 }
 
+/// A decoded object: its kind and bytes.
+type Object = (gix::objs::Kind, Arc<Vec<u8>>);
+
 impl Kept {
-    fn put(&mut self, pack: usize, offset: u64, bytes: Arc<Vec<u8>>) {
-        if bytes.len() > KEPT_BYTES / 4 {
+    fn new(budget: usize) -> Kept {
+        Kept { objects: HashMap::new(), order: VecDeque::new(), bytes: 0, budget }
+    }
+
+    fn put(&mut self, pack: usize, offset: u64, object: Object) {
+        if object.1.len() > self.budget / 4 {
             return;
         }
-        self.bytes += bytes.len();
-        if let Some(old) = self.objects.insert((pack, offset), bytes) {
-            self.bytes -= old.len();
+        self.bytes += object.1.len();
+        if let Some(old) = self.objects.insert((pack, offset), object) {
+            self.bytes -= old.1.len();
         }
         self.order.push_back((pack, offset));
-        while self.bytes > KEPT_BYTES {
+        while self.bytes > self.budget {
             let Some(oldest) = self.order.pop_front() else { break };
             if let Some(gone) = self.objects.remove(&oldest) {
-                self.bytes -= gone.len();
+                self.bytes -= gone.1.len();
             }
         }
     }
 
-    fn take(&mut self, pack: usize, offset: u64) -> Option<Arc<Vec<u8>>> {
-        let bytes = self.objects.remove(&(pack, offset))?;
-        self.bytes -= bytes.len();
-        Some(bytes)
+    fn take(&mut self, pack: usize, offset: u64) -> Option<Object> {
+        let object = self.objects.remove(&(pack, offset))?;
+        self.bytes -= object.1.len();
+        Some(object)
+    }
+
+    fn get(&self, pack: usize, offset: u64) -> Option<&Object> {
+        self.objects.get(&(pack, offset))
     }
 }
 
@@ -445,6 +516,14 @@ mod tests {
                 }
             }
             assert_eq!(again[30], again[0]);
+            // One at a time, with a budget that keeps only part of each chain.
+            let mut chains = ChainReader::new(Arc::new(Packs::load(&repo)), 200_000);
+            for (i, id) in ids.iter().enumerate() {
+                let expected = repo.find_object(*id).unwrap_or_else(|e| panic!("{id}: {e}")).data.clone();
+                let read = chains.object(id);
+                assert_eq!(read.as_ref().map(|(kind, _)| *kind), Some(gix::objs::Kind::Blob), "kind {i}");
+                assert_eq!(read.map(|(_, bytes)| bytes.as_ref().clone()), Some(expected), "one at a time {i}");
+            }
             // Not packed here: left to the caller.
             assert_eq!(packs.read(&[None]), vec![None]);
         }
