@@ -6,14 +6,15 @@
 //! (a file 30 deltas deep: 30 inflates and 30 copies of it, per version). A batch's chains are
 //! known from the entries' headers without inflating anything, so here every object on them is
 //! decoded once, right before the deltas based on it, and dropped after the last of them.
-//! Chains that share no object are read in parallel. The last version of each file read is kept
-//! for later batches (within a memory budget): the next version is usually a delta on it.
+//! Chains that share no object are read in parallel. An object that deltas of later batches
+//! rest on (the pack's deltas are counted when it is opened) is kept for them, within a memory
+//! budget: past it, those nearest the whole object go first, as they are needed last.
 //!
 //! Whatever this cannot read (loose objects, a base in another pack, a damaged entry) is left to
 //! the caller, which reads it through gix as before and reports its errors.
 
 use gix::odb::pack;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// The packs of a repository, by the order of their index file names.
@@ -25,13 +26,86 @@ pub(crate) struct Packs {
 struct Pack {
     index: pack::index::File,
     data: pack::data::File,
+    /// How many deltas on each object are still to be decoded (`None`: not counted).
+    bases: Option<Bases>,
+}
+
+/// The objects of a pack that deltas rest on, by offset, each with how many of its deltas are
+/// still to be decoded (an object is worth keeping between batches only while that is not
+/// zero) and its depth in its chain (the deeper, the sooner it is needed: see `Kept`).
+struct Bases {
+    offsets: Vec<u64>,
+    left: Vec<std::sync::atomic::AtomicU32>,
+    depth: Vec<u16>,
+}
+
+/// Packs with more objects are not counted (the count's memory: 16 bytes per delta while
+/// counting, 14 per base object after).
+const MAX_COUNTED: u32 = 2 << 20;
+
+impl Bases {
+    fn count(index: &pack::index::File, data: &pack::data::File) -> Option<Bases> {
+        if index.num_objects() > MAX_COUNTED {
+            return None;
+        }
+        // (offset, base offset) of every delta.
+        let mut deltas: Vec<(u64, u64)> = Vec::new();
+        for e in index.iter() {
+            let entry = data.entry(e.pack_offset).ok()?;
+            let base = match entry.header {
+                pack::data::entry::Header::OfsDelta { base_distance } => {
+                    entry.checked_base_pack_offset(base_distance)?
+                }
+                pack::data::entry::Header::RefDelta { base_id } => match index.lookup(base_id) {
+                    Some(i) => index.pack_offset_at_index(i),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            deltas.push((e.pack_offset, base));
+        }
+        let mut offsets: Vec<u64> = deltas.iter().map(|d| d.1).collect();
+        offsets.sort_unstable();
+        let mut left: Vec<std::sync::atomic::AtomicU32> = Vec::new();
+        for chunk in offsets.chunk_by(|a, b| a == b) {
+            left.push(std::sync::atomic::AtomicU32::new(u32::try_from(chunk.len()).unwrap_or(u32::MAX)));
+        }
+        offsets.dedup();
+        // Depths in pack order: an offset delta's base comes before it.
+        deltas.sort_unstable();
+        let mut depth = vec![0u16; offsets.len()];
+        for (at, base) in deltas {
+            if let (Ok(i), Ok(b)) = (offsets.binary_search(&at), offsets.binary_search(&base)) {
+                depth[i] = depth[b].saturating_add(1);
+            }
+        }
+        Some(Bases { offsets, left, depth })
+    }
+
+    /// Deltas on the object at `offset` still to be decoded, and its depth.
+    fn left(&self, offset: u64) -> (u32, u16) {
+        let Ok(i) = self.offsets.binary_search(&offset) else { return (0, 0) };
+        let left = self.left.get(i).map_or(0, |n| n.load(std::sync::atomic::Ordering::Relaxed));
+        (left, self.depth.get(i).copied().unwrap_or(0))
+    }
+
+    /// One delta on the object at `offset` was decoded.
+    fn decoded_one_on(&self, offset: u64) {
+        if let Some(n) = self.offsets.binary_search(&offset).ok().and_then(|i| self.left.get(i)) {
+            let _ = n.fetch_update(std::sync::atomic::Ordering::Relaxed, std::sync::atomic::Ordering::Relaxed, |v| {
+                v.checked_sub(1)
+            });
+        }
+    }
 }
 
 /// Where an object sits: (pack, offset of its entry).
 pub(crate) type Position = (usize, u64);
 
-/// Bytes of decoded objects kept between batches.
-const KEPT_BYTES: usize = 32 << 20;
+/// Bytes of decoded objects kept between batches. Reading a clone's history (newest versions
+/// whole) oldest first, the first batch alone decodes every file's chain from its newest
+/// version down; on the small bench shape keeping all of it would take 90 MB.
+const KEPT_BYTES: usize = 48 << 20;
 
 /// Longest delta chain followed (git writes at most 50 by default; a longer one is left to gix).
 const MAX_CHAIN: usize = 10_000;
@@ -56,7 +130,8 @@ impl Packs {
             .filter_map(|p| {
                 let index = pack::index::File::at(p, kind).ok()?;
                 let data = pack::data::File::at(p.with_extension("pack"), kind).ok()?;
-                Some(Pack { index, data })
+                let bases = Bases::count(&index, &data);
+                Some(Pack { index, data, bases })
             })
             .collect();
         Packs { packs, kept: Mutex::new(Kept::new(KEPT_BYTES)) }
@@ -91,7 +166,8 @@ impl Packs {
     /// an earlier batch), sharing the objects that chains have in common.
     fn plan(&self, wanted: &[Option<Position>]) -> Plan {
         let mut kept = self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut plan = Plan::default();
+        let mut plan = Plan { batch: kept.batches, ..Plan::default() };
+        kept.batches += 1;
         let mut at: HashMap<Position, usize> = HashMap::new();
         for (request, &position) in wanted.iter().enumerate() {
             let Some((pack, offset)) = position else { continue };
@@ -153,7 +229,7 @@ impl Packs {
                     for node in plan.nodes.drain(first..) {
                         at.remove(&(node.pack, node.offset));
                         if let Some(bytes) = node.kept {
-                            kept.put(node.pack, node.offset, bytes);
+                            kept.put(node.pack, node.offset, bytes, 0);
                         }
                     }
                 }
@@ -175,8 +251,8 @@ impl Packs {
         let mut delta = Vec::new();
         // Decoded bases and how many of their deltas are still to apply.
         let mut live: HashMap<usize, (Arc<Vec<u8>>, usize)> = HashMap::new();
-        let mut stack = vec![root];
-        while let Some(n) = stack.pop() {
+        let mut stack = vec![(root, 0u64)];
+        while let Some((n, depth)) = stack.pop() {
             let node = &plan.nodes[n];
             let Some(pack) = self.packs.get(node.pack) else { continue };
             let bytes = match (&node.kept, node.base) {
@@ -195,6 +271,9 @@ impl Packs {
                             live.remove(&b);
                         }
                     }
+                    if let Some(bases) = &pack.bases {
+                        bases.decoded_one_on(plan.nodes[b].offset);
+                    }
                     base.and_then(|base| {
                         let d = inflated(pack, &node.entry, &mut inflate, &mut delta)?;
                         apply_delta(&base, d).map(Arc::new)
@@ -207,14 +286,30 @@ impl Packs {
             for &request in &node.wanted {
                 out.push((request, bytes.as_ref().clone()));
             }
-            if plan.worth_keeping(n) {
+            // Kept if deltas outside this batch rest on it (when the pack's are counted).
+            // Kept if deltas outside this batch rest on it. The deeper in its chain, the sooner
+            // it is needed (read in commit order, a chain is read from one end or the other).
+            let keep = match &pack.bases {
+                Some(bases) => {
+                    let (left, depth) = bases.left(node.offset);
+                    (left as usize > node.children.len()).then_some(u64::from(depth))
+                }
+                // Not counted: this batch's objects rank above earlier ones'.
+                None => plan.worth_keeping(n).then_some((plan.batch << 16) + depth.min(0xffff)),
+            };
+            if let Some(rank) = keep {
                 let object = (gix::objs::Kind::Blob, bytes.clone());
-                self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).put(node.pack, node.offset, object);
+                self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).put(
+                    node.pack,
+                    node.offset,
+                    object,
+                    rank,
+                );
             }
             if !node.children.is_empty() {
                 live.insert(n, (bytes, node.children.len()));
                 // Lowest offset first: pack order.
-                stack.extend(node.children.iter().rev());
+                stack.extend(node.children.iter().rev().map(|&c| (c, depth + 1)));
             }
         }
         out
@@ -267,7 +362,7 @@ impl ChainReader {
                     let mut whole = Vec::new();
                     inflated(p, &entry, &mut self.inflate, &mut whole)?;
                     let object = (kind, Arc::new(whole));
-                    self.kept.put(pack, at, object.clone());
+                    self.kept.put(pack, at, object.clone(), 0);
                     break object;
                 }
             }
@@ -276,7 +371,7 @@ impl ChainReader {
         for (at, entry) in chain.iter().rev() {
             let delta = inflated(p, entry, &mut self.inflate, &mut self.delta)?;
             bytes = Arc::new(apply_delta(&bytes, delta)?);
-            self.kept.put(pack, *at, (kind, bytes.clone()));
+            self.kept.put(pack, *at, (kind, bytes.clone()), 0);
         }
         Some((kind, bytes))
     }
@@ -286,6 +381,8 @@ impl ChainReader {
 #[derive(Default)]
 struct Plan {
     nodes: Vec<Node>,
+    /// How many batches were planned before this one.
+    batch: u64,
 }
 
 impl Plan {
@@ -299,7 +396,7 @@ impl Plan {
         let node = &self.nodes[n];
         let newest = |m: usize| self.nodes[m].wanted.iter().max().copied();
         if node.wanted.is_empty() {
-            return node.children.iter().any(|&c| !self.nodes[c].wanted.is_empty());
+            return true;
         }
         node.children.is_empty() && node.base.and_then(newest).is_none_or(|before| newest(n) > Some(before))
     }
@@ -337,48 +434,59 @@ fn inflated<'a>(
     Some(buf.as_slice())
 }
 
-/// Objects decoded in earlier batches, oldest dropped first past `KEPT_BYTES`.
+/// Decoded objects kept for later reads, within a budget: past it, those of lowest rank go
+/// first (the oldest of them first).
 struct Kept {
-    objects: HashMap<Position, Object>,
-    order: VecDeque<Position>,
+    objects: HashMap<Position, (Object, Rank)>,
+    /// Eviction order: rank, then age.
+    order: std::collections::BTreeSet<(Rank, Position)>,
     bytes: usize,
     /// Bytes kept at most.
     budget: usize,
+    /// Ages: later puts rank above earlier ones of the same rank.
+    age: u64,
+    /// Batches planned so far.
+    batches: u64,
 }
 
 /// A decoded object: its kind and bytes.
 type Object = (gix::objs::Kind, Arc<Vec<u8>>);
 
+/// (rank, age) of a kept object.
+type Rank = (u64, u64);
+
 impl Kept {
     fn new(budget: usize) -> Kept {
-        Kept { objects: HashMap::new(), order: VecDeque::new(), bytes: 0, budget }
+        Kept { objects: HashMap::new(), order: std::collections::BTreeSet::new(), bytes: 0, budget, age: 0, batches: 0 }
     }
 
-    fn put(&mut self, pack: usize, offset: u64, object: Object) {
+    fn put(&mut self, pack: usize, offset: u64, object: Object, rank: u64) {
         if object.1.len() > self.budget / 4 {
             return;
         }
+        self.take(pack, offset);
+        self.age += 1;
+        let rank = (rank, self.age);
         self.bytes += object.1.len();
-        if let Some(old) = self.objects.insert((pack, offset), object) {
-            self.bytes -= old.1.len();
-        }
-        self.order.push_back((pack, offset));
+        self.objects.insert((pack, offset), (object, rank));
+        self.order.insert((rank, (pack, offset)));
         while self.bytes > self.budget {
-            let Some(oldest) = self.order.pop_front() else { break };
-            if let Some(gone) = self.objects.remove(&oldest) {
+            let Some((_, lowest)) = self.order.pop_first() else { break };
+            if let Some((gone, _)) = self.objects.remove(&lowest) {
                 self.bytes -= gone.1.len();
             }
         }
     }
 
     fn take(&mut self, pack: usize, offset: u64) -> Option<Object> {
-        let object = self.objects.remove(&(pack, offset))?;
+        let (object, rank) = self.objects.remove(&(pack, offset))?;
+        self.order.remove(&(rank, (pack, offset)));
         self.bytes -= object.1.len();
         Some(object)
     }
 
     fn get(&self, pack: usize, offset: u64) -> Option<&Object> {
-        self.objects.get(&(pack, offset))
+        self.objects.get(&(pack, offset)).map(|(object, _)| object)
     }
 }
 
