@@ -45,6 +45,8 @@ pub struct ScanContext<'a> {
     /// The detectors' value patterns for the redact stage, compiled on first use (a run
     /// without findings never pays for them).
     tokens: OnceLock<TokenPatterns>,
+    /// Keyword matches of lines seen in earlier versions of files (history scans).
+    line_keywords: crate::detect::LineKeywords,
 }
 
 impl<'a> ScanContext<'a> {
@@ -61,6 +63,7 @@ impl<'a> ScanContext<'a> {
             show_secrets,
             allow_markers: &[],
             tokens: OnceLock::new(),
+            line_keywords: Default::default(),
         }
     }
 
@@ -247,13 +250,16 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
     // A later version of a file in history: a finding its earlier versions did not have starts
     // at one of its new lines (a new value, or a new name or exchange beside an old one).
     let triggers = match (&artifact.revised, &utf16) {
-        (Some(new_lines), None) => Some(revision_triggers(text_bytes, new_lines, ctx)),
+        (Some(revision), None) => Some(revision_triggers(text_bytes, &revision.new_lines, ctx)),
         _ => None,
     };
     if triggers.as_ref().is_some_and(Vec::is_empty) && !wants_declarations {
         return result;
     }
-    let hits = ctx.detectors.prefilter(text_bytes);
+    let hits = match (&artifact.revised, &utf16) {
+        (Some(revision), None) => ctx.detectors.prefilter_lines(text_bytes, &revision.line_hashes, &ctx.line_keywords),
+        _ => ctx.detectors.prefilter(text_bytes),
+    };
     let project = projects.exchange_for(&artifact.path);
     let mut wants_detection = ctx.detectors.wants(&artifact.path, &hits, project.is_some(), text_bytes);
     if !wants_detection && !wants_declarations && !hits.any() {

@@ -184,6 +184,51 @@ pub struct DetectorSet {
     /// Exchange names as they appear in paths (`gate.env`, `venues/upbit.js`): a cheap test
     /// before the path is read word by word.
     path_words: AhoCorasick,
+    /// A keyword holds a line break (a user rule's): matches are not line by line.
+    keyword_spans_lines: bool,
+}
+
+/// A keyword match within a line: (start, end, keyword).
+type LineMatch = (u32, u32, u32);
+
+/// The keyword matches of lines, by line hash and length, shared by the workers of one scan:
+/// the versions of a file in history mostly repeat the lines of the one before. Bounded: a
+/// shard that grows past its share starts over (and its lines are matched again).
+pub struct LineKeywords {
+    shards: Vec<std::sync::Mutex<HashMap<u64, Box<[LineMatch]>>>>,
+}
+
+/// Lines remembered at most (about 40 bytes each).
+const LINE_KEYWORDS_MAX: usize = 1 << 20;
+const LINE_KEYWORDS_SHARDS: usize = 16;
+
+impl Default for LineKeywords {
+    fn default() -> Self {
+        LineKeywords { shards: (0..LINE_KEYWORDS_SHARDS).map(|_| Default::default()).collect() }
+    }
+}
+
+impl LineKeywords {
+    /// The matches of the line with this hash and length, into `out`: remembered, or found by
+    /// `find` and remembered.
+    fn matches(&self, hash: u64, len: usize, out: &mut Vec<LineMatch>, find: impl FnOnce() -> Vec<LineMatch>) {
+        let key = hash ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let shard = &self.shards[(key >> 59) as usize % LINE_KEYWORDS_SHARDS];
+        out.clear();
+        if let Ok(lines) = shard.lock() {
+            if let Some(found) = lines.get(&key) {
+                out.extend_from_slice(found);
+                return;
+            }
+        }
+        out.extend(find());
+        if let Ok(mut lines) = shard.lock() {
+            if lines.len() >= LINE_KEYWORDS_MAX / LINE_KEYWORDS_SHARDS {
+                lines.clear();
+            }
+            lines.insert(key, out.as_slice().into());
+        }
+    }
 }
 
 /// A rule file's text with where it came from.
@@ -338,7 +383,9 @@ impl DetectorSet {
             .ascii_case_insensitive(true)
             .build(&path_words)
             .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!()));
+        let keyword_spans_lines = words.iter().any(|w| w.contains('\n'));
         DetectorSet {
+            keyword_spans_lines,
             path_words,
             exchanges,
             rules,
@@ -361,31 +408,67 @@ impl DetectorSet {
     pub fn prefilter(&self, bytes: &[u8]) -> Hits {
         let mut hits = Hits::default();
         for m in self.keywords.find_iter(bytes) {
-            let Some(target) = self.targets.get(m.pattern().as_usize()) else { continue };
-            if target.word_start && !starts_word(bytes, m.start()) {
-                continue;
-            }
-            if !hits.any {
-                hits.any = true;
-                hits.active = vec![false; self.rules.len()];
-            }
-            hits.bindings |= target.bindings;
-            if target.bindings && hits.binding_hits.len() < MAX_WINDOW_HITS {
-                hits.binding_hits.push(m.start());
-            }
-            for &r in &target.rules {
-                hits.active[r] = true;
-                if self.rules[r].spec.mode == MatchMode::Line {
-                    hits.line_hits.push((m.start(), r));
-                }
-            }
-            if let Some(ex) = target.exchange {
-                if on_word_boundary(bytes, m.start(), m.end()) {
-                    hits.mentions.push((m.start(), m.end(), ex));
-                }
-            }
+            self.record(&mut hits, bytes, m.start(), m.end(), m.pattern().as_usize());
         }
         hits
+    }
+
+    /// `prefilter` of a file whose lines have hashes `line_hashes` (split at `\n`, as
+    /// `source::git` hashes them), reusing the matches of lines met before in `memory`: no
+    /// keyword spans a line, so a line's matches do not depend on the lines around it.
+    pub fn prefilter_lines(&self, bytes: &[u8], line_hashes: &[u64], memory: &LineKeywords) -> Hits {
+        if self.keyword_spans_lines {
+            return self.prefilter(bytes);
+        }
+        let mut hits = Hits::default();
+        let mut matches: Vec<LineMatch> = Vec::new();
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', bytes).chain((start < bytes.len()).then_some(bytes.len()));
+        for (i, end) in ends.enumerate() {
+            if start >= bytes.len() {
+                break;
+            }
+            let line = &bytes[start..end];
+            let Some(&hash) = line_hashes.get(i) else { return self.prefilter(bytes) };
+            memory.matches(hash, line.len(), &mut matches, || {
+                self.keywords
+                    .find_iter(line)
+                    .map(|m| (m.start() as u32, m.end() as u32, m.pattern().as_u32()))
+                    .collect()
+            });
+            for &(s, e, pattern) in &matches {
+                self.record(&mut hits, bytes, start + s as usize, start + e as usize, pattern as usize);
+            }
+            start = end + 1;
+        }
+        hits
+    }
+
+    /// Adds one keyword match (`bytes[start..end]`, keyword `pattern`) to `hits`.
+    fn record(&self, hits: &mut Hits, bytes: &[u8], start: usize, end: usize, pattern: usize) {
+        let Some(target) = self.targets.get(pattern) else { return };
+        if target.word_start && !starts_word(bytes, start) {
+            return;
+        }
+        if !hits.any {
+            hits.any = true;
+            hits.active = vec![false; self.rules.len()];
+        }
+        hits.bindings |= target.bindings;
+        if target.bindings && hits.binding_hits.len() < MAX_WINDOW_HITS {
+            hits.binding_hits.push(start);
+        }
+        for &r in &target.rules {
+            hits.active[r] = true;
+            if self.rules[r].spec.mode == MatchMode::Line {
+                hits.line_hits.push((start, r));
+            }
+        }
+        if let Some(ex) = target.exchange {
+            if on_word_boundary(bytes, start, end) {
+                hits.mentions.push((start, end, ex));
+            }
+        }
     }
 
     /// Whether a file needs detection: it holds a keyword, or its path or repository ties it to
@@ -1111,4 +1194,53 @@ fn dedup_overlaps(mut found: Vec<Candidate>) -> Vec<Candidate> {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line_hashes(text: &[u8]) -> Vec<u64> {
+        use std::hash::{Hash, Hasher};
+        let mut lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+        if text.last() == Some(&b'\n') {
+            lines.pop();
+        }
+        lines
+            .iter()
+            .map(|l| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                l.hash(&mut h);
+                h.finish()
+            })
+            .collect()
+    }
+
+    /// Matching line by line, with matches remembered across files, finds exactly what one
+    /// pass over the file finds: word starts and boundaries are judged in the whole file.
+    #[test]
+    fn keyword_matches_by_line_are_the_whole_files() {
+        let detectors = DetectorSet::load(&[], &BTreeSet::new()).unwrap_or_else(|e| panic!("rules: {e}"));
+        let memory = LineKeywords::default();
+        let first = "binance:\n  apiKey: x\nokx_secret = 1\nxbinance BinanceKey bybit\n\nkraken";
+        let versions = [
+            first.to_string(),
+            format!("{first}\n"),
+            format!("# new\n{first}\nCOINBASE_API_SECRET=2\n"),
+            "no keywords here\n\n".to_string(),
+            String::new(),
+            format!("kucoin{first}"),
+        ];
+        for (i, text) in versions.iter().enumerate() {
+            let bytes = text.as_bytes();
+            let whole = format!("{:?}", detectors.prefilter(bytes));
+            let by_line = format!("{:?}", detectors.prefilter_lines(bytes, &line_hashes(bytes), &memory));
+            assert_eq!(by_line, whole, "version {i}");
+            assert_eq!(whole.contains("any: true"), i != 3 && i != 4, "version {i}: {whole}");
+        }
+        // Hashes that do not fit the text (another file's): the whole file is matched.
+        let bytes = first.as_bytes();
+        let whole = format!("{:?}", detectors.prefilter(bytes));
+        assert_eq!(format!("{:?}", detectors.prefilter_lines(bytes, &[1, 2], &memory)), whole);
+    }
 }

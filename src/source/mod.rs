@@ -32,16 +32,25 @@ pub struct Artifact {
     pub provenance: Provenance,
     /// When set (diff mode), only findings touching these 1-based line ranges are kept.
     pub changed_lines: Option<Vec<(usize, usize)>>,
-    /// In git history, a later version of a file scanned before (same path): the byte ranges of
-    /// its lines that no earlier version had. Only windows around those lines that could start
-    /// a finding are read again (the rest was searched in the earlier version); `None`: the
-    /// whole file.
-    pub revised: Option<Vec<(usize, usize)>>,
+    /// In git history, a later version of a file scanned before (same path). Only windows
+    /// around its new lines that could start a finding are read again (the rest was searched
+    /// in the earlier version); `None`: the whole file.
+    pub revised: Option<Revision>,
     /// The file as it is now: in the working tree, the index, a diff's head, stdin, or, in git
     /// history, a blob that the tip of a scanned ref still holds. Declaration policies
     /// (manifests, configs) run only on current artifacts, so a manifest fixed since does not
     /// keep reporting its old versions; secrets are searched for in every artifact.
     pub current: bool,
+}
+
+/// What is new in a later version of a file in git history.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    /// The byte ranges of its lines that no earlier version had.
+    pub new_lines: Vec<(usize, usize)>,
+    /// The hash of each of its lines, in order (split at `\n`): the keyword matches of lines
+    /// met in earlier versions are remembered by them (`detect::LineKeywords`).
+    pub line_hashes: Vec<u64>,
 }
 
 /// What the source managed to read.

@@ -12,7 +12,7 @@
 use super::blobs::{self, BlobPolicy};
 use super::{commit_tree, git_err, join, open, resolve_commit, walk_with, SourceError, TreeSource};
 use crate::diagnostic::CommitInfo;
-use crate::source::{Artifact, Content, Provenance};
+use crate::source::{Artifact, Content, Provenance, Revision};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::path::Path;
@@ -355,9 +355,6 @@ struct Chunker {
     reader: std::sync::Arc<blobs::ParallelReader>,
 }
 
-/// Byte ranges of whole lines.
-type Ranges = Vec<(usize, usize)>;
-
 /// Per path, the (sorted) line hashes of the last version read, within a memory budget.
 #[derive(Default)]
 struct LineMemory {
@@ -373,7 +370,7 @@ impl LineMemory {
     /// Remembers these versions of files (in commit order) and returns, for each, the byte
     /// ranges of its lines that the previous version of its file did not have (`None` for a
     /// first version). Files are compared in parallel, the versions of one file in order.
-    fn revise(&mut self, versions: Vec<(&str, &[u8], blobs::LineHashes)>) -> Vec<Option<Vec<(usize, usize)>>> {
+    fn revise(&mut self, versions: Vec<(&str, &[u8], blobs::LineHashes)>) -> Vec<Option<Revision>> {
         use rayon::prelude::*;
         let incoming: usize = versions.iter().map(|v| v.2.sorted.len()).sum();
         if self.hashes + incoming > LINE_MEMORY_HASHES {
@@ -397,13 +394,16 @@ impl LineMemory {
             self.hashes -= previous.as_ref().map_or(0, Vec::len);
         }
         // Per file: its path, its last version's lines, and each version's new lines.
-        type Revised<'a> = (&'a str, Vec<u64>, Vec<(usize, Option<Ranges>)>);
+        type Revised<'a> = (&'a str, Vec<u64>, Vec<(usize, Option<Revision>)>);
         let revised: Vec<Revised> = files
             .into_par_iter()
             .map(|(path, mut previous, versions)| {
                 let mut out = Vec::with_capacity(versions.len());
                 for (i, bytes, blobs::LineHashes { ordered, sorted }) in versions {
-                    out.push((i, previous.as_deref().map(|before| new_lines(bytes, &ordered, before))));
+                    let revision = previous
+                        .as_deref()
+                        .map(|before| Revision { new_lines: new_lines(bytes, &ordered, before), line_hashes: ordered });
+                    out.push((i, revision));
                     previous = Some(sorted);
                 }
                 (path, previous.unwrap_or_default(), out)
