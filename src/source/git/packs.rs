@@ -386,12 +386,12 @@ struct Plan {
 }
 
 impl Plan {
-    /// Whether a later batch will likely build on node `n`. Requests come in commit order, and
-    /// a pack holds a file's versions as a chain one way or the other: oldest whole, each later
-    /// one a delta on the one before (`git fast-import`), or newest whole and older ones deltas
-    /// (`git repack`, clones). So the objects worth keeping are the newest version read, when
-    /// nothing in this batch builds on it, and the newest object not yet wanted on the way down
-    /// to the ones read (the next versions rest on it).
+    /// Whether a later batch will likely build on node `n`, for packs whose deltas were not
+    /// counted (`MAX_COUNTED`). Requests come in commit order, and a pack holds a file's
+    /// versions mostly as a chain one way or the other: oldest whole, each later one a delta on
+    /// the one before (`git fast-import`), or newest whole and older ones deltas (`git repack`,
+    /// clones). So the objects worth keeping are those decoded on the way down but not wanted
+    /// yet (later versions), and the newest version read when nothing in this batch builds on it.
     fn worth_keeping(&self, n: usize) -> bool {
         let node = &self.nodes[n];
         let newest = |m: usize| self.nodes[m].wanted.iter().max().copied();
