@@ -190,6 +190,7 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext, projects: &ProjectMap) 
 fn scan_content(artifact: &Artifact, ctx: &ScanContext, projects: &ProjectMap) -> FileResult {
     match &artifact.content {
         Content::Bytes(b) => scan_bytes(artifact, b, ctx, projects),
+        Content::Shared(b) => scan_bytes(artifact, b, ctx, projects),
         Content::Unreadable(err) => io_error(artifact, err),
         Content::Skipped(reason) => FileResult { skipped: Some(reason), ..Default::default() },
         Content::OnDisk { size } => {

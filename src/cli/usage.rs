@@ -37,8 +37,10 @@ struct KeyReport {
 }
 
 fn read_artifact(a: &Artifact, max: u64) -> Option<String> {
+    if let Some(b) = a.content.bytes() {
+        return Some(String::from_utf8_lossy(b).into_owned());
+    }
     match &a.content {
-        Content::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
         Content::OnDisk { size } if *size <= max => match &a.provenance {
             Provenance::File(p) => crate::source::file::read_text(p, max).ok(),
             _ => None,

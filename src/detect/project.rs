@@ -133,8 +133,10 @@ impl ProjectMap {
 }
 
 fn read_small(a: &Artifact) -> Option<String> {
+    if let Some(b) = a.content.bytes() {
+        return (b.len() as u64 <= MAX_MANIFEST).then(|| String::from_utf8_lossy(b).into_owned());
+    }
     match &a.content {
-        Content::Bytes(b) if b.len() as u64 <= MAX_MANIFEST => Some(String::from_utf8_lossy(b).into_owned()),
         Content::OnDisk { size } if *size <= MAX_MANIFEST => {
             let Provenance::File(p) = &a.provenance else { return None };
             let mut buf = Vec::new();

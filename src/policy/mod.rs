@@ -1043,8 +1043,10 @@ impl<'a> PolicyChecker<'a> {
 
 /// Text of an artifact read before the scan (manifests only: few and small).
 fn artifact_text(a: &crate::source::Artifact) -> Option<String> {
+    if let Some(b) = a.content.bytes() {
+        return Some(String::from_utf8_lossy(b).into_owned());
+    }
     match &a.content {
-        crate::source::Content::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
         crate::source::Content::OnDisk { .. } => match &a.provenance {
             crate::source::Provenance::File(p) => {
                 crate::source::file::read_text(p, crate::source::file::RULE_FILE_MAX).ok()

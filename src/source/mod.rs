@@ -61,10 +61,23 @@ pub enum Content {
     OnDisk {
         size: u64,
     },
+    /// Bytes shared with the reader: a history blob that later versions are decoded from.
+    Shared(std::sync::Arc<Vec<u8>>),
     /// Could not be read: the error becomes an `io-error` finding.
     Unreadable(String),
     /// Not read on purpose, counted in the summary under this reason (`too-large` for a git
     /// blob whose header says it is over the limit, `special-file` for a FIFO, socket or
     /// device, `symlink`).
     Skipped(&'static str),
+}
+
+impl Content {
+    /// The bytes, when read (owned or shared).
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Content::Bytes(b) => Some(b),
+            Content::Shared(b) => Some(b),
+            _ => None,
+        }
+    }
 }

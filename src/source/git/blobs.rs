@@ -115,7 +115,7 @@ impl ParallelReader {
             .iter()
             .map(|&(id, size)| size.filter(|&s| s <= max_size).and_then(|_| self.packs.position(&id)))
             .collect();
-        let mut read: Vec<Option<Vec<u8>>> = self.packs.read(&wanted);
+        let mut read: Vec<Option<std::sync::Arc<Vec<u8>>>> = self.packs.read(&wanted);
         // The rest through gix, in pack order (bases before their deltas), one contiguous run per
         // worker so a run stays on one handle's cache.
         let mut rest: Vec<usize> = (0..ids.len()).filter(|&i| read[i].is_none()).collect();
@@ -131,7 +131,7 @@ impl ParallelReader {
                 out
             })
             .collect();
-        let mut contents: Vec<Option<Content>> = read.iter_mut().map(|r| r.take().map(Content::Bytes)).collect();
+        let mut contents: Vec<Option<Content>> = read.iter_mut().map(|r| r.take().map(Content::Shared)).collect();
         for (i, content) in runs.into_iter().flatten() {
             contents[i] = Some(content);
         }
@@ -139,10 +139,7 @@ impl ParallelReader {
             .into_par_iter()
             .map(|content| {
                 let content = content.unwrap_or_else(|| Content::Unreadable("blob not read".into()));
-                let hashes = match &content {
-                    Content::Bytes(bytes) => Some(LineHashes::of(bytes)),
-                    _ => None,
-                };
+                let hashes = content.bytes().map(LineHashes::of);
                 (content, hashes)
             })
             .collect()

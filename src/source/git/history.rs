@@ -513,7 +513,7 @@ impl Chunker {
                 .zip(hashes)
                 .enumerate()
                 .filter_map(|(k, ((p, content), hashes))| match (content, hashes) {
-                    (Content::Bytes(bytes), Some(hashes)) => Some((k, (p.path.as_str(), bytes.as_slice(), hashes))),
+                    (content, Some(hashes)) => content.bytes().map(|bytes| (k, (p.path.as_str(), bytes, hashes))),
                     _ => None,
                 })
                 .unzip();
@@ -522,7 +522,7 @@ impl Chunker {
                 revised[k] = ranges;
             }
             for ((p, content), revised) in pending[start..end].iter().zip(contents).zip(revised) {
-                if let Content::Bytes(bytes) = &content {
+                if let Some(bytes) = content.bytes() {
                     self.stats.blobs += 1;
                     self.stats.bytes += bytes.len() as u64;
                     self.size += bytes.len();

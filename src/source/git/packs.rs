@@ -147,13 +147,14 @@ impl Packs {
 
     /// The bytes of the blobs at `wanted`, in order; `None` where a position is `None` or the
     /// object cannot be read here (not a blob, a base outside its pack, a damaged entry).
-    pub(crate) fn read(&self, wanted: &[Option<Position>]) -> Vec<Option<Vec<u8>>> {
+    pub(crate) fn read(&self, wanted: &[Option<Position>]) -> Vec<Option<Arc<Vec<u8>>>> {
         use rayon::prelude::*;
         let plan = self.plan(wanted);
         let mut roots: Vec<usize> = (0..plan.nodes.len()).filter(|&n| plan.nodes[n].base.is_none()).collect();
         roots.sort_unstable_by_key(|&n| (plan.nodes[n].pack, plan.nodes[n].offset));
-        let read: Vec<Vec<(usize, Vec<u8>)>> = roots.par_iter().map(|&root| self.decode_tree(&plan, root)).collect();
-        let mut out: Vec<Option<Vec<u8>>> = vec![None; wanted.len()];
+        let read: Vec<Vec<(usize, Arc<Vec<u8>>)>> =
+            roots.par_iter().map(|&root| self.decode_tree(&plan, root)).collect();
+        let mut out: Vec<Option<Arc<Vec<u8>>>> = vec![None; wanted.len()];
         for (request, bytes) in read.into_iter().flatten() {
             if let Some(slot) = out.get_mut(request) {
                 *slot = Some(bytes);
@@ -245,7 +246,7 @@ impl Packs {
 
     /// Decodes the objects resting on `root`, depth first (a base lives until its last delta is
     /// applied): the wanted ones' bytes by request.
-    fn decode_tree(&self, plan: &Plan, root: usize) -> Vec<(usize, Vec<u8>)> {
+    fn decode_tree(&self, plan: &Plan, root: usize) -> Vec<(usize, Arc<Vec<u8>>)> {
         let mut out = Vec::new();
         let mut inflate = gix::zlib::Inflate::default();
         let mut delta = Vec::new();
@@ -284,7 +285,7 @@ impl Packs {
             // left to gix.
             let Some(bytes) = bytes else { continue };
             for &request in &node.wanted {
-                out.push((request, bytes.as_ref().clone()));
+                out.push((request, bytes.clone()));
             }
             // Kept if deltas outside this batch rest on it (when the pack's are counted).
             // Kept if deltas outside this batch rest on it. The deeper in its chain, the sooner
@@ -621,9 +622,9 @@ mod tests {
             let again = packs.read(&reversed);
             for (i, id) in ids.iter().enumerate() {
                 let expected = repo.find_object(*id).unwrap_or_else(|e| panic!("{id}: {e}")).data.clone();
-                assert_eq!(read[i].as_deref(), Some(expected.as_slice()), "blob {i} ({repack:?})");
+                assert_eq!(read[i].as_deref(), Some(&expected), "blob {i} ({repack:?})");
                 if i < 30 {
-                    assert_eq!(again[29 - i].as_deref(), Some(expected.as_slice()), "reversed {i}");
+                    assert_eq!(again[29 - i].as_deref(), Some(&expected), "reversed {i}");
                 }
             }
             assert_eq!(again[30], again[0]);
@@ -672,7 +673,7 @@ mod tests {
             let mut chains = ChainReader::new(Arc::new(Packs::load(&repo)), 1 << 20);
             for (i, id) in ids.iter().enumerate() {
                 if let Some(bytes) = &read[i] {
-                    assert_eq!(bytes, &truth[i], "batch read {i}, step {step}");
+                    assert_eq!(bytes.as_ref(), &truth[i], "batch read {i}, step {step}");
                 }
                 if let Some((_, bytes)) = chains.object(id) {
                     assert_eq!(bytes.as_ref(), &truth[i], "one at a time {i}, step {step}");
