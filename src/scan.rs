@@ -129,13 +129,7 @@ pub fn scan(artifacts: &[Artifact], ctx: &ScanContext) -> (Vec<Finding>, Summary
             || (Vec::new(), Summary::default()),
             |(mut fa, mut sa), (fb, sb)| {
                 fa.extend(fb);
-                sa.bytes_scanned += sb.bytes_scanned;
-                sa.files_scanned += sb.files_scanned;
-                sa.suppressed += sb.suppressed;
-                for (k, v) in sb.skipped {
-                    *sa.skipped.entry(k).or_default() += v;
-                }
-                sa.skipped_files.extend(sb.skipped_files);
+                sa.add_scanned(sb);
                 (fa, sa)
             },
         );

@@ -42,13 +42,7 @@ pub fn scan_history(
         crate::progress::commits_done(commit_order.len() as u64);
         let (f, s) = scan(&chunk, ctx);
         findings.extend(f);
-        summary.files_scanned += s.files_scanned;
-        summary.bytes_scanned += s.bytes_scanned;
-        summary.suppressed += s.suppressed;
-        for (reason, n) in s.skipped {
-            *summary.skipped.entry(reason).or_default() += n;
-        }
-        summary.skipped_files.extend(s.skipped_files);
+        summary.add_scanned(s);
     };
     let stats = if rayon::current_thread_index().is_some() {
         // On a worker (a sweep scans repositories in parallel), waiting for another thread

@@ -38,6 +38,20 @@ pub struct Summary {
     pub commits_scanned: u64,
 }
 
+impl Summary {
+    /// Adds what another scan of other files counted: files, bytes, suppressed and skipped
+    /// (findings and the rest are counted once, at the end).
+    pub fn add_scanned(&mut self, other: Summary) {
+        self.files_scanned += other.files_scanned;
+        self.bytes_scanned += other.bytes_scanned;
+        self.suppressed += other.suppressed;
+        for (reason, n) in other.skipped {
+            *self.skipped.entry(reason).or_default() += n;
+        }
+        self.skipped_files.extend(other.skipped_files);
+    }
+}
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }

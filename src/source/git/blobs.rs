@@ -119,7 +119,7 @@ impl ParallelReader {
         // The rest through gix, in pack order (bases before their deltas), one contiguous run per
         // worker so a run stays on one handle's cache.
         let mut rest: Vec<usize> = (0..ids.len()).filter(|&i| read[i].is_none()).collect();
-        rest.sort_by_cached_key(|&i| self.packs.position(&ids[i].0).unwrap_or((usize::MAX, 0)));
+        rest.sort_by_key(|&i| wanted[i].unwrap_or((usize::MAX, 0)));
         let run = rest.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
         let runs: Vec<Vec<(usize, Content)>> = rest
             .par_chunks(run)

@@ -43,6 +43,25 @@ struct Bases {
 /// counting, 14 per base object after).
 const MAX_COUNTED: u32 = 2 << 20;
 
+/// What a pack entry rests on.
+enum Rests {
+    /// Nothing: a whole object.
+    Whole,
+    /// The entry at this offset: a delta.
+    On(u64),
+    /// A delta on what this pack cannot give (a base outside it, a bad distance).
+    Unknown,
+}
+
+fn rests_on(index: &pack::index::File, entry: &pack::data::Entry) -> Rests {
+    let base = match entry.header {
+        pack::data::entry::Header::OfsDelta { base_distance } => entry.checked_base_pack_offset(base_distance),
+        pack::data::entry::Header::RefDelta { base_id } => index.lookup(base_id).map(|i| index.pack_offset_at_index(i)),
+        _ => return Rests::Whole,
+    };
+    base.map_or(Rests::Unknown, Rests::On)
+}
+
 impl Bases {
     fn count(index: &pack::index::File, data: &pack::data::File) -> Option<Bases> {
         if index.num_objects() > MAX_COUNTED {
@@ -52,17 +71,9 @@ impl Bases {
         let mut deltas: Vec<(u64, u64)> = Vec::new();
         for e in index.iter() {
             let entry = data.entry(e.pack_offset).ok()?;
-            let base = match entry.header {
-                pack::data::entry::Header::OfsDelta { base_distance } => {
-                    entry.checked_base_pack_offset(base_distance)?
-                }
-                pack::data::entry::Header::RefDelta { base_id } => match index.lookup(base_id) {
-                    Some(i) => index.pack_offset_at_index(i),
-                    None => continue,
-                },
-                _ => continue,
-            };
-            deltas.push((e.pack_offset, base));
+            if let Rests::On(base) = rests_on(index, &entry) {
+                deltas.push((e.pack_offset, base));
+            }
         }
         let mut offsets: Vec<u64> = deltas.iter().map(|d| d.1).collect();
         offsets.sort_unstable();
@@ -185,15 +196,7 @@ impl Packs {
                     break Err(());
                 }
                 let Ok(entry) = p.data.entry(offset_now) else { break Err(()) };
-                let base = match entry.header {
-                    pack::data::entry::Header::OfsDelta { base_distance } => {
-                        entry.checked_base_pack_offset(base_distance).ok_or(())
-                    }
-                    pack::data::entry::Header::RefDelta { base_id } => {
-                        p.index.lookup(base_id).map(|i| p.index.pack_offset_at_index(i)).ok_or(())
-                    }
-                    _ => Err(()),
-                };
+                let base = rests_on(&p.index, &entry);
                 let kept_bytes = kept.take(pack, offset_now);
                 let whole = entry.header.as_kind();
                 at.insert((pack, offset_now), plan.nodes.len());
@@ -211,8 +214,8 @@ impl Packs {
                     break Ok(None);
                 }
                 match base {
-                    Ok(b) => offset_now = b,
-                    Err(()) => break Err(()),
+                    Rests::On(b) => offset_now = b,
+                    Rests::Whole | Rests::Unknown => break Err(()),
                 }
             };
             match ends_on {
@@ -347,19 +350,14 @@ impl ChainReader {
                 return None;
             }
             let entry = p.data.entry(at).ok()?;
-            match entry.header {
-                pack::data::entry::Header::OfsDelta { base_distance } => {
-                    let base = entry.checked_base_pack_offset(base_distance)?;
+            match rests_on(&p.index, &entry) {
+                Rests::On(base) => {
                     chain.push((at, entry));
                     at = base;
                 }
-                pack::data::entry::Header::RefDelta { base_id } => {
-                    let base = p.index.lookup(base_id).map(|i| p.index.pack_offset_at_index(i))?;
-                    chain.push((at, entry));
-                    at = base;
-                }
-                header => {
-                    let kind = header.as_kind()?;
+                Rests::Unknown => return None,
+                Rests::Whole => {
+                    let kind = entry.header.as_kind()?;
                     let mut whole = Vec::new();
                     inflated(p, &entry, &mut self.inflate, &mut whole)?;
                     let object = (kind, Arc::new(whole));
