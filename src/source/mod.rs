@@ -50,7 +50,7 @@ pub struct Revision {
     pub new_lines: Vec<(usize, usize)>,
     /// The hash of each of its lines, in order (split at `\n`): the keyword matches of lines
     /// met in earlier versions are remembered by them (`detect::LineKeywords`).
-    pub line_hashes: Vec<u64>,
+    pub line_hashes: std::sync::Arc<Vec<u64>>,
 }
 
 /// What the source managed to read.

@@ -103,8 +103,7 @@ impl ParallelReader {
     }
 
     /// The contents of `ids` (with their sizes from `sizes`), in order (as `content` gives
-    /// them), each read blob with the hashes of its lines (`line_hashes`): in line order, and
-    /// sorted without duplicates.
+    /// them), each read blob with the hashes of its lines (`line_hashes`), in order.
     pub(crate) fn contents(
         &self,
         ids: &[(gix::ObjectId, Option<u64>)],
@@ -139,7 +138,7 @@ impl ParallelReader {
             .into_par_iter()
             .map(|content| {
                 let content = content.unwrap_or_else(|| Content::Unreadable("blob not read".into()));
-                let hashes = content.bytes().map(LineHashes::of);
+                let hashes = content.bytes().map(|bytes| std::sync::Arc::new(line_hashes(bytes)));
                 (content, hashes)
             })
             .collect()
@@ -164,21 +163,8 @@ fn read_content(
     }
 }
 
-/// The line hashes of a blob: in line order, and sorted without duplicates (for lookups).
-pub(crate) struct LineHashes {
-    pub ordered: Vec<u64>,
-    pub sorted: Vec<u64>,
-}
-
-impl LineHashes {
-    pub(crate) fn of(bytes: &[u8]) -> LineHashes {
-        let ordered = line_hashes(bytes);
-        let mut sorted = ordered.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        LineHashes { ordered, sorted }
-    }
-}
+/// The hash of each line of a blob, in order (shared by its artifact and the line memory).
+pub(crate) type LineHashes = std::sync::Arc<Vec<u64>>;
 
 /// A 64-bit hash of every line of `bytes` (split at `\n`), in order: enough to tell which
 /// lines of a file's version no earlier version had.

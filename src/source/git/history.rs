@@ -355,10 +355,10 @@ struct Chunker {
     reader: std::sync::Arc<blobs::ParallelReader>,
 }
 
-/// Per path, the (sorted) line hashes of the last version read, within a memory budget.
+/// Per path, the line hashes of the last version read, within a memory budget.
 #[derive(Default)]
 struct LineMemory {
-    by_path: HashMap<String, Vec<u64>>,
+    by_path: HashMap<String, blobs::LineHashes>,
     hashes: usize,
 }
 
@@ -372,7 +372,7 @@ impl LineMemory {
     /// first version). Files are compared in parallel, the versions of one file in order.
     fn revise(&mut self, versions: Vec<(&str, &[u8], blobs::LineHashes)>) -> Vec<Option<Revision>> {
         use rayon::prelude::*;
-        let incoming: usize = versions.iter().map(|v| v.2.sorted.len()).sum();
+        let incoming: usize = versions.iter().map(|v| v.2.len()).sum();
         if self.hashes + incoming > LINE_MEMORY_HASHES {
             self.by_path.clear();
             self.hashes = 0;
@@ -380,7 +380,7 @@ impl LineMemory {
         let count = versions.len();
         // Per file (in order of first appearance): its last version's lines, its new versions.
         type Versions<'a> = Vec<(usize, &'a [u8], blobs::LineHashes)>;
-        let mut files: Vec<(&str, Option<Vec<u64>>, Versions)> = Vec::new();
+        let mut files: Vec<(&str, Option<blobs::LineHashes>, Versions)> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
         for (i, (path, bytes, hashes)) in versions.into_iter().enumerate() {
             let file = *index.entry(path).or_insert_with(|| {
@@ -391,20 +391,21 @@ impl LineMemory {
         }
         for (path, previous, _) in &mut files {
             *previous = self.by_path.remove(*path);
-            self.hashes -= previous.as_ref().map_or(0, Vec::len);
+            self.hashes -= previous.as_ref().map_or(0, |p| p.len());
         }
         // Per file: its path, its last version's lines, and each version's new lines.
-        type Revised<'a> = (&'a str, Vec<u64>, Vec<(usize, Option<Revision>)>);
+        type Revised<'a> = (&'a str, blobs::LineHashes, Vec<(usize, Option<Revision>)>);
         let revised: Vec<Revised> = files
             .into_par_iter()
             .map(|(path, mut previous, versions)| {
                 let mut out = Vec::with_capacity(versions.len());
-                for (i, bytes, blobs::LineHashes { ordered, sorted }) in versions {
-                    let revision = previous
-                        .as_deref()
-                        .map(|before| Revision { new_lines: new_lines(bytes, &ordered, before), line_hashes: ordered });
+                for (i, bytes, hashes) in versions {
+                    let revision = previous.as_deref().map(|before| Revision {
+                        new_lines: new_lines(bytes, &hashes, before),
+                        line_hashes: hashes.clone(),
+                    });
                     out.push((i, revision));
-                    previous = Some(sorted);
+                    previous = Some(hashes);
                 }
                 (path, previous.unwrap_or_default(), out)
             })
@@ -422,16 +423,17 @@ impl LineMemory {
 }
 
 /// The byte ranges of the lines of `bytes` (with hashes `hashes`, in line order) whose hash is
-/// not among `before` (sorted), adjacent lines merged.
+/// not among `before` (the previous version's, in line order), adjacent lines merged.
 fn new_lines(bytes: &[u8], hashes: &[u64], before: &[u64]) -> Vec<(usize, usize)> {
+    let mut before = PreviousLines::new(before);
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     for (i, end) in memchr::memchr_iter(b'\n', bytes).map(|e| e + 1).chain(std::iter::once(bytes.len())).enumerate() {
         if start >= bytes.len() && i > 0 {
             break;
         }
-        let Some(h) = hashes.get(i) else { break };
-        if before.binary_search(h).is_err() {
+        let Some(&h) = hashes.get(i) else { break };
+        if !before.has(h, hashes.get(i + 1).copied()) {
             match ranges.last_mut() {
                 Some(last) if last.1 == start => last.1 = end,
                 _ => ranges.push((start, end)),
@@ -440,6 +442,59 @@ fn new_lines(bytes: &[u8], hashes: &[u64], before: &[u64]) -> Vec<(usize, usize)
         start = end;
     }
     ranges
+}
+
+/// The line hashes of a file's previous version, asked about in the order of the next
+/// version's lines. Most lines come in the same order as before, so each is first compared
+/// with the line after the last one found; only a line that differs is looked for among all
+/// of them: by a linear search while that costs less than sorting, then in a sorted copy.
+struct PreviousLines<'a> {
+    ordered: &'a [u64],
+    /// Where the next line is expected in `ordered`.
+    next: usize,
+    sorted: Option<Vec<u64>>,
+    /// Hashes compared by linear searches so far, and how many a sort would cost.
+    searched: usize,
+    budget: usize,
+}
+
+/// How far ahead of the expected place a line is looked for (lines deleted since).
+const RESYNC_LINES: usize = 8;
+
+impl<'a> PreviousLines<'a> {
+    fn new(ordered: &'a [u64]) -> Self {
+        let budget = ordered.len() * (usize::BITS - ordered.len().leading_zeros()) as usize;
+        PreviousLines { ordered, next: 0, sorted: None, searched: 0, budget }
+    }
+
+    /// Did the previous version have a line with hash `h`? `following`: the hash of the line
+    /// after it, to keep the place when `h` replaced a line.
+    fn has(&mut self, h: u64, following: Option<u64>) -> bool {
+        let ahead = self.ordered.get(self.next..).unwrap_or_default();
+        if let Some(k) = ahead.iter().take(RESYNC_LINES + 1).position(|&x| x == h) {
+            self.next += k + 1;
+            return true;
+        }
+        let found = self.anywhere(h);
+        // A changed line: the next one is expected after the line it replaced.
+        if !found && following.is_some() && ahead.get(1).copied() == following {
+            self.next += 1;
+        }
+        found
+    }
+
+    fn anywhere(&mut self, h: u64) -> bool {
+        if self.sorted.is_none() && self.searched + self.ordered.len() <= self.budget {
+            self.searched += self.ordered.len();
+            return self.ordered.contains(&h);
+        }
+        let sorted = self.sorted.get_or_insert_with(|| {
+            let mut sorted = self.ordered.to_vec();
+            sorted.sort_unstable();
+            sorted
+        });
+        sorted.binary_search(&h).is_ok()
+    }
 }
 
 impl Chunker {
@@ -747,5 +802,53 @@ mod tests {
         assert_eq!(parse_date("2024-13-01"), None);
         assert_eq!(parse_date("main"), None);
         assert_eq!(parse_date("2024-3-1"), None);
+    }
+
+    /// `new_lines` against the plain definition (a line is new if no line of the previous
+    /// version has its hash) over edits of every kind: changed, inserted, deleted, moved and
+    /// repeated lines, in files small enough for linear searches and large enough for a sort.
+    #[test]
+    fn new_lines_are_the_lines_the_previous_version_lacked() {
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        for (size, edits) in [(3, 1), (40, 3), (400, 5), (5000, 300), (5000, 4000)] {
+            let mut lines: Vec<String> = (0..size).map(|i| format!("line {}", i % (size / 2 + 1))).collect();
+            for _ in 0..6 {
+                let before = lines.join("\n");
+                for _ in 0..edits {
+                    let k = next(lines.len());
+                    match next(5) {
+                        0 => lines[k] = format!("changed {}", next(1000)),
+                        1 => lines.insert(k, format!("inserted {}", next(1000))),
+                        2 if lines.len() > 1 => drop(lines.remove(k)),
+                        3 => {
+                            let moved = lines.remove(k);
+                            let to = next(lines.len() + 1);
+                            lines.insert(to, moved);
+                        }
+                        _ => lines.insert(k, lines[next(lines.len())].clone()),
+                    }
+                }
+                let after = lines.join("\n");
+                let (old, new) = (blobs::line_hashes(before.as_bytes()), blobs::line_hashes(after.as_bytes()));
+                let mut expected: Vec<(usize, usize)> = Vec::new();
+                let mut start = 0;
+                for (line, h) in after.split_inclusive('\n').zip(&new) {
+                    if !old.contains(h) {
+                        match expected.last_mut() {
+                            Some(last) if last.1 == start => last.1 = start + line.len(),
+                            _ => expected.push((start, start + line.len())),
+                        }
+                    }
+                    start += line.len();
+                }
+                assert_eq!(new_lines(after.as_bytes(), &new, &old), expected, "{size} lines, {edits} edits");
+            }
+        }
     }
 }
