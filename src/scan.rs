@@ -275,7 +275,7 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
         match &triggers {
             // Only the windows around the new lines of a large file (as for a large file's
             // keywords): the rest was read in an earlier version. A small file is read whole.
-            Some(offsets) if decoded.map == OffsetMap::Identity && crate::detect::reads_in_windows(&doc) => {
+            Some(offsets) if decoded.map == OffsetMap::Identity && crate::detect::reads_in_windows(doc.text.len()) => {
                 let whole = [(0, doc.text.len())];
                 let around_new = crate::detect::windows_around(&doc, offsets);
                 Some(crate::detect::intersect_ranges(keyword_windows.as_deref().unwrap_or(&whole), &around_new))
@@ -316,35 +316,78 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
 
 /// Where in the new lines of a file's later version (`Artifact::revised`) a finding could
 /// start: keywords, credential words and tokens shaped like key material (the redact stage's
-/// value patterns). Empty: nothing new to read.
+/// value patterns), and words naming an exchange where a value lies near enough to be read
+/// with them (within the window a large file is read in; anywhere in a small one). Empty:
+/// nothing new to read.
 fn revision_triggers(bytes: &[u8], new_lines: &[(usize, usize)], ctx: &ScanContext) -> Vec<usize> {
     let mut out = Vec::new();
+    let mut names = Vec::new();
     for &(start, end) in new_lines {
         let Some(part) = bytes.get(start..end) else { continue };
-        ctx.detectors.revision_triggers(part, start, &mut out);
-        let is_token = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-');
-        let mut i = 0;
-        while i < part.len() {
-            if !is_token(&part[i]) {
-                i += 1;
-                continue;
+        ctx.detectors.revision_triggers(part, start, &mut out, &mut names);
+        key_material(part, ctx, |at| {
+            out.push(start + at);
+            true
+        });
+    }
+    if crate::detect::reads_in_windows(bytes.len()) {
+        // Names in order, so their windows only move on: the bytes between are searched once,
+        // up to the first value each time.
+        let (mut searched_to, mut last_value) = (0, None);
+        for at in names {
+            let (start, end) = crate::detect::window_of(bytes, at);
+            if last_value.is_none_or(|v| v < start) {
+                let from = searched_to.max(start);
+                last_value = first_value(bytes.get(from..end).unwrap_or_default(), ctx).map(|v| from + v);
+                searched_to = last_value.map_or(end, |v| v + 1);
             }
-            let from = i;
-            while i < part.len() && is_token(&part[i]) {
-                i += 1;
-            }
-            if i - from >= 16 {
-                if let Ok(token) = std::str::from_utf8(&part[from..i]) {
-                    if ctx.token_patterns().holds_key_material(token) {
-                        out.push(start + from);
-                    }
-                }
+            if last_value.is_some() {
+                out.push(at);
             }
         }
+    } else if !names.is_empty() && first_value(bytes, ctx).is_some() {
+        out.append(&mut names);
     }
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The offset of the first thing in `bytes` that could be a value worth a finding: a
+/// credential word (a passphrase is any word, but only under a name that says so) or a token
+/// shaped like key material.
+fn first_value(bytes: &[u8], ctx: &ScanContext) -> Option<usize> {
+    let word = ctx.detectors.credential_words(bytes).next();
+    let mut token = None;
+    key_material(bytes.get(..word.unwrap_or(bytes.len())).unwrap_or_default(), ctx, |at| {
+        token = Some(at);
+        false
+    });
+    token.or(word)
+}
+
+/// Calls `found` with the offset of each token of `bytes` shaped like key material (the redact
+/// stage's value patterns), while it returns true.
+fn key_material(bytes: &[u8], ctx: &ScanContext, mut found: impl FnMut(usize) -> bool) {
+    let is_token = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-');
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_token(&bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let from = i;
+        while i < bytes.len() && is_token(&bytes[i]) {
+            i += 1;
+        }
+        if i - from >= 16 {
+            if let Ok(token) = std::str::from_utf8(&bytes[from..i]) {
+                if ctx.token_patterns().holds_key_material(token) && !found(from) {
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// Offsets in findings count bytes of the file, not of the decoded text (UTF-16, repaired
@@ -644,5 +687,78 @@ fn excerpt(doc: &Document, f: &Finding, redactor: &Redactor) -> Excerpt {
         first_column,
         primary: (region.mapped[0], region.mapped[1]),
         related,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 64 letters and digits from a seeded generator (the shape of a Binance key; never issued).
+    fn synthetic_key(seed: u64) -> String {
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..64)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                alphabet[(x % alphabet.len() as u64) as usize] as char
+            })
+            .collect()
+    }
+
+    /// A file of `count` filler lines (no keyword, credential word or key-shaped token) with
+    /// some lines replaced; returns it and the offset of each line.
+    fn file(count: usize, lines: &[(usize, String)]) -> (String, Vec<usize>) {
+        let (mut text, mut starts) = (String::new(), Vec::new());
+        for i in 0..count {
+            starts.push(text.len());
+            match lines.iter().find(|(at, _)| *at == i) {
+                Some((_, line)) => text.push_str(line),
+                None => text.push_str(&format!("    order_{i} = fetch_book_levels({i})")),
+            }
+            text.push('\n');
+        }
+        (text, starts)
+    }
+
+    fn triggers(text: &str, new: &[usize], starts: &[usize]) -> Vec<usize> {
+        let detectors = DetectorSet::load(&[], &Default::default()).expect("built-in rules");
+        let ctx = ScanContext::new(&detectors, None, u64::MAX, false);
+        let end = |l: usize| starts.get(l + 1).copied().unwrap_or(text.len());
+        let ranges: Vec<(usize, usize)> = new.iter().map(|&l| (starts[l], end(l))).collect();
+        revision_triggers(text.as_bytes(), &ranges, &ctx)
+    }
+
+    #[test]
+    fn exchange_names_in_new_lines_count_only_near_a_value() {
+        let key = format!("API_KEY = \"{}\"", synthetic_key(1));
+        let lines = [
+            (1000, key.clone()),
+            (960, "# binance".to_string()),
+            (1040, "# bybit".to_string()),
+            (1041, "# okx".to_string()),
+            (1500, "# kraken".to_string()),
+            (1800, "# kucoin, see okx_pwd".to_string()),
+        ];
+        let (text, starts) = file(2000, &lines);
+        assert!(crate::detect::reads_in_windows(text.len()));
+        // `# binance` and `# bybit` have the key line within 40 lines; `# okx` one line too far;
+        // `# kraken` no value at all; `pwd` names a passphrase, so `kucoin` and `okx` beside it
+        // count, as does the word itself.
+        assert_eq!(
+            triggers(&text, &[960, 1040, 1041, 1500, 1800], &starts),
+            vec![starts[960] + 2, starts[1040] + 2, starts[1800] + 2, starts[1800] + 14, starts[1800] + 18]
+        );
+        // A key-shaped token is a value without any credential word near it.
+        let (text, starts) = file(2000, &[(1000, format!("x = \"{}\"", synthetic_key(2))), (990, "# okx".to_string())]);
+        assert_eq!(triggers(&text, &[990], &starts), vec![starts[990] + 2]);
+        // A small file is read whole: a value anywhere in it counts.
+        let (text, starts) = file(300, &[(10, "# binance".to_string()), (290, key)]);
+        assert!(!crate::detect::reads_in_windows(text.len()));
+        assert_eq!(triggers(&text, &[10], &starts), vec![starts[10] + 2]);
+        let (text, starts) = file(300, &[(10, "# binance".to_string())]);
+        assert_eq!(triggers(&text, &[10], &starts), Vec::<usize>::new());
     }
 }

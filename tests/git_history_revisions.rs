@@ -104,6 +104,49 @@ fn keys_in_a_large_file_edited_in_many_commits_are_found_once() {
     assert_eq!(json["summary"]["files_scanned"], 7);
 }
 
+/// A module of about 100 KB that names no exchange, with keys at lines 1502-1503 and
+/// `comments` (line, text) put in.
+fn unnamed_module(key: &str, secret: &str, comments: &[(u32, &str)]) -> String {
+    let mut out = String::new();
+    for i in 0..3000u32 {
+        if let Some((_, text)) = comments.iter().find(|(at, _)| *at == i) {
+            out.push_str(&format!("# {text}\n"));
+        }
+        if i == 1500 {
+            out.push_str(&format!("API_KEY = \"{key}\"\nAPI_SECRET = \"{secret}\"\n"));
+        }
+        out.push_str(&format!("def fetch_order_{i}(self):\n    return self.request({i})\n"));
+    }
+    out
+}
+
+/// A later version of a large file is read again only near its new lines, and a new line that
+/// only names an exchange only where a value lies within that reach: an exchange named above
+/// old keys makes them findings at that commit; one named far from every value reads nothing.
+#[test]
+fn an_exchange_named_beside_old_keys_in_a_large_file_is_found_at_that_commit() {
+    let (key, secret) = (fake_binance_key("unnamed-key"), fake_binance_key("unnamed-secret"));
+    let mut repo = Repo::new();
+    repo.write("src/client.py", &unnamed_module(&key, &secret, &[]));
+    repo.commit("client");
+    assert!(unnamed_module(&key, &secret, &[]).len() > 64 * 1024);
+    repo.write("src/client.py", &unnamed_module(&key, &secret, &[(100, "kraken returns levels")]));
+    repo.commit("a far comment");
+    repo.write("src/client.py", &unnamed_module(&key, &secret, &[(100, "kraken returns levels"), (1500, "binance")]));
+    let named = repo.commit("name the exchange");
+
+    let (code, json, stderr) = history_json(repo.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        locations(&json),
+        vec![loc("binance-api-key", "src/client.py", 3003, 12), loc("binance-secret-key", "src/client.py", 3004, 15)]
+    );
+    for f in json["findings"].as_array().unwrap() {
+        assert_eq!(f["commit"]["id"], named.as_str());
+    }
+    assert_eq!(json["summary"]["files_scanned"], 3);
+}
+
 /// Blobs are read in pack order (each delta after its base) whatever order the pack was
 /// written in: the same history gives the same findings with loose objects, in a pack git wrote
 /// (newer versions whole, older ones deltas on them) and in a pack `git fast-import` wrote

@@ -120,10 +120,19 @@ impl Hits {
     }
 }
 
-/// Is `doc` large enough to be read in windows (around keywords, or around the new lines of a
-/// later version in history) rather than whole?
-pub fn reads_in_windows(doc: &Document) -> bool {
-    doc.text.len() > WINDOW_MIN_FILE
+/// Is a file of `len` bytes large enough to be read in windows (around keywords, or around the
+/// new lines of a later version in history) rather than whole?
+pub fn reads_in_windows(len: usize) -> bool {
+    len > WINDOW_MIN_FILE
+}
+
+/// The byte range of the whole lines within `WINDOW_LINES` lines of `offset` (as
+/// `windows_around` reads them), found in the bytes themselves.
+pub fn window_of(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let offset = offset.min(bytes.len());
+    let start = memchr::memrchr_iter(b'\n', &bytes[..offset]).nth(WINDOW_LINES).map_or(0, |nl| nl + 1);
+    let end = memchr::memchr_iter(b'\n', &bytes[offset..]).nth(WINDOW_LINES).map_or(bytes.len(), |nl| offset + nl + 1);
+    (start, end)
 }
 
 /// The runs of whole lines within `WINDOW_LINES` lines of any of `offsets`, merged, in order.
@@ -238,7 +247,7 @@ pub struct RuleSource {
 }
 
 /// Credential words looked for in files without an exchange keyword.
-const CREDENTIAL_WORDS: &[&str] = &["key", "secret", "pass", "token", "private", "credential", "auth"];
+const CREDENTIAL_WORDS: &[&str] = &["key", "secret", "pass", "pwd", "token", "private", "credential", "auth"];
 
 /// Suffixes that make an abbreviation (`bfx`, `kc`, `hl`) a credential name worth a keyword.
 const SHORT_FORM_SUFFIXES: &[&str] = &[
@@ -482,18 +491,28 @@ impl DetectorSet {
     }
 
     /// Offsets in `bytes` where a finding could start that an earlier version of the file did
-    /// not have, when `bytes` are lines new in this version: keywords (an exchange named, a
-    /// key's name) and credential words (`key`, `secret`, `pass`, ...). Tokens shaped like key
-    /// material are the caller's check (the redact stage's patterns).
-    pub fn revision_triggers(&self, bytes: &[u8], base: usize, out: &mut Vec<usize>) {
+    /// not have, when `bytes` are lines new in this version: keywords (a key's name) and
+    /// credential words (`key`, `secret`, `pass`, ...) into `values`; words that only name an
+    /// exchange into `names` (they tie a value near them to it, so they count only where one
+    /// is, see `could_hold_value`). Tokens shaped like key material are the caller's check
+    /// (the redact stage's patterns).
+    pub fn revision_triggers(&self, bytes: &[u8], base: usize, values: &mut Vec<usize>, names: &mut Vec<usize>) {
         for m in self.keywords.find_iter(bytes) {
-            let word =
-                self.targets.get(m.pattern().as_usize()).is_none_or(|t| !t.word_start || starts_word(bytes, m.start()));
-            if word {
-                out.push(base + m.start());
+            let Some(target) = self.targets.get(m.pattern().as_usize()) else { continue };
+            if target.word_start && !starts_word(bytes, m.start()) {
+                continue;
+            }
+            match target.exchange {
+                Some(_) => names.push(base + m.start()),
+                None => values.push(base + m.start()),
             }
         }
-        out.extend(self.credential_words.find_iter(bytes).map(|m| base + m.start()));
+        values.extend(self.credential_words.find_iter(bytes).map(|m| base + m.start()));
+    }
+
+    /// The offsets of the credential words in `bytes`.
+    pub fn credential_words<'a>(&'a self, bytes: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+        self.credential_words.find_iter(bytes).map(|m| m.start())
     }
 
     /// A file whose only keywords belong to bare patterns (`master-`, `PRIVATE KEY-----`) needs
