@@ -252,7 +252,7 @@ fn scan_bytes(artifact: &Artifact, bytes: &[u8], ctx: &ScanContext, projects: &P
         return result;
     }
     let hits = match (&artifact.revised, &utf16) {
-        (Some(revision), None) => ctx.detectors.prefilter_lines(text_bytes, &revision.line_hashes, &ctx.line_keywords),
+        (Some(revision), None) => ctx.detectors.prefilter_lines(text_bytes, &revision.lines, &ctx.line_keywords),
         _ => ctx.detectors.prefilter(text_bytes),
     };
     let project = projects.exchange_for(&artifact.path);

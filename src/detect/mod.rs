@@ -21,6 +21,7 @@ use crate::bindings::{self, Encoding, FileBindings, Role, StructureKind};
 use crate::decode::Document;
 use crate::exchanges::ExchangeTable;
 use crate::rules_error::RuleError;
+use crate::source::lines::Lines;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use evidence::{Attribution, FileEvidence};
 use ignore::IgnoreList;
@@ -422,23 +423,17 @@ impl DetectorSet {
         hits
     }
 
-    /// `prefilter` of a file whose lines have hashes `line_hashes` (split at `\n`, as
-    /// `source::git` hashes them), reusing the matches of lines met before in `memory`: no
-    /// keyword spans a line, so a line's matches do not depend on the lines around it.
-    pub fn prefilter_lines(&self, bytes: &[u8], line_hashes: &[u64], memory: &LineKeywords) -> Hits {
-        if self.keyword_spans_lines {
+    /// `prefilter` of a file with these `lines` (as `source::lines` splits and hashes them),
+    /// reusing the matches of lines met before in `memory`: no keyword spans a line, so a line's
+    /// matches do not depend on the lines around it.
+    pub fn prefilter_lines(&self, bytes: &[u8], lines: &Lines, memory: &LineKeywords) -> Hits {
+        if self.keyword_spans_lines || !lines.fit(bytes) {
             return self.prefilter(bytes);
         }
         let mut hits = Hits::default();
         let mut matches: Vec<LineMatch> = Vec::new();
-        let mut start = 0;
-        let ends = memchr::memchr_iter(b'\n', bytes).chain((start < bytes.len()).then_some(bytes.len()));
-        for (i, end) in ends.enumerate() {
-            if start >= bytes.len() {
-                break;
-            }
+        for ((start, end), hash) in lines.iter() {
             let line = &bytes[start..end];
-            let Some(&hash) = line_hashes.get(i) else { return self.prefilter(bytes) };
             memory.matches(hash, line.len(), &mut matches, || {
                 self.keywords
                     .find_iter(line)
@@ -448,7 +443,6 @@ impl DetectorSet {
             for &(s, e, pattern) in &matches {
                 self.record(&mut hits, bytes, start + s as usize, start + e as usize, pattern as usize);
             }
-            start = end + 1;
         }
         hits
     }
@@ -1219,22 +1213,6 @@ fn dedup_overlaps(mut found: Vec<Candidate>) -> Vec<Candidate> {
 mod tests {
     use super::*;
 
-    fn line_hashes(text: &[u8]) -> Vec<u64> {
-        use std::hash::{Hash, Hasher};
-        let mut lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
-        if text.last() == Some(&b'\n') {
-            lines.pop();
-        }
-        lines
-            .iter()
-            .map(|l| {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                l.hash(&mut h);
-                h.finish()
-            })
-            .collect()
-    }
-
     /// Matching line by line, with matches remembered across files, finds exactly what one
     /// pass over the file finds: word starts and boundaries are judged in the whole file.
     #[test]
@@ -1253,13 +1231,15 @@ mod tests {
         for (i, text) in versions.iter().enumerate() {
             let bytes = text.as_bytes();
             let whole = format!("{:?}", detectors.prefilter(bytes));
-            let by_line = format!("{:?}", detectors.prefilter_lines(bytes, &line_hashes(bytes), &memory));
+            let by_line =
+                format!("{:?}", detectors.prefilter_lines(bytes, &Lines::of(bytes).unwrap_or_default(), &memory));
             assert_eq!(by_line, whole, "version {i}");
             assert_eq!(whole.contains("any: true"), i != 3 && i != 4, "version {i}: {whole}");
         }
-        // Hashes that do not fit the text (another file's): the whole file is matched.
+        // Lines that do not fit the text (another file's): the whole file is matched.
         let bytes = first.as_bytes();
         let whole = format!("{:?}", detectors.prefilter(bytes));
-        assert_eq!(format!("{:?}", detectors.prefilter_lines(bytes, &[1, 2], &memory)), whole);
+        let other = Lines::of(b"binance\n").unwrap_or_default();
+        assert_eq!(format!("{:?}", detectors.prefilter_lines(bytes, &other, &memory)), whole);
     }
 }

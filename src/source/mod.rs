@@ -3,6 +3,7 @@
 
 pub mod file;
 pub mod git;
+pub mod lines;
 pub mod path;
 pub mod stdin;
 pub mod walk;
@@ -48,9 +49,9 @@ pub struct Artifact {
 pub struct Revision {
     /// The byte ranges of its lines that no earlier version had.
     pub new_lines: Vec<(usize, usize)>,
-    /// The hash of each of its lines, in order (split at `\n`): the keyword matches of lines
-    /// met in earlier versions are remembered by them (`detect::LineKeywords`).
-    pub line_hashes: std::sync::Arc<Vec<u64>>,
+    /// Its lines: the keyword matches of lines met in earlier versions are remembered by their
+    /// hashes (`detect::LineKeywords`).
+    pub lines: lines::Lines,
 }
 
 /// What the source managed to read.

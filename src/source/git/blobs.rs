@@ -9,6 +9,7 @@
 //! `io-error` per missing blob.
 
 use super::SourceError;
+use crate::source::lines::Lines;
 use crate::source::Content;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -103,12 +104,12 @@ impl ParallelReader {
     }
 
     /// The contents of `ids` (with their sizes from `sizes`), in order (as `content` gives
-    /// them), each read blob with the hashes of its lines (`line_hashes`), in order.
+    /// them), each read blob with its lines.
     pub(crate) fn contents(
         &self,
         ids: &[(gix::ObjectId, Option<u64>)],
         max_size: u64,
-    ) -> Vec<(Content, Option<LineHashes>)> {
+    ) -> Vec<(Content, Option<Lines>)> {
         use rayon::prelude::*;
         let wanted: Vec<Option<super::packs::Position>> = ids
             .iter()
@@ -138,8 +139,8 @@ impl ParallelReader {
             .into_par_iter()
             .map(|content| {
                 let content = content.unwrap_or_else(|| Content::Unreadable("blob not read".into()));
-                let hashes = content.bytes().map(|bytes| std::sync::Arc::new(line_hashes(bytes)));
-                (content, hashes)
+                let lines = content.bytes().and_then(Lines::of);
+                (content, lines)
             })
             .collect()
     }
@@ -161,40 +162,6 @@ fn read_content(
             Err(e) => Content::Unreadable(e),
         },
     }
-}
-
-/// The hash of each line of a blob, in order (shared by its artifact and the line memory).
-pub(crate) type LineHashes = std::sync::Arc<Vec<u64>>;
-
-/// A 64-bit hash of every line of `bytes` (split at `\n`), in order: enough to tell which
-/// lines of a file's version no earlier version had.
-pub(crate) fn line_hashes(bytes: &[u8]) -> Vec<u64> {
-    let mut out = Vec::with_capacity(bytes.len() / 32 + 1);
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', bytes)
-        .chain((!bytes.is_empty() && bytes[bytes.len() - 1] != b'\n').then_some(bytes.len()))
-    {
-        out.push(hash_line(&bytes[start..end]));
-        start = end + 1;
-    }
-    out
-}
-
-/// A fast multiplicative hash, eight bytes at a time (not for untrusted collisions: a clash
-/// only makes a new line look old, and a crafted one gains nothing a deleted line would not).
-fn hash_line(line: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = (line.len() as u64).wrapping_mul(K);
-    let mut chunks = line.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
-    }
-    let mut w = [0u8; 8];
-    w[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    h ^ (h >> 32)
 }
 
 /// Object ids given to one `git fetch`.

@@ -12,6 +12,7 @@
 use super::blobs::{self, BlobPolicy};
 use super::{commit_tree, git_err, join, open, resolve_commit, walk_with, SourceError, TreeSource};
 use crate::diagnostic::CommitInfo;
+use crate::source::lines::Lines;
 use crate::source::{Artifact, Content, Provenance, Revision};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -358,7 +359,7 @@ struct Chunker {
 /// Per path, the line hashes of the last version read, within a memory budget.
 #[derive(Default)]
 struct LineMemory {
-    by_path: HashMap<String, blobs::LineHashes>,
+    by_path: HashMap<String, std::sync::Arc<Vec<u64>>>,
     hashes: usize,
 }
 
@@ -370,40 +371,40 @@ impl LineMemory {
     /// Remembers these versions of files (in commit order) and returns, for each, the byte
     /// ranges of its lines that the previous version of its file did not have (`None` for a
     /// first version). Files are compared in parallel, the versions of one file in order.
-    fn revise(&mut self, versions: Vec<(&str, &[u8], blobs::LineHashes)>) -> Vec<Option<Revision>> {
+    fn revise(&mut self, versions: Vec<(&str, Lines)>) -> Vec<Option<Revision>> {
         use rayon::prelude::*;
-        let incoming: usize = versions.iter().map(|v| v.2.len()).sum();
+        let incoming: usize = versions.iter().map(|v| v.1.len()).sum();
         if self.hashes + incoming > LINE_MEMORY_HASHES {
             self.by_path.clear();
             self.hashes = 0;
         }
         let count = versions.len();
         // Per file (in order of first appearance): its last version's lines, its new versions.
-        type Versions<'a> = Vec<(usize, &'a [u8], blobs::LineHashes)>;
-        let mut files: Vec<(&str, Option<blobs::LineHashes>, Versions)> = Vec::new();
+        type Hashes = std::sync::Arc<Vec<u64>>;
+        type Versions = Vec<(usize, Lines)>;
+        let mut files: Vec<(&str, Option<Hashes>, Versions)> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
-        for (i, (path, bytes, hashes)) in versions.into_iter().enumerate() {
+        for (i, (path, lines)) in versions.into_iter().enumerate() {
             let file = *index.entry(path).or_insert_with(|| {
                 files.push((path, None, Vec::new()));
                 files.len() - 1
             });
-            files[file].2.push((i, bytes, hashes));
+            files[file].2.push((i, lines));
         }
         for (path, previous, _) in &mut files {
             *previous = self.by_path.remove(*path);
             self.hashes -= previous.as_ref().map_or(0, |p| p.len());
         }
         // Per file: its path, its last version's lines, and each version's new lines.
-        type Revised<'a> = (&'a str, blobs::LineHashes, Vec<(usize, Option<Revision>)>);
+        type Revised<'a> = (&'a str, Hashes, Vec<(usize, Option<Revision>)>);
         let revised: Vec<Revised> = files
             .into_par_iter()
             .map(|(path, mut previous, versions)| {
                 let mut out = Vec::with_capacity(versions.len());
-                for (i, bytes, hashes) in versions {
-                    let revision = previous.as_deref().map(|before| Revision {
-                        new_lines: new_lines(bytes, &hashes, before),
-                        line_hashes: hashes.clone(),
-                    });
+                for (i, lines) in versions {
+                    let hashes = lines.hashes.clone();
+                    let revision =
+                        previous.as_deref().map(|before| Revision { new_lines: new_lines(&lines, before), lines });
                     out.push((i, revision));
                     previous = Some(hashes);
                 }
@@ -422,24 +423,19 @@ impl LineMemory {
     }
 }
 
-/// The byte ranges of the lines of `bytes` (with hashes `hashes`, in line order) whose hash is
-/// not among `before` (the previous version's, in line order), adjacent lines merged.
-fn new_lines(bytes: &[u8], hashes: &[u64], before: &[u64]) -> Vec<(usize, usize)> {
+/// The byte ranges of `lines` whose hash is not among `before` (the previous version's, in line
+/// order), adjacent lines merged.
+fn new_lines(lines: &Lines, before: &[u64]) -> Vec<(usize, usize)> {
     let mut before = PreviousLines::new(before);
     let mut ranges: Vec<(usize, usize)> = Vec::new();
-    let mut start = 0;
-    for (i, end) in memchr::memchr_iter(b'\n', bytes).map(|e| e + 1).chain(std::iter::once(bytes.len())).enumerate() {
-        if start >= bytes.len() && i > 0 {
-            break;
-        }
-        let Some(&h) = hashes.get(i) else { break };
-        if !before.has(h, hashes.get(i + 1).copied()) {
+    let mut following = lines.hashes.iter().skip(1).copied();
+    for ((start, end), h) in lines.iter() {
+        if !before.has(h, following.next()) {
             match ranges.last_mut() {
                 Some(last) if last.1 == start => last.1 = end,
                 _ => ranges.push((start, end)),
             }
         }
-        start = end;
     }
     ranges
 }
@@ -560,17 +556,13 @@ impl Chunker {
             let ids: Vec<(gix::ObjectId, Option<u64>)> =
                 pending[start..end].iter().zip(&sizes[start..end]).map(|(p, &size)| (p.blob, size)).collect();
             let contents = self.reader.contents(&ids, self.blobs.max_size);
-            let (contents, hashes): (Vec<Content>, Vec<Option<blobs::LineHashes>>) = contents.into_iter().unzip();
-            // The versions read (with their line hashes), by their place in the segment.
+            let (contents, lines): (Vec<Content>, Vec<Option<Lines>>) = contents.into_iter().unzip();
+            // The versions read (with their lines), by their place in the segment.
             let (read, versions): (Vec<usize>, Vec<_>) = pending[start..end]
                 .iter()
-                .zip(&contents)
-                .zip(hashes)
+                .zip(lines)
                 .enumerate()
-                .filter_map(|(k, ((p, content), hashes))| match (content, hashes) {
-                    (content, Some(hashes)) => content.bytes().map(|bytes| (k, (p.path.as_str(), bytes, hashes))),
-                    _ => None,
-                })
+                .filter_map(|(k, (p, lines))| lines.map(|lines| (k, (p.path.as_str(), lines))))
                 .unzip();
             let mut revised = vec![None; contents.len()];
             for (k, ranges) in read.into_iter().zip(self.lines.revise(versions)) {
@@ -835,11 +827,12 @@ mod tests {
                     }
                 }
                 let after = lines.join("\n");
-                let (old, new) = (blobs::line_hashes(before.as_bytes()), blobs::line_hashes(after.as_bytes()));
+                let (old, new) =
+                    (Lines::of(before.as_bytes()).unwrap_or_default(), Lines::of(after.as_bytes()).unwrap_or_default());
                 let mut expected: Vec<(usize, usize)> = Vec::new();
                 let mut start = 0;
-                for (line, h) in after.split_inclusive('\n').zip(&new) {
-                    if !old.contains(h) {
+                for (line, h) in after.split_inclusive('\n').zip(new.hashes.iter()) {
+                    if !old.hashes.contains(h) {
                         match expected.last_mut() {
                             Some(last) if last.1 == start => last.1 = start + line.len(),
                             _ => expected.push((start, start + line.len())),
@@ -847,7 +840,7 @@ mod tests {
                     }
                     start += line.len();
                 }
-                assert_eq!(new_lines(after.as_bytes(), &new, &old), expected, "{size} lines, {edits} edits");
+                assert_eq!(new_lines(&new, &old.hashes), expected, "{size} lines, {edits} edits");
             }
         }
     }
