@@ -175,7 +175,7 @@ fn scan_artifact(artifact: &Artifact, ctx: &ScanContext, projects: &ProjectMap) 
     // Every finding from history (an io-error too) names the commit to look at.
     if let Provenance::Commit(info) = &artifact.provenance {
         for f in &mut result.findings {
-            f.commit = Some(info.clone());
+            f.commit = Some((**info).clone());
         }
     }
     result

@@ -24,19 +24,25 @@ pub fn scan_history(
     let mut summary = Summary::default();
     let mut commit_order: HashMap<String, usize> = HashMap::new();
     let mut before_range: HashSet<String> = HashSet::new();
+    // The commits before `--since` and those in its range each have their own.
+    let mut revisions: [git::Revisions; 2] = Default::default();
     let mut scan_chunk = |mut chunk: Vec<Artifact>, origin: Origin| {
         // `[scan] exclude` / `--exclude`: never scanned, as in the working tree.
         if !exclude.is_empty() {
             chunk.retain(|a| !exclude.is_match(&a.path));
         }
+        // What is new in each later version of a file: done here, beside the reading of the
+        // next chunk, rather than there, ahead of this one's scan.
+        revisions[usize::from(origin == Origin::InRange)].revise(&mut chunk);
         if origin == Origin::BeforeRange {
             before_range.extend(scan(&chunk, ctx).0.into_iter().map(|f| f.fingerprint));
             return;
         }
         for a in &chunk {
             if let Provenance::Commit(c) = &a.provenance {
-                let next = commit_order.len();
-                commit_order.entry(c.id.clone()).or_insert(next);
+                if !commit_order.contains_key(&c.id) {
+                    commit_order.insert(c.id.clone(), commit_order.len());
+                }
             }
         }
         crate::progress::commits_done(commit_order.len() as u64);

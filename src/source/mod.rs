@@ -20,8 +20,9 @@ pub enum Provenance {
     Stdin,
     /// A staged (index) blob.
     Index,
-    /// A blob from git history, attributed to the commit that introduced it.
-    Commit(CommitInfo),
+    /// A blob from git history, attributed to the commit that introduced it (shared by the
+    /// commit's blobs).
+    Commit(std::sync::Arc<CommitInfo>),
 }
 
 /// The content of one file to scan, with its display path relative to the scan root.

@@ -9,7 +9,6 @@
 //! `io-error` per missing blob.
 
 use super::SourceError;
-use crate::source::lines::Lines;
 use crate::source::Content;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -104,12 +103,8 @@ impl ParallelReader {
     }
 
     /// The contents of `ids` (with their sizes from `sizes`), in order (as `content` gives
-    /// them), each read blob with its lines.
-    pub(crate) fn contents(
-        &self,
-        ids: &[(gix::ObjectId, Option<u64>)],
-        max_size: u64,
-    ) -> Vec<(Content, Option<Lines>)> {
+    /// them).
+    pub(crate) fn contents(&self, ids: &[(gix::ObjectId, Option<u64>)], max_size: u64) -> Vec<Content> {
         use rayon::prelude::*;
         let wanted: Vec<Option<super::packs::Position>> = ids
             .iter()
@@ -135,14 +130,7 @@ impl ParallelReader {
         for (i, content) in runs.into_iter().flatten() {
             contents[i] = Some(content);
         }
-        contents
-            .into_par_iter()
-            .map(|content| {
-                let content = content.unwrap_or_else(|| Content::Unreadable("blob not read".into()));
-                let lines = content.bytes().and_then(Lines::of);
-                (content, lines)
-            })
-            .collect()
+        contents.into_iter().map(|c| c.unwrap_or_else(|| Content::Unreadable("blob not read".into()))).collect()
     }
 }
 

@@ -8,12 +8,14 @@ mod blobs;
 mod diff;
 mod history;
 mod packs;
+mod revisions;
 mod staged;
 mod tree;
 
 pub use blobs::BlobPolicy;
 pub use diff::{changed_lines, diff, diff_range, diff_range_with, DiffRange};
 pub use history::{history, history_each, HistoryOptions, HistoryStats, Origin};
+pub use revisions::Revisions;
 pub use staged::{staged, staged_from, staged_with};
 pub use tree::{check_repository, head_file, head_tree};
 
