@@ -96,6 +96,12 @@ pub fn history_each(
     repo.object_cache_size_if_unset(32 * 1024 * 1024);
     blobs::set_pack_cache(&mut repo);
     let repo = repo;
+    // The packs are opened (their deltas counted) on a thread of their own while the commits
+    // are listed: both are serial, and the workers have nothing to do until they are done.
+    let loading = {
+        let repo = repo.clone().into_sync();
+        std::thread::spawn(move || blobs::ParallelReader::new(&repo.to_thread_local()))
+    };
 
     let tips = tips(&repo, options)?;
     let current = tip_blobs(&repo, &tips, &options.paths);
@@ -153,7 +159,7 @@ pub fn history_each(
     // Blobs just before the range only tell what is not new in it, declarations included (a
     // manifest's old violation is not the range's doing): all of them count as current.
     // One reader (pack indexes, handles with warm caches) for both sides of `--since`.
-    let reader = std::sync::Arc::new(blobs::ParallelReader::new(&repo));
+    let reader = std::sync::Arc::new(loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
     let mut before = Chunker::new(reader.clone(), chunk_bytes, Origin::BeforeRange, options, None);
     let packs = reader.packs();
     let mut in_range = Chunker::new(reader, chunk_bytes, Origin::InRange, options, Some(current));
