@@ -61,33 +61,61 @@ impl Lines {
 /// they are. Not for untrusted collisions: a clash only makes a new line look old, and a crafted
 /// one gains nothing a deleted line would not.
 fn hash_line_at(bytes: &[u8], start: usize) -> (u64, usize) {
-    let mut h = K;
+    // Two lanes, alternate words: their multiplications do not wait on each other.
+    let (mut even, mut odd) = (K, K.rotate_left(32));
     let mut at = start;
     loop {
-        let rest = &bytes[at.min(bytes.len())..];
-        let word = match rest.get(..8) {
-            Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
-            None => {
-                let mut padded = [0u8; 8];
-                padded[..rest.len()].copy_from_slice(rest);
-                u64::from_le_bytes(padded)
-            }
-        };
-        // The lowest byte equal to `\n` (bytes above a true match may be false ones).
-        let x = word ^ NEWLINES;
-        let found = x.wrapping_sub(LOW_BITS) & !x & HIGH_BITS;
-        let taken = if found == 0 { 8 } else { (found.trailing_zeros() / 8) as usize }.min(rest.len());
-        if taken == 8 {
-            h = (h ^ word).wrapping_mul(K).rotate_left(29);
-            at += 8;
-            continue;
+        match word_at(bytes, at, start) {
+            Ok(word) => even = (even ^ word).wrapping_mul(K).rotate_left(29),
+            Err(end) => return end.finish(even, odd),
         }
-        let tail = if taken == 0 { 0 } else { word & (u64::MAX >> (64 - 8 * taken)) };
-        let len = (at + taken - start) as u64;
-        h = (h ^ tail ^ len.wrapping_mul(0xC2B2_AE3D_27D4_EB4F)).wrapping_mul(K);
-        let end = if taken < rest.len() { at + taken + 1 } else { bytes.len() };
-        return (h ^ (h >> 32), end);
+        at += 8;
+        match word_at(bytes, at, start) {
+            Ok(word) => odd = (odd ^ word).wrapping_mul(K).rotate_left(29),
+            Err(end) => return end.finish(even, odd),
+        }
+        at += 8;
     }
+}
+
+/// The last, partial word of a line: its bytes (zero-padded), the line's length and where it
+/// ends.
+struct LineEnd {
+    tail: u64,
+    len: usize,
+    end: usize,
+}
+
+impl LineEnd {
+    fn finish(self, even: u64, odd: u64) -> (u64, usize) {
+        let h = even ^ odd.rotate_left(17) ^ self.tail ^ (self.len as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+        let h = h.wrapping_mul(K);
+        (h ^ (h >> 32), self.end)
+    }
+}
+
+/// The eight bytes at `at` of a line that starts at `start`, or, when the line ends in them (at
+/// a `\n` or the end of `bytes`), how.
+fn word_at(bytes: &[u8], at: usize, start: usize) -> Result<u64, LineEnd> {
+    let rest = &bytes[at.min(bytes.len())..];
+    let word = match rest.get(..8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
+        None => {
+            let mut padded = [0u8; 8];
+            padded[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(padded)
+        }
+    };
+    // The lowest byte equal to `\n` (bytes above a true match may be false ones).
+    let x = word ^ NEWLINES;
+    let found = x.wrapping_sub(LOW_BITS) & !x & HIGH_BITS;
+    let taken = if found == 0 { 8 } else { (found.trailing_zeros() / 8) as usize }.min(rest.len());
+    if taken == 8 {
+        return Ok(word);
+    }
+    let tail = if taken == 0 { 0 } else { word & (u64::MAX >> (64 - 8 * taken)) };
+    let end = if taken < rest.len() { at + taken + 1 } else { bytes.len() };
+    Err(LineEnd { tail, len: at + taken - start, end })
 }
 
 #[cfg(test)]
