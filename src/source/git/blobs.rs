@@ -107,7 +107,7 @@ impl ParallelReader {
     pub(crate) fn contents(&self, ids: &[(gix::ObjectId, Option<u64>)], max_size: u64) -> Vec<Content> {
         use rayon::prelude::*;
         let wanted: Vec<Option<super::packs::Position>> = ids
-            .iter()
+            .par_iter()
             .map(|&(id, size)| size.filter(|&s| s <= max_size).and_then(|_| self.packs.position(&id)))
             .collect();
         let mut read: Vec<Option<std::sync::Arc<Vec<u8>>>> = self.packs.read(&wanted);
@@ -194,11 +194,12 @@ pub(crate) fn ensure_present(
     ids: impl IntoIterator<Item = gix::ObjectId>,
     policy: &BlobPolicy,
 ) -> Result<usize, SourceError> {
+    // Outside a partial clone there is nothing to fetch: no lookups.
+    let Some(remote) = promisor_remote(repo) else { return Ok(0) };
     let mut missing: Vec<gix::ObjectId> = ids.into_iter().filter(|id| !repo.has_object(id)).collect();
     if missing.is_empty() {
         return Ok(0);
     }
-    let Some(remote) = promisor_remote(repo) else { return Ok(0) };
     missing.sort_unstable();
     missing.dedup();
     if !policy.fetch_missing {
