@@ -343,19 +343,11 @@ struct Pending {
 
 /// Blobs whose presence is checked (and, in a partial clone, fetched) at once.
 const READ_BATCH: usize = 4096;
-/// The first batch and chunk are this many times smaller than the rest, and each next one
-/// twice the size of the one before: the scan starts as soon as a few commits are walked,
-/// instead of idling until a whole chunk is read.
-const RAMP_UP: usize = 16;
 
 /// Collects the new blobs of commits, reads them in batches (fetching those a partial clone
 /// lacks) and hands them over in chunks of about `limit` bytes.
 struct Chunker {
-    /// Bytes of blobs per chunk handed over: now, and at most.
     limit: usize,
-    max_limit: usize,
-    /// Blobs per read batch now (at most `READ_BATCH`).
-    batch: usize,
     origin: Origin,
     blobs: BlobPolicy,
     pending: Vec<Pending>,
@@ -378,9 +370,7 @@ impl Chunker {
     ) -> Chunker {
         Chunker {
             reader,
-            limit: (limit / RAMP_UP).max(1),
-            max_limit: limit,
-            batch: READ_BATCH / RAMP_UP,
+            limit,
             origin,
             blobs: options.blobs,
             pending: Vec::new(),
@@ -399,9 +389,8 @@ impl Chunker {
         sink: &mut impl FnMut(Vec<Artifact>, Origin),
     ) -> Result<(), SourceError> {
         self.pending.extend(new_blobs);
-        if self.pending.len() >= self.batch {
+        if self.pending.len() >= READ_BATCH {
             self.read_pending(repo, sink)?;
-            self.batch = (self.batch * 2).min(READ_BATCH);
         }
         Ok(())
     }
@@ -495,7 +484,6 @@ impl Chunker {
             sink(std::mem::take(&mut self.chunk), self.origin);
         }
         self.size = 0;
-        self.limit = self.limit.saturating_mul(2).min(self.max_limit);
     }
 
     /// Reads what is pending and hands over the last chunk.
